@@ -1,0 +1,128 @@
+/**
+ * The WebSocket protocol between the control plane (`/agent`) and an agent.
+ * JSON text frames, one message per frame, each with a `type` discriminator.
+ * Every message can be re-sent; the receiver de-duplicates by (taskId, run[, seq]).
+ */
+export const PROTOCOL_VERSION = 1 as const;
+export const AGENT_PATH = '/agent';
+
+export const TERMINATION_MODES = ['Process', 'ProcessTree'] as const;
+export type TerminationMode = (typeof TERMINATION_MODES)[number];
+
+/** What the control plane asks an agent to run: parameters already substituted. */
+export interface TaskSpec {
+  /** Unique per (invocation, instance). */
+  taskId: string;
+  /** 1 for a Once task; increases per run of a periodic task. */
+  run: number;
+  invokeId: string;
+  commandId: string;
+  commandName: string;
+  type: 'RunShellScript';
+  /** The script text (UTF-8) after custom-parameter substitution. */
+  script: string;
+  workingDir: string;
+  username: string;
+  timeoutSeconds: number;
+  terminationMode: TerminationMode;
+}
+
+/** Why a script could not be started: raw facts, mapped to public codes by the control plane. */
+export const NOT_STARTED_REASONS = ['account-not-exists', 'directory-not-exists', 'exception'] as const;
+export type NotStartedReason = (typeof NOT_STARTED_REASONS)[number];
+
+/** The raw fact of how a run ended. */
+export type TaskOutcome =
+  | { kind: 'exited'; exitCode: number }
+  | { kind: 'timed-out' }
+  | { kind: 'killed' }
+  | { kind: 'not-started'; reason: NotStartedReason; detail: string };
+
+// ---- agent → control plane ----
+export interface HelloMessage {
+  type: 'hello';
+  protocol: typeof PROTOCOL_VERSION;
+  instanceId: string;
+  secret: string;
+  agentVersion: string;
+  hostname: string;
+  osType: 'Linux';
+}
+export interface RegisterMessage {
+  type: 'register';
+  protocol: typeof PROTOCOL_VERSION;
+  activationId: string;
+  activationCode: string;
+  agentVersion: string;
+  hostname: string;
+  osType: 'Linux';
+  instanceName?: string;
+}
+export interface HeartbeatMessage { type: 'heartbeat' }
+export interface TaskAckMessage { type: 'task-ack'; taskId: string; run: number }
+export interface TaskStartedMessage { type: 'task-started'; taskId: string; run: number; startedAt: string }
+export interface TaskOutputMessage {
+  type: 'task-output';
+  taskId: string;
+  run: number;
+  /** 0-based, consecutive per (taskId, run). */
+  seq: number;
+  /** Base64 of the raw bytes. */
+  data: string;
+}
+export interface TaskFinishedMessage {
+  type: 'task-finished';
+  taskId: string;
+  run: number;
+  outcome: TaskOutcome;
+  /** Base64 of the retained output (head + tail, see shared/output-buffer.ts). */
+  output: string;
+  dropped: number;
+  startedAt: string | null;
+  finishedAt: string;
+}
+export type AgentMessage =
+  | HelloMessage
+  | RegisterMessage
+  | HeartbeatMessage
+  | TaskAckMessage
+  | TaskStartedMessage
+  | TaskOutputMessage
+  | TaskFinishedMessage;
+
+// ---- control plane → agent ----
+export interface WelcomeMessage { type: 'welcome'; instanceId: string; heartbeatSeconds: number }
+export interface RegisteredMessage { type: 'registered'; instanceId: string; secret: string }
+export interface RejectedMessage { type: 'rejected'; reason: string }
+export interface TaskMessage { type: 'task'; task: TaskSpec }
+export interface FinishAckMessage { type: 'finish-ack'; taskId: string; run: number }
+export type ServerMessage = WelcomeMessage | RegisteredMessage | RejectedMessage | TaskMessage | FinishAckMessage;
+
+const AGENT_TYPES: ReadonlySet<string> = new Set<AgentMessage['type']>([
+  'hello', 'register', 'heartbeat', 'task-ack', 'task-started', 'task-output', 'task-finished',
+]);
+const SERVER_TYPES: ReadonlySet<string> = new Set<ServerMessage['type']>([
+  'welcome', 'registered', 'rejected', 'task', 'finish-ack',
+]);
+
+function parseTyped(raw: string, types: ReadonlySet<string>): { type: string } | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === 'string' && types.has(type) ? (value as { type: string }) : null;
+}
+
+/** Parses a frame from an agent; null when it is not a known message. */
+export function parseAgentMessage(raw: string): AgentMessage | null {
+  return parseTyped(raw, AGENT_TYPES) as AgentMessage | null;
+}
+
+/** Parses a frame from the control plane; null when it is not a known message. */
+export function parseServerMessage(raw: string): ServerMessage | null {
+  return parseTyped(raw, SERVER_TYPES) as ServerMessage | null;
+}
