@@ -1,0 +1,28 @@
+# cloud-assistant-sim: set-up, build, images and tests. `make test` is what CI runs (.ci/run).
+.PHONY: install build docker images test test-unit demo clean
+
+NPX := npx
+
+install:
+	@[ -d node_modules ] || npm ci
+
+build: install
+	npm run build
+
+docker:
+	bash scripts/ensure-docker.sh
+
+images: build docker
+	bash scripts/build-images.sh
+
+test: images
+	TESTCONTAINERS_RYUK_DISABLED=true $(NPX) vitest run
+
+test-unit: build
+	$(NPX) vitest run --project unit
+
+demo: images
+	node dist/cli/demo.js
+
+clean:
+	rm -rf dist .casim bench/out images/instance/ca-bundle.crt

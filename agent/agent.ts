@@ -1,0 +1,207 @@
+import { hostname as osHostname } from 'node:os';
+import { WebSocket } from 'ws';
+import type { Logger } from '../shared/logger.js';
+import {
+  AGENT_PATH,
+  PROTOCOL_VERSION,
+  parseServerMessage,
+  type AgentMessage,
+  type ServerMessage,
+  type TaskFinishedMessage,
+  type TaskSpec,
+} from '../shared/protocol.js';
+import { AGENT_VERSION } from '../shared/version.js';
+import { backoffDelay } from './backoff.js';
+import { loadIdentity, saveIdentity, type AgentIdentity } from './identity-store.js';
+import { runScript } from './runner/script-runner.js';
+import { OutputStreamer } from './output-streamer.js';
+
+export interface AgentOptions {
+  /** `http://127.0.0.1:8484` */
+  server: string;
+  stateDir: string;
+  /** Where scripts are written (default `<stateDir>/scripts`). */
+  scriptDir?: string;
+  /** A fixed identity (fleet instances get theirs from the environment). */
+  identity?: AgentIdentity;
+  activation?: { id: string; code: string };
+  name?: string;
+  logger: Logger;
+}
+
+type TaskState = { phase: 'running' } | { phase: 'finished'; report: TaskFinishedMessage };
+
+const taskKey = (taskId: string, run: number): string => `${taskId}#${run}`;
+
+/**
+ * One agent: connects to the control plane, proves its identity (or registers through an
+ * activation), heartbeats, runs the tasks it is pushed and reports them until acknowledged.
+ */
+export class Agent {
+  private socket: WebSocket | undefined;
+  private identity: AgentIdentity | undefined;
+  private attempt = 0;
+  private stopped = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly tasks = new Map<string, TaskState>();
+  /** Tasks whose final report the server acknowledged. */
+  private readonly done = new Set<string>();
+  private readonly running = new Set<{ cancel(): void }>();
+  private resolveFatal: ((reason: string) => void) | undefined;
+  /** Resolves when the server refuses this agent for good (e.g. a wrong secret). */
+  readonly fatal: Promise<string>;
+
+  constructor(private readonly options: AgentOptions) {
+    this.identity = options.identity ?? loadIdentity(options.stateDir);
+    this.fatal = new Promise((resolve) => (this.resolveFatal = resolve));
+  }
+
+  get instanceId(): string | undefined {
+    return this.identity?.instanceId;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  /** Closes the connection and kills running scripts. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeat);
+    for (const run of this.running) run.cancel();
+    this.socket?.close();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const url = this.options.server.replace(/^http/, 'ws').replace(/\/$/, '') + AGENT_PATH;
+    const socket = new WebSocket(url, { handshakeTimeout: 10_000 });
+    this.socket = socket;
+    socket.on('open', () => this.greet());
+    socket.on('message', (data: Buffer) => {
+      const message = parseServerMessage(data.toString('utf8'));
+      if (message) this.handle(message);
+      else this.options.logger.warn('unknown frame from the server');
+    });
+    socket.on('close', () => {
+      clearInterval(this.heartbeat);
+      if (this.socket === socket) this.scheduleReconnect();
+    });
+    socket.on('error', (error) => this.options.logger.warn('connection error', { error: error.message }));
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    const delay = backoffDelay(this.attempt);
+    this.attempt += 1;
+    this.options.logger.info(`reconnecting in ${delay} ms`);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private send(message: AgentMessage): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  private greet(): void {
+    const facts = { agentVersion: AGENT_VERSION, hostname: osHostname(), osType: 'Linux' as const };
+    if (this.identity) {
+      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, instanceId: this.identity.instanceId, secret: this.identity.secret, ...facts });
+    } else if (this.options.activation) {
+      const { id, code } = this.options.activation;
+      this.send({ type: 'register', protocol: PROTOCOL_VERSION, activationId: id, activationCode: code, instanceName: this.options.name, ...facts });
+    } else {
+      this.fail('no identity and no activation: pass --activation-id and --activation-code');
+    }
+  }
+
+  private fail(reason: string): void {
+    this.options.logger.error(`refused: ${reason}`);
+    this.stop();
+    this.resolveFatal?.(reason);
+  }
+
+  private handle(message: ServerMessage): void {
+    switch (message.type) {
+      case 'registered':
+        this.identity = { instanceId: message.instanceId, secret: message.secret };
+        saveIdentity(this.options.stateDir, this.identity);
+        this.options.logger.info(`registered as ${message.instanceId}`);
+        return;
+      case 'welcome':
+        this.attempt = 0;
+        this.options.logger.info(`connected as ${message.instanceId}`);
+        clearInterval(this.heartbeat);
+        this.heartbeat = setInterval(() => this.send({ type: 'heartbeat' }), message.heartbeatSeconds * 1000);
+        this.heartbeat.unref();
+        for (const state of this.tasks.values()) if (state.phase === 'finished') this.send(state.report);
+        return;
+      case 'rejected':
+        this.fail(message.reason);
+        return;
+      case 'task':
+        this.accept(message.task);
+        return;
+      case 'finish-ack':
+      {
+        // Keep only a tombstone, so a re-pushed task is never run twice.
+        const key = taskKey(message.taskId, message.run);
+        if (this.tasks.get(key)?.phase === 'finished') {
+          this.tasks.delete(key);
+          this.done.add(key);
+        }
+        return;
+      }
+    }
+  }
+
+  private accept(task: TaskSpec): void {
+    const key = taskKey(task.taskId, task.run);
+    this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
+    if (this.done.has(key)) return;
+    const known = this.tasks.get(key);
+    if (known) {
+      if (known.phase === 'finished') this.send(known.report);
+      return;
+    }
+    this.tasks.set(key, { phase: 'running' });
+    this.execute(task);
+  }
+
+  private execute(task: TaskSpec): void {
+    const streamer = new OutputStreamer((seq, data) =>
+      this.send({ type: 'task-output', taskId: task.taskId, run: task.run, seq, data: data.toString('base64') }),
+    );
+    const scriptDir = this.options.scriptDir ?? `${this.options.stateDir}/scripts`;
+    const run = runScript(
+      task,
+      {
+        onStarted: (at) => this.send({ type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() }),
+        onOutput: (chunk) => streamer.push(chunk),
+      },
+      { scriptDir },
+    );
+    this.running.add(run);
+    void run.done.then((result) => {
+      this.running.delete(run);
+      streamer.flush();
+      const report: TaskFinishedMessage = {
+        type: 'task-finished',
+        taskId: task.taskId,
+        run: task.run,
+        outcome: result.outcome,
+        output: result.output.toString('base64'),
+        dropped: result.dropped,
+        startedAt: result.startedAt?.toISOString() ?? null,
+        finishedAt: result.finishedAt.toISOString(),
+      };
+      this.tasks.set(taskKey(task.taskId, task.run), { phase: 'finished', report });
+      this.send(report);
+      this.options.logger.info('task finished', { taskId: task.taskId, outcome: result.outcome.kind });
+    });
+  }
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { Agent } from '../agent/agent.js';
+import { accessKeysFromEnv } from '../controlplane/access-keys.js';
+import { createLogger } from '../shared/logger.js';
+import { ApiCallError } from './api-client.js';
+import { clientFor, DEFAULT_PORT, defaultServerUrl } from './client-options.js';
+import { fleetDown, fleetList, fleetUp } from './fleet-commands.js';
+import { runAndFollow } from './run-command.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+const program = new Command('casim').description('A local simulator of Alibaba Cloud ECS Cloud Assistant, with real execution.');
+
+program
+  .command('server')
+  .description('start the control plane: the API at / and agents at /agent, on one port')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port (env CASIM_PORT)', process.env.CASIM_PORT ?? String(DEFAULT_PORT))
+  .option('--data-dir <dir>', 'where the SQLite store lives (env CASIM_DATA_DIR)', process.env.CASIM_DATA_DIR ?? './.casim')
+  .option('--no-fleet', 'do not manage Docker instances (RunInstances is refused)')
+  .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean }) => {
+    // Loaded here: the instance image carries only the agent's dependencies (no SQLite, no Docker client).
+    const { startServer } = await import('../controlplane/server.js');
+    const keys = accessKeysFromEnv(process.env);
+    const server = await startServer({
+      host: options.host,
+      port: Number(options.port),
+      dataDir: resolve(options.dataDir),
+      accessKeys: keys,
+      fleet: options.fleet ? 'docker' : undefined,
+    });
+    process.stdout.write(
+      `casim server on ${server.url}\n` +
+        `  SDK endpoint: ${server.url.replace('http://', '')} (protocol http)\n` +
+        `  AccessKeyId: ${keys[0]!.id}\n  AccessKeySecret: ${keys[0]!.secret}\n`,
+    );
+    const shutdown = (): void => void server.close().then(() => process.exit(0));
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+
+program
+  .command('agent')
+  .description('run an agent: registers once through an activation, then reconnects with the saved identity')
+  .option('--server <url>', 'control plane URL (env CASIM_SERVER)', process.env.CASIM_SERVER ?? defaultServerUrl())
+  .option('--activation-id <id>', 'from CreateActivation')
+  .option('--activation-code <code>', 'from CreateActivation')
+  .option('--state-dir <dir>', 'where the identity and scripts are kept', process.env.CASIM_STATE_DIR ?? './.casim/agent')
+  .option('--name <name>', 'instance name to register with')
+  .action((options: { server: string; activationId?: string; activationCode?: string; stateDir: string; name?: string }) => {
+    const id = process.env.CASIM_INSTANCE_ID;
+    const secret = process.env.CASIM_INSTANCE_SECRET;
+    const agent = new Agent({
+      server: options.server,
+      stateDir: resolve(options.stateDir),
+      identity: id && secret ? { instanceId: id, secret } : undefined,
+      activation: options.activationId && options.activationCode ? { id: options.activationId, code: options.activationCode } : undefined,
+      name: options.name,
+      logger: createLogger('agent'),
+    });
+    agent.start();
+    void agent.fatal.then(() => process.exit(2));
+    const shutdown = (): void => {
+      agent.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+
+const fleet = program.command('fleet').description('Docker instances (each an i-… instance with its own agent)');
+const serverOption = ['--server <url>', 'control plane URL', defaultServerUrl()] as const;
+fleet
+  .command('up')
+  .description('start N instances and wait until their agents are online')
+  .option(...serverOption)
+  .option('--count <n>', 'how many', positiveInt, 1)
+  .option('--image <image>', 'instance image (default casim/instance)')
+  .option('--name <name>', 'instance name prefix')
+  .action(async (options: { server: string; count: number; image?: string; name?: string }) => {
+    const ids = await fleetUp(clientFor(options.server), options.count, { image: options.image, name: options.name, waitSeconds: 90 });
+    process.stdout.write(ids.join('\n') + '\n');
+  });
+fleet
+  .command('ls')
+  .description('list instances with their Cloud Assistant status')
+  .option(...serverOption)
+  .action(async (options: { server: string }) => {
+    process.stdout.write((await fleetList(clientFor(options.server))) + '\n');
+  });
+fleet
+  .command('down')
+  .description('delete every instance and its container')
+  .option(...serverOption)
+  .action(async (options: { server: string }) => {
+    const ids = await fleetDown(clientFor(options.server));
+    process.stdout.write(`deleted ${ids.length} instance(s)\n`);
+  });
+
+program
+  .command('run')
+  .description('run a shell script on instances (RunCommand) and show live output')
+  .argument('<script>', 'the script text')
+  .option(...serverOption)
+  .option('-i, --instance <id...>', 'instance IDs (default: every fleet instance)')
+  .option('--timeout <seconds>', 'Timeout', positiveInt)
+  .option('--username <user>', 'Username')
+  .option('--working-dir <dir>', 'WorkingDir')
+  .action(async (script: string, options: { server: string; instance?: string[]; timeout?: number; username?: string; workingDir?: string }) => {
+    const client = clientFor(options.server);
+    let ids = options.instance ?? [];
+    if (ids.length === 0) {
+      const body = await client.call<{ Instances: { Instance: Array<{ InstanceId: string }> } }>('DescribeInstances', { PageSize: 100 });
+      ids = body.Instances.Instance.map((i) => i.InstanceId);
+    }
+    if (ids.length === 0) throw new Error('no instances: start some with `casim fleet up --count 3` or pass --instance');
+    const ok = await runAndFollow(client, { instanceIds: ids, script, ...options, write: (t) => process.stdout.write(t) });
+    process.exitCode = ok ? 0 : 1;
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`casim: ${error instanceof ApiCallError || error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+import { formatApiTime } from '../../../shared/clock.js';
+import type { TerminationMode } from '../../../shared/protocol.js';
+import { newInvokeId } from '../../ids.js';
+import { aggregateStatus, legacyInvokeStatus } from '../../invocations/aggregate-status.js';
+import { checkInvocationParameters, substituteParameters } from '../../invocations/custom-parameters.js';
+import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
+import { apiError } from '../errors.js';
+import { pageFields, paginate, type PageRequest } from '../paging.js';
+import type { ValidArgs } from '../validate-params.js';
+import { invocationResultView, invocationView, textEncoding } from '../views.js';
+import { buildCommand } from './commands.js';
+import { checkContentSize, RUN_ONLY_CONTENT_LIMIT, SAVED_CONTENT_LIMIT } from './content.js';
+import type { ApiContext, Handler } from './context.js';
+
+/** Repeat modes this build executes; the schedules of Period and the reboot modes come later. */
+const SUPPORTED_REPEAT_MODES: readonly RepeatMode[] = ['Once'];
+
+export function pageRequest(args: ValidArgs): PageRequest {
+  return {
+    maxResults: args.integer('MaxResults'),
+    nextToken: args.string('NextToken'),
+    pageNumber: args.integer('PageNumber'),
+    pageSize: args.integer('PageSize'),
+  };
+}
+
+function repeatModeOf(args: ValidArgs): RepeatMode {
+  const frequency = args.string('Frequency');
+  const mode = frequency ? 'Period' : ((args.string('RepeatMode') as RepeatMode | undefined) ?? 'Once');
+  if (mode === 'Period' && !frequency) throw apiError('MissingParam.Frequency');
+  if (!SUPPORTED_REPEAT_MODES.includes(mode)) throw apiError('Operation.Forbidden');
+  return mode;
+}
+
+/** Checks and starts an invocation of `command` (InvokeCommand and RunCommand share this). */
+function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, contentLimit: number): string {
+  const instanceIds = [...new Set(args.list('InstanceId'))];
+  for (const instanceId of instanceIds) {
+    const instance = ctx.registry.get(instanceId);
+    if (!instance) throw apiError('InvalidInstance.NotFound');
+    if (command.type !== 'RunShellScript' && instance.osType === 'Linux') throw apiError('InvalidInstance.NotMatch');
+  }
+  const repeatMode = repeatModeOf(args);
+  const given = args.object('Parameters');
+  if (given && Object.keys(given).length > 0 && !command.enableParameter) throw apiError('Parameter.Disabled');
+  const parameters = command.enableParameter ? checkInvocationParameters(given ?? {}, command.parameterNames) : {};
+  if (command.enableParameter) {
+    const substituted = substituteParameters(Buffer.from(command.content, 'base64').toString('utf8'), parameters);
+    checkContentSize(Buffer.from(substituted, 'utf8').toString('base64'), contentLimit);
+  }
+  const invocation: InvocationRecord = {
+    invokeId: newInvokeId(),
+    regionId: command.regionId,
+    commandId: command.commandId,
+    commandName: command.name,
+    commandType: command.type,
+    commandDescription: command.description,
+    commandContent: command.content,
+    enableParameter: command.enableParameter,
+    parameters,
+    repeatMode,
+    frequency: args.string('Frequency') ?? '',
+    timeout: args.integer('Timeout') ?? command.timeout,
+    workingDir: args.string('WorkingDir') ?? command.workingDir,
+    username: args.string('Username') ?? 'root',
+    containerId: args.string('ContainerId') ?? '',
+    containerName: args.string('ContainerName') ?? '',
+    terminationMode: (args.string('TerminationMode') as TerminationMode | undefined) ?? 'Process',
+    launcher: args.string('Launcher') ?? command.launcher,
+    creationTime: formatApiTime(ctx.clock.now()),
+    resourceGroupId: args.string('ResourceGroupId') ?? '',
+    tags: args.tags('Tag'),
+    instanceIds,
+  };
+  ctx.store.transaction(() => {
+    ctx.store.commands.put({ ...command, invokeTimes: command.invokeTimes + 1 });
+    ctx.invocations.start(invocation);
+  });
+  return invocation.invokeId;
+}
+
+export const invokeCommand: Handler = (args, ctx) => {
+  const command = ctx.store.commands.get(args.string('CommandId') ?? '');
+  if (!command || !command.kept || command.regionId !== args.string('RegionId')) throw apiError('InvalidCmdId.NotFound');
+  return { InvokeId: invoke(command, args, ctx, SAVED_CONTENT_LIMIT) };
+};
+
+export const runCommand: Handler = (args, ctx) => {
+  const kept = args.boolean('KeepCommand') ?? false;
+  const limit = kept ? SAVED_CONTENT_LIMIT : RUN_ONLY_CONTENT_LIMIT;
+  const command = buildCommand(args, ctx, { kept, defaultEncoding: 'PlainText', contentLimit: limit });
+  // The command and its invocation are stored together or not at all.
+  return ctx.store.transaction(() => {
+    ctx.store.commands.add(command);
+    return { CommandId: command.commandId, InvokeId: invoke(command, args, ctx, limit) };
+  });
+};
+
+function matchesTags(have: InvocationRecord['tags'], wanted: InvocationRecord['tags']): boolean {
+  return wanted.every((w) => have.some((h) => h.key === w.key && (w.value === '' || h.value === w.value)));
+}
+
+export const describeInvocations: Handler = (args, ctx) => {
+  const encoding = textEncoding(args.string('ContentEncoding'));
+  const includeOutput = args.boolean('IncludeOutput') ?? false;
+  const instanceId = args.string('InstanceId');
+  const status = args.string('InvokeStatus');
+  const rows = ctx.store.invocations
+    .all()
+    .filter((inv) => inv.regionId === args.string('RegionId'))
+    .filter((inv) => !args.has('InvokeId') || inv.invokeId === args.string('InvokeId'))
+    .filter((inv) => !args.has('CommandId') || inv.commandId === args.string('CommandId'))
+    .filter((inv) => instanceId !== undefined || !args.has('CommandName') || inv.commandName === args.string('CommandName'))
+    .filter((inv) => !args.has('CommandType') || inv.commandType === args.string('CommandType'))
+    .filter((inv) => instanceId === undefined || inv.instanceIds.includes(instanceId))
+    .filter((inv) => instanceId !== undefined || !args.has('RepeatMode') || inv.repeatMode === args.string('RepeatMode'))
+    .filter((inv) => !args.has('ResourceGroupId') || inv.resourceGroupId === args.string('ResourceGroupId'))
+    .filter((inv) => matchesTags(inv.tags, args.tags('Tag')))
+    .map((inv) => {
+      const runs = ctx.store.runsOf(inv).filter((r) => instanceId === undefined || r.instanceId === instanceId);
+      return { inv, runs };
+    })
+    .filter(({ runs }) => {
+      if (status === undefined) return true;
+      const statuses = runs.map((r) => r.status);
+      return status === aggregateStatus(statuses) || status === legacyInvokeStatus(statuses);
+    });
+  const page = paginate(rows, pageRequest(args));
+  return {
+    ...pageFields(page),
+    Invocations: { Invocation: page.items.map(({ inv, runs }) => invocationView(inv, runs, includeOutput, encoding)) },
+  };
+};
+
+export const describeInvocationResults: Handler = (args, ctx) => {
+  const encoding = textEncoding(args.string('ContentEncoding'));
+  const recordStatus = args.string('InvokeRecordStatus');
+  const rows: Array<{ inv: InvocationRecord; run: InstanceRunRecord }> = [];
+  for (const inv of ctx.store.invocations.all()) {
+    if (inv.regionId !== args.string('RegionId')) continue;
+    if (args.has('InvokeId') && inv.invokeId !== args.string('InvokeId')) continue;
+    if (args.has('CommandId') && inv.commandId !== args.string('CommandId')) continue;
+    if (args.has('ResourceGroupId') && inv.resourceGroupId !== args.string('ResourceGroupId')) continue;
+    if (!matchesTags(inv.tags, args.tags('Tag'))) continue;
+    for (const run of ctx.store.runsOf(inv)) {
+      if (args.has('InstanceId') && run.instanceId !== args.string('InstanceId')) continue;
+      if (recordStatus !== undefined && legacyInvokeStatus([run.status]) !== recordStatus && run.status !== recordStatus) continue;
+      rows.push({ inv, run });
+    }
+  }
+  const page = paginate(rows, pageRequest(args));
+  return {
+    Invocation: {
+      ...pageFields(page),
+      InvocationResults: { InvocationResult: page.items.map(({ inv, run }) => invocationResultView(inv, run, encoding)) },
+    },
+  };
+};

@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../../shared/logger.js';
+import type { NonceCache } from '../auth/nonce-cache.js';
+import { verifyRequest, type SecretLookup } from '../auth/verify-request.js';
+import { toVerifyInput } from '../auth/wire-request.js';
+import { newRequestId } from '../ids.js';
+import { CATALOG, isActionName } from './catalog.js';
+import { ApiError, apiError, missingParameter, type ApiErrorCode } from './errors.js';
+import type { ApiContext } from './handlers/context.js';
+import { HANDLERS } from './handlers/index.js';
+import { mergeParams } from './request-params.js';
+import { validateParams } from './validate-params.js';
+import type { Body } from './views.js';
+
+export const API_VERSION = '2014-05-26';
+export const HOST_ID = 'ecs.aliyuncs.com';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ApiOptions {
+  context: ApiContext;
+  lookupSecret: SecretLookup;
+  nonces: NonceCache;
+  logger: Logger;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: Body): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json;charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+function errorBody(error: ApiError, requestId: string): Body {
+  return {
+    RequestId: requestId,
+    HostId: HOST_ID,
+    Code: error.code,
+    Message: error.message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=Ecs&requestId=${requestId}`,
+  };
+}
+
+/** Authenticates, validates and runs one API call; returns the action name for the log. */
+async function call(request: IncomingMessage, body: Buffer, options: ApiOptions): Promise<{ action: string; result: Body }> {
+  const input = toVerifyInput({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body });
+  const { context } = options;
+  const auth = verifyRequest(input, options.lookupSecret, context.clock.now(), options.nonces);
+  if (!auth.ok) {
+    switch (auth.error) {
+      case 'MissingParameter.Action':
+        throw missingParameter('Action');
+      case 'MissingParameter.Version':
+        throw missingParameter('Version');
+      case 'SignatureDoesNotMatch':
+        throw apiError('SignatureDoesNotMatch', auth.detail ?? '');
+      default:
+        throw apiError(auth.error satisfies ApiErrorCode);
+    }
+  }
+  if (auth.version !== API_VERSION) throw apiError('InvalidVersion');
+  if (!isActionName(auth.action)) throw apiError('InvalidAction.NotFound');
+  const params = mergeParams(input.queryParams, input.bodyParams);
+  const args = validateParams(params, CATALOG[auth.action]);
+  const result = await HANDLERS[auth.action](args, context);
+  return { action: auth.action, result };
+}
+
+/**
+ * The RPC-style API at `/`: GET or POST, query and form body merged, signed with V1 or V3.
+ * Client mistakes get the exact Alibaba error; anything else is a logged 500 InternalError.
+ * One log line per call: action, HTTP status, error code, duration, RequestId.
+ */
+export async function handleApiRequest(request: IncomingMessage, response: ServerResponse, options: ApiOptions): Promise<void> {
+  const started = performance.now();
+  const requestId = newRequestId();
+  let action = request.headers['x-acs-action']?.toString() ?? '-';
+  let status = 200;
+  let code = '';
+  try {
+    const body = await readBody(request);
+    if (body === null) throw apiError('InvalidParameter');
+    const outcome = await call(request, body, options);
+    action = outcome.action;
+    send(response, 200, { RequestId: requestId, ...outcome.result });
+  } catch (caught) {
+    const error =
+      caught instanceof ApiError ? caught : (options.logger.error('internal error', { requestId, error: (caught as Error).stack }), apiError('InternalError'));
+    status = error.status;
+    code = error.code;
+    send(response, error.status, errorBody(error, requestId));
+  } finally {
+    const ms = (performance.now() - started).toFixed(1);
+    options.logger.info(`api ${action} ${status}${code ? ' ' + code : ''} ${ms}ms ${requestId}`);
+  }
+}

@@ -1,0 +1,18 @@
+/** Starts and removes the machines behind ECS-style instances. */
+export interface Fleet {
+  /** Starts a machine whose agent will connect as `instanceId` with `secret`; returns its container ID. */
+  start(instanceId: string, secret: string, imageId: string): Promise<string>;
+  remove(containerId: string): Promise<void>;
+  readonly defaultImage: string;
+}
+
+/** A fleet for a server started without Docker: RunInstances is refused. */
+export class NoFleet implements Fleet {
+  readonly defaultImage = '';
+  start(): Promise<string> {
+    return Promise.reject(new Error('this server has no Docker fleet (start it with --fleet docker)'));
+  }
+  remove(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,71 @@
+import type { InstanceInvocationStatus } from '../store/records.js';
+
+export type AggregateStatus =
+  | 'Pending' | 'Scheduled' | 'Running' | 'Stopping' | 'Success' | 'Failed' | 'Stopped' | 'PartialFailed';
+
+type Outcome = 'success' | 'failed' | 'stopped';
+
+function outcomeOf(status: InstanceInvocationStatus): Outcome | null {
+  switch (status) {
+    case 'Success':
+      return 'success';
+    case 'Failed':
+    case 'Invalid':
+    case 'Aborted':
+    case 'Timeout':
+    case 'Error':
+      return 'failed';
+    case 'Cancelled':
+    case 'Terminated':
+      return 'stopped';
+    case 'Pending':
+    case 'Scheduled':
+    case 'Running':
+    case 'Stopping':
+      return null;
+  }
+}
+
+const IN_PROGRESS: readonly InstanceInvocationStatus[] = ['Pending', 'Scheduled', 'Running', 'Stopping'];
+
+/**
+ * The invocation's InvocationStatus, derived from its per-instance statuses (spec §7.2,
+ * precedence per Decisions §5). Never stored.
+ */
+export function aggregateStatus(statuses: readonly InstanceInvocationStatus[]): AggregateStatus {
+  for (const status of IN_PROGRESS) if (statuses.includes(status)) return status as AggregateStatus;
+  const outcomes = statuses.map(outcomeOf);
+  const succeeded = outcomes.includes('success');
+  const failed = outcomes.includes('failed');
+  if (succeeded && failed) return 'PartialFailed';
+  if (succeeded) return 'Success';
+  if (failed) return 'Failed';
+  return 'Stopped';
+}
+
+/**
+ * The legacy InvokeStatus / InvokeRecordStatus (spec §7.3): Finished once everything ended
+ * without a stop or failure, Failed when all failed, otherwise as the aggregate.
+ */
+export function legacyInvokeStatus(statuses: readonly InstanceInvocationStatus[]): string {
+  const aggregate = aggregateStatus(statuses);
+  return aggregate === 'Success' ? 'Finished' : aggregate;
+}
+
+/** The legacy per-instance InstanceInvokeStatus (spec §7.3). */
+export function legacyInstanceStatus(status: InstanceInvocationStatus): string {
+  switch (outcomeOf(status)) {
+    case 'success':
+      return 'Finished';
+    case 'failed':
+      return 'Failed';
+    case 'stopped':
+      return 'Stopped';
+    case null:
+      return status;
+  }
+}
+
+export function isFinal(status: InstanceInvocationStatus): boolean {
+  return outcomeOf(status) !== null;
+}

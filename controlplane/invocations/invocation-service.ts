@@ -1,0 +1,185 @@
+import { formatApiTime, type Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import { OutputBuffer } from '../../shared/output-buffer.js';
+import type { TaskFinishedMessage, TaskOutputMessage, TaskSpec, TaskStartedMessage } from '../../shared/protocol.js';
+import type { AgentEventHandler, AgentSender } from '../hub/agent-hub.js';
+import type { InstanceRegistry } from '../instances/instance-registry.js';
+import type { InstanceRunRecord, InvocationRecord } from '../store/records.js';
+import { runKey, type Store } from '../store/store.js';
+import { isFinal } from './aggregate-status.js';
+import { INSTANCE_ERROR_INFO, statusOfOutcome } from './outcome-status.js';
+import { substituteParameters } from './custom-parameters.js';
+
+/** A run not delivered within this time is Aborted (spec §7.1: delivery must finish within 1 minute). */
+export const DELIVERY_TIMEOUT_MS = 60_000;
+const OUTPUT_PERSIST_INTERVAL_MS = 500;
+
+const taskIdOf = (invokeId: string, instanceId: string): string => `${invokeId}.${instanceId}`;
+
+interface LiveOutput {
+  buffer: OutputBuffer;
+  nextSeq: number;
+  lastPersist: number;
+}
+
+/**
+ * Drives invocations: creates per-instance runs, pushes them to agents, and turns the agents'
+ * raw facts into the stored public state. Every state change is persisted before it is
+ * acknowledged.
+ */
+export class InvocationService implements AgentEventHandler {
+  private readonly live = new Map<string, LiveOutput>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: InstanceRegistry,
+    private readonly agents: AgentSender,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.sweeper = setInterval(() => this.abortUndelivered(), 5_000);
+    this.sweeper.unref();
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** Stores the invocation with a Pending run per instance, then pushes it to each agent. */
+  start(invocation: InvocationRecord): void {
+    const now = formatApiTime(this.clock.now());
+    const runs: InstanceRunRecord[] = invocation.instanceIds.map((instanceId) => ({
+      invokeId: invocation.invokeId,
+      instanceId,
+      run: 1,
+      status: 'Pending',
+      errorCode: '',
+      errorInfo: '',
+      exitCode: null,
+      output: '',
+      dropped: 0,
+      creationTime: now,
+      startTime: '',
+      finishTime: '',
+      updateTime: now,
+      stopTime: '',
+      repeats: 0,
+    }));
+    this.store.transaction(() => {
+      this.store.invocations.add(invocation);
+      for (const run of runs) this.store.runs.add(run);
+      for (const instanceId of invocation.instanceIds) {
+        const instance = this.registry.get(instanceId);
+        if (instance) this.registry.update({ ...instance, lastInvokedTime: now, invocationCount: instance.invocationCount + 1 });
+      }
+    });
+    for (const run of runs) this.deliver(invocation, run);
+  }
+
+  private taskSpec(invocation: InvocationRecord, run: InstanceRunRecord): TaskSpec {
+    const content = Buffer.from(invocation.commandContent, 'base64').toString('utf8');
+    const script = invocation.enableParameter ? substituteParameters(content, invocation.parameters) : content;
+    return {
+      taskId: taskIdOf(invocation.invokeId, run.instanceId),
+      run: run.run,
+      invokeId: invocation.invokeId,
+      commandId: invocation.commandId,
+      commandName: invocation.commandName,
+      type: 'RunShellScript',
+      script,
+      workingDir: invocation.workingDir,
+      username: invocation.username,
+      timeoutSeconds: invocation.timeout,
+      terminationMode: invocation.terminationMode,
+    };
+  }
+
+  private deliver(invocation: InvocationRecord, run: InstanceRunRecord): void {
+    const sent = this.agents.send(run.instanceId, { type: 'task', task: this.taskSpec(invocation, run) });
+    if (!sent) this.logger.info('instance not connected; task waits for its agent', { invokeId: run.invokeId, instanceId: run.instanceId });
+  }
+
+  private findRun(instanceId: string, taskId: string, runNumber: number): { invocation: InvocationRecord; run: InstanceRunRecord } | undefined {
+    const invokeId = taskId.slice(0, taskId.length - instanceId.length - 1);
+    if (taskIdOf(invokeId, instanceId) !== taskId) return undefined;
+    const invocation = this.store.invocations.get(invokeId);
+    const run = this.store.runs.get(runKey(invokeId, instanceId));
+    if (!invocation || !run || run.run !== runNumber) return undefined;
+    return { invocation, run };
+  }
+
+  onConnected(instanceId: string): void {
+    // Re-push what this instance has not finished: the agent de-duplicates by (taskId, run).
+    for (const run of this.store.runs.all()) {
+      if (run.instanceId !== instanceId || isFinal(run.status)) continue;
+      const invocation = this.store.invocations.get(run.invokeId);
+      if (invocation) this.deliver(invocation, run);
+    }
+  }
+
+  onTaskAcked(instanceId: string, taskId: string, run: number): void {
+    this.logger.debug('task acknowledged', { instanceId, taskId, run });
+  }
+
+  onTaskStarted(instanceId: string, message: TaskStartedMessage): void {
+    const found = this.findRun(instanceId, message.taskId, message.run);
+    if (!found || found.run.status !== 'Pending') return;
+    const now = formatApiTime(this.clock.now());
+    this.store.runs.put({ ...found.run, status: 'Running', startTime: formatApiTime(new Date(message.startedAt)), updateTime: now });
+    this.live.set(message.taskId, { buffer: new OutputBuffer(), nextSeq: 0, lastPersist: 0 });
+  }
+
+  onTaskOutput(instanceId: string, message: TaskOutputMessage): void {
+    const live = this.live.get(message.taskId);
+    if (!live || message.seq < live.nextSeq) return; // a duplicate
+    live.nextSeq = message.seq + 1;
+    live.buffer.append(Buffer.from(message.data, 'base64'));
+    const nowMs = this.clock.now().getTime();
+    if (nowMs - live.lastPersist < OUTPUT_PERSIST_INTERVAL_MS) return;
+    live.lastPersist = nowMs;
+    const found = this.findRun(instanceId, message.taskId, message.run);
+    if (!found || found.run.status !== 'Running') return;
+    this.store.runs.put({ ...found.run, output: live.buffer.contents().toString('base64'), dropped: live.buffer.dropped });
+  }
+
+  onTaskFinished(instanceId: string, message: TaskFinishedMessage): void {
+    this.live.delete(message.taskId);
+    const found = this.findRun(instanceId, message.taskId, message.run);
+    if (!found || isFinal(found.run.status)) return; // unknown or already recorded: just acknowledge
+    const { invocation, run } = found;
+    const result = statusOfOutcome(message.outcome);
+    const startTime = message.startedAt ? formatApiTime(new Date(message.startedAt)) : run.startTime;
+    // On timeout FinishedTime = StartTime + Timeout (spec §6).
+    const finishTime =
+      message.outcome.kind === 'timed-out' && startTime
+        ? formatApiTime(new Date(Date.parse(startTime) + invocation.timeout * 1000))
+        : formatApiTime(new Date(message.finishedAt));
+    this.store.runs.put({
+      ...run,
+      status: result.status,
+      errorCode: result.errorCode,
+      errorInfo: result.errorInfo,
+      exitCode: result.exitCode,
+      output: message.output,
+      dropped: message.dropped,
+      startTime,
+      finishTime,
+      updateTime: formatApiTime(this.clock.now()),
+      repeats: message.outcome.kind === 'not-started' ? run.repeats : run.repeats + 1,
+    });
+    this.logger.info('task finished', { invokeId: run.invokeId, instanceId, status: result.status, exitCode: result.exitCode });
+  }
+
+  /** Pending runs that no agent took within the delivery window become Aborted. */
+  private abortUndelivered(): void {
+    const nowMs = this.clock.now().getTime();
+    for (const run of this.store.runs.all()) {
+      if (run.status !== 'Pending' || nowMs - Date.parse(run.creationTime) < DELIVERY_TIMEOUT_MS) continue;
+      const code = this.agents.isConnected(run.instanceId) ? 'DeliveryTimeout' : 'ClientNotRunning';
+      const now = formatApiTime(this.clock.now());
+      this.store.runs.put({ ...run, status: 'Aborted', errorCode: code, errorInfo: INSTANCE_ERROR_INFO[code], updateTime: now, finishTime: now });
+      this.logger.warn('task aborted: not delivered in time', { invokeId: run.invokeId, instanceId: run.instanceId, errorCode: code });
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import type { TerminationMode } from '../../shared/protocol.js';
+import type { Tag } from '../api/param-spec.js';
+
+/** Per-instance InvocationStatus (spec §7.1). */
+export const INSTANCE_STATUSES = [
+  'Pending', 'Scheduled', 'Running', 'Stopping', 'Success', 'Failed', 'Invalid', 'Aborted',
+  'Error', 'Timeout', 'Cancelled', 'Terminated',
+] as const;
+export type InstanceInvocationStatus = (typeof INSTANCE_STATUSES)[number];
+
+export const COMMAND_TYPES = ['RunShellScript', 'RunBatScript', 'RunPowerShellScript'] as const;
+export type CommandType = (typeof COMMAND_TYPES)[number];
+
+export const REPEAT_MODES = ['Once', 'Period', 'NextRebootOnly', 'EveryReboot', 'DryRun'] as const;
+export type RepeatMode = (typeof REPEAT_MODES)[number];
+
+/** Times are API-formatted UTC strings (`yyyy-MM-ddTHH:mm:ssZ`), "" when unset. */
+export interface CommandRecord {
+  commandId: string;
+  regionId: string;
+  name: string;
+  description: string;
+  type: CommandType;
+  /** Base64 of the script bytes. */
+  content: string;
+  workingDir: string;
+  timeout: number;
+  enableParameter: boolean;
+  launcher: string;
+  parameterNames: string[];
+  creationTime: string;
+  resourceGroupId: string;
+  tags: Tag[];
+  /** false for a RunCommand with KeepCommand=false: not listed, not invocable by ID. */
+  kept: boolean;
+  invokeTimes: number;
+}
+
+export interface InvocationRecord {
+  invokeId: string;
+  regionId: string;
+  commandId: string;
+  commandName: string;
+  commandType: CommandType;
+  commandDescription: string;
+  /** Base64 of the command content as created (placeholders not substituted). */
+  commandContent: string;
+  enableParameter: boolean;
+  parameters: Record<string, string>;
+  repeatMode: RepeatMode;
+  frequency: string;
+  timeout: number;
+  workingDir: string;
+  username: string;
+  containerId: string;
+  containerName: string;
+  terminationMode: TerminationMode;
+  launcher: string;
+  creationTime: string;
+  resourceGroupId: string;
+  tags: Tag[];
+  instanceIds: string[];
+}
+
+/** One instance's execution of an invocation (the row behind InvokeInstance / InvocationResult). */
+export interface InstanceRunRecord {
+  invokeId: string;
+  instanceId: string;
+  run: number;
+  status: InstanceInvocationStatus;
+  errorCode: string;
+  errorInfo: string;
+  exitCode: number | null;
+  /** Base64 of the retained output bytes. */
+  output: string;
+  dropped: number;
+  creationTime: string;
+  startTime: string;
+  finishTime: string;
+  updateTime: string;
+  stopTime: string;
+  repeats: number;
+}
+
+export type InstanceKind = 'ecs' | 'managed';
+
+export interface InstanceRecord {
+  instanceId: string;
+  kind: InstanceKind;
+  regionId: string;
+  name: string;
+  hostname: string;
+  /** sha256 hex of the agent secret. */
+  secretHash: string;
+  osType: 'Linux';
+  agentVersion: string;
+  activationId: string;
+  registrationTime: string;
+  lastHeartbeatTime: string;
+  lastInvokedTime: string;
+  invocationCount: number;
+  /** Docker container ID of a fleet instance, "" otherwise. */
+  containerId: string;
+  imageId: string;
+  tags: Tag[];
+  deregistered: boolean;
+}
+
+export interface ActivationRecord {
+  activationId: string;
+  regionId: string;
+  /** sha256 hex of the activation code (the code itself is returned once). */
+  codeHash: string;
+  description: string;
+  instanceName: string;
+  instanceCount: number;
+  registeredCount: number;
+  deregisteredCount: number;
+  ipAddressRange: string;
+  timeToLiveInHours: number;
+  disabled: boolean;
+  creationTime: string;
+  resourceGroupId: string;
+  tags: Tag[];
+}

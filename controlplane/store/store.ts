@@ -1,0 +1,90 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  ActivationRecord,
+  CommandRecord,
+  InstanceRecord,
+  InstanceRunRecord,
+  InvocationRecord,
+} from './records.js';
+
+/** A table of JSON documents keyed by id, listed newest first (by insertion order). */
+class Collection<T> {
+  private readonly insert: Database.Statement;
+  private readonly update: Database.Statement;
+  private readonly selectOne: Database.Statement;
+  private readonly selectAll: Database.Statement;
+  private readonly remove: Database.Statement;
+
+  constructor(db: Database.Database, table: string, private readonly keyOf: (record: T) => string) {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`);
+    this.insert = db.prepare(`INSERT INTO ${table} (id, doc) VALUES (?, ?)`);
+    this.update = db.prepare(`UPDATE ${table} SET doc = ? WHERE id = ?`);
+    this.selectOne = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
+    this.selectAll = db.prepare(`SELECT doc FROM ${table} ORDER BY seq DESC`);
+    this.remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
+  }
+
+  get(id: string): T | undefined {
+    const row = this.selectOne.get(id) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as T) : undefined;
+  }
+  /** Newest first. */
+  all(): T[] {
+    return (this.selectAll.all() as Array<{ doc: string }>).map((row) => JSON.parse(row.doc) as T);
+  }
+  add(record: T): void {
+    this.insert.run(this.keyOf(record), JSON.stringify(record));
+  }
+  put(record: T): void {
+    const info = this.update.run(JSON.stringify(record), this.keyOf(record));
+    if (info.changes === 0) this.add(record);
+  }
+  delete(id: string): void {
+    this.remove.run(id);
+  }
+}
+
+export const runKey = (invokeId: string, instanceId: string): string => `${invokeId}/${instanceId}`;
+
+/**
+ * The durable state of the control plane: one SQLite file (WAL mode). Every write is
+ * committed before the caller acknowledges it, so a restart loses nothing.
+ */
+export class Store {
+  private readonly db: Database.Database;
+  readonly commands: Collection<CommandRecord>;
+  readonly invocations: Collection<InvocationRecord>;
+  readonly runs: Collection<InstanceRunRecord>;
+  readonly instances: Collection<InstanceRecord>;
+  readonly activations: Collection<ActivationRecord>;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.commands = new Collection(this.db, 'commands', (r) => r.commandId);
+    this.invocations = new Collection(this.db, 'invocations', (r) => r.invokeId);
+    this.runs = new Collection(this.db, 'instance_runs', (r) => runKey(r.invokeId, r.instanceId));
+    this.instances = new Collection(this.db, 'instances', (r) => r.instanceId);
+    this.activations = new Collection(this.db, 'activations', (r) => r.activationId);
+  }
+
+  /** Runs `work` in one transaction: all of its writes land, or none. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  /** The per-instance rows of one invocation, in the invocation's instance order. */
+  runsOf(invocation: InvocationRecord): InstanceRunRecord[] {
+    return invocation.instanceIds
+      .map((instanceId) => this.runs.get(runKey(invocation.invokeId, instanceId)))
+      .filter((run): run is InstanceRunRecord => run !== undefined);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,38 @@
+import Docker from 'dockerode';
+import { INSTANCE_LABEL } from '../../controlplane/fleet/docker-fleet.js';
+
+/** Docker tests run unless CASIM_SKIP_DOCKER=1 (local use only; CI always runs them). */
+export const skipDocker = process.env.CASIM_SKIP_DOCKER === '1';
+if (skipDocker) {
+  process.stderr.write('\n!!! CASIM_SKIP_DOCKER=1: the Docker end-to-end tests are SKIPPED. CI runs them. !!!\n\n');
+}
+
+export const docker = new Docker();
+
+/** Removes every instance container (by label) left behind by a test run. */
+export async function removeInstanceContainers(): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [INSTANCE_LABEL] } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+}
+
+/** Runs a command in a container and returns its stdout+stderr (demultiplexed). */
+export async function execIn(containerId: string, cmd: string[]): Promise<{ exitCode: number; output: string }> {
+  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve());
+    stream.on('error', reject);
+  });
+  // Multiplexed frames: 8-byte header (stream, 0, 0, 0, size32be) then payload.
+  const raw = Buffer.concat(chunks);
+  let output = '';
+  for (let offset = 0; offset + 8 <= raw.length; ) {
+    const size = raw.readUInt32BE(offset + 4);
+    output += raw.subarray(offset + 8, offset + 8 + size).toString('utf8');
+    offset += 8 + size;
+  }
+  const info = await exec.inspect();
+  return { exitCode: info.ExitCode ?? -1, output };
+}
