@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // One project per test tier (../shared/DESIGN.md §5). `make test` runs them all.
 export default defineConfig({
   test: {
+    // Quiet server/agent logs in test output; CASIM_LOG_LEVEL=info shows them.
+    env: { CASIM_LOG_LEVEL: process.env.CASIM_LOG_LEVEL ?? 'warn' },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false } },

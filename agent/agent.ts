@@ -47,7 +47,7 @@ export class Agent {
   private readonly tasks = new Map<string, TaskState>();
   /** Tasks whose final report the server acknowledged. */
   private readonly done = new Set<string>();
-  private readonly running = new Set<{ cancel(): void }>();
+  private readonly running = new Map<string, { cancel(): void }>();
   private resolveFatal: ((reason: string) => void) | undefined;
   /** Resolves when the server refuses this agent for good (e.g. a wrong secret). */
   readonly fatal: Promise<string>;
@@ -70,7 +70,7 @@ export class Agent {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeat);
-    for (const run of this.running) run.cancel();
+    for (const run of this.running.values()) run.cancel();
     this.socket?.close();
   }
 
@@ -146,6 +146,9 @@ export class Agent {
       case 'task':
         this.accept(message.task);
         return;
+      case 'task-stop':
+        this.running.get(taskKey(message.taskId, message.run))?.cancel();
+        return;
       case 'finish-ack':
       {
         // Keep only a tombstone, so a re-pushed task is never run twice.
@@ -185,9 +188,10 @@ export class Agent {
       },
       { scriptDir },
     );
-    this.running.add(run);
+    const key = taskKey(task.taskId, task.run);
+    this.running.set(key, run);
     void run.done.then((result) => {
-      this.running.delete(run);
+      this.running.delete(key);
       streamer.flush();
       const report: TaskFinishedMessage = {
         type: 'task-finished',
@@ -199,7 +203,7 @@ export class Agent {
         startedAt: result.startedAt?.toISOString() ?? null,
         finishedAt: result.finishedAt.toISOString(),
       };
-      this.tasks.set(taskKey(task.taskId, task.run), { phase: 'finished', report });
+      this.tasks.set(key, { phase: 'finished', report });
       this.send(report);
       this.options.logger.info('task finished', { taskId: task.taskId, outcome: result.outcome.kind });
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { signV1 } from '../controlplane/auth/signature-v1.js';
 import { formatApiTime } from '../shared/clock.js';
 
@@ -34,15 +35,41 @@ function flatten(params: Params): Array<[string, string]> {
   return pairs;
 }
 
+/** One POST on a fresh connection (no pooled socket can outlive a restarted server). */
+function post(server: string, form: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      new URL('/', server),
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(form);
+  });
+}
+
 /** A small signed (HMAC-SHA1, V1) client for the casim CLI: POST with a form body. */
 export class ApiClient {
   constructor(private readonly config: ClientConfig) {}
 
   async call<T = Record<string, unknown>>(action: string, params: Params = {}): Promise<T> {
+    const { status, text } = await this.send(action, params, 'JSON');
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (status >= 400) throw new ApiCallError(status, String(body.Code), String(body.Message), String(body.RequestId));
+    return body as T;
+  }
+
+  /** The raw answer in the given Format (JSON or XML). */
+  async send(action: string, params: Params, format: 'JSON' | 'XML'): Promise<{ status: number; text: string }> {
     const pairs: Array<[string, string]> = [
       ['Action', action],
       ['Version', '2014-05-26'],
-      ['Format', 'JSON'],
+      ['Format', format],
       ['AccessKeyId', this.config.accessKeyId],
       ['SignatureMethod', 'HMAC-SHA1'],
       ['SignatureVersion', '1.0'],
@@ -52,15 +79,6 @@ export class ApiClient {
       ...flatten(params),
     ];
     pairs.push(['Signature', signV1(this.config.accessKeySecret, 'POST', pairs)]);
-    const response = await fetch(this.config.server.replace(/\/$/, '') + '/', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(pairs).toString(),
-    });
-    const body = (await response.json()) as Record<string, unknown>;
-    if (!response.ok) {
-      throw new ApiCallError(response.status, String(body.Code), String(body.Message), String(body.RequestId));
-    }
-    return body as T;
+    return post(this.config.server, new URLSearchParams(pairs).toString());
   }
 }

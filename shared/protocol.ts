@@ -96,13 +96,15 @@ export interface RegisteredMessage { type: 'registered'; instanceId: string; sec
 export interface RejectedMessage { type: 'rejected'; reason: string }
 export interface TaskMessage { type: 'task'; task: TaskSpec }
 export interface FinishAckMessage { type: 'finish-ack'; taskId: string; run: number }
-export type ServerMessage = WelcomeMessage | RegisteredMessage | RejectedMessage | TaskMessage | FinishAckMessage;
+/** StopInvocation: kill the run (per its TerminationMode); the agent reports outcome `killed`. */
+export interface TaskStopMessage { type: 'task-stop'; taskId: string; run: number }
+export type ServerMessage = WelcomeMessage | RegisteredMessage | RejectedMessage | TaskMessage | FinishAckMessage | TaskStopMessage;
 
 const AGENT_TYPES: ReadonlySet<string> = new Set<AgentMessage['type']>([
   'hello', 'register', 'heartbeat', 'task-ack', 'task-started', 'task-output', 'task-finished',
 ]);
 const SERVER_TYPES: ReadonlySet<string> = new Set<ServerMessage['type']>([
-  'welcome', 'registered', 'rejected', 'task', 'finish-ack',
+  'welcome', 'registered', 'rejected', 'task', 'finish-ack', 'task-stop',
 ]);
 
 function parseTyped(raw: string, types: ReadonlySet<string>): { type: string } | null {

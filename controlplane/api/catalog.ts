@@ -87,6 +87,11 @@ export const CATALOG = {
     KeepCommand: { kind: 'boolean' },
     ...invocationOptions,
   },
+  StopInvocation: {
+    RegionId: regionId,
+    InvokeId: { kind: 'string', required: true },
+    InstanceId: { kind: 'list', maxItems: [50, 'InstanceIds.ExceedLimit'] },
+  },
   DescribeInvocations: {
     RegionId: regionId,
     InvokeId: { kind: 'string' },

@@ -3,13 +3,15 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../shared/logger.js';
 import type { NonceCache } from '../auth/nonce-cache.js';
 import { verifyRequest, type SecretLookup } from '../auth/verify-request.js';
+import type { VerifyInput } from '../auth/verify-input.js';
 import { toVerifyInput } from '../auth/wire-request.js';
 import { newRequestId } from '../ids.js';
 import { CATALOG, isActionName } from './catalog.js';
 import { ApiError, apiError, missingParameter, type ApiErrorCode } from './errors.js';
 import type { ApiContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
-import { mergeParams } from './request-params.js';
+import { mergeParams, type RawParams } from './request-params.js';
+import { renderError, renderSuccess, responseFormat, type RenderedBody, type ResponseFormat } from './response-format.js';
 import { validateParams } from './validate-params.js';
 import type { Body } from './views.js';
 
@@ -37,13 +39,9 @@ function readBody(request: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-function send(response: ServerResponse, status: number, body: Body): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json;charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
+function send(response: ServerResponse, status: number, rendered: RenderedBody): void {
+  response.writeHead(status, { 'content-type': rendered.contentType, 'content-length': Buffer.byteLength(rendered.text) });
+  response.end(rendered.text);
 }
 
 function errorBody(error: ApiError, requestId: string): Body {
@@ -57,8 +55,7 @@ function errorBody(error: ApiError, requestId: string): Body {
 }
 
 /** Authenticates, validates and runs one API call; returns the action name for the log. */
-async function call(request: IncomingMessage, body: Buffer, options: ApiOptions): Promise<{ action: string; result: Body }> {
-  const input = toVerifyInput({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body });
+async function call(input: VerifyInput, params: RawParams, options: ApiOptions): Promise<{ action: string; result: Body }> {
   const { context } = options;
   const auth = verifyRequest(input, options.lookupSecret, context.clock.now(), options.nonces);
   if (!auth.ok) {
@@ -75,7 +72,6 @@ async function call(request: IncomingMessage, body: Buffer, options: ApiOptions)
   }
   if (auth.version !== API_VERSION) throw apiError('InvalidVersion');
   if (!isActionName(auth.action)) throw apiError('InvalidAction.NotFound');
-  const params = mergeParams(input.queryParams, input.bodyParams);
   const args = validateParams(params, CATALOG[auth.action]);
   const result = await HANDLERS[auth.action](args, context);
   return { action: auth.action, result };
@@ -92,18 +88,23 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
   let action = request.headers['x-acs-action']?.toString() ?? '-';
   let status = 200;
   let code = '';
+  let format: ResponseFormat = 'JSON';
   try {
     const body = await readBody(request);
+    const input = toVerifyInput({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: body ?? Buffer.alloc(0) });
+    const params = mergeParams(input.queryParams, input.bodyParams);
+    format = responseFormat(params, request.headers.accept);
+    action = params.get('Action') ?? action;
     if (body === null) throw apiError('InvalidParameter');
-    const outcome = await call(request, body, options);
+    const outcome = await call(input, params, options);
     action = outcome.action;
-    send(response, 200, { RequestId: requestId, ...outcome.result });
+    send(response, 200, renderSuccess({ RequestId: requestId, ...outcome.result }, outcome.action, format));
   } catch (caught) {
     const error =
       caught instanceof ApiError ? caught : (options.logger.error('internal error', { requestId, error: (caught as Error).stack }), apiError('InternalError'));
     status = error.status;
     code = error.code;
-    send(response, error.status, errorBody(error, requestId));
+    send(response, error.status, renderError(errorBody(error, requestId), format));
   } finally {
     const ms = (performance.now() - started).toFixed(1);
     options.logger.info(`api ${action} ${status}${code ? ' ' + code : ''} ${ms}ms ${requestId}`);

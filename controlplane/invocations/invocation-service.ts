@@ -109,12 +109,34 @@ export class InvocationService implements AgentEventHandler {
     return { invocation, run };
   }
 
+  /**
+   * StopInvocation (spec Decisions §6): runs not yet started become Cancelled, running ones
+   * Stopping (then Terminated when the agent has killed them). StopTime is the call time.
+   */
+  stop(invocation: InvocationRecord, instanceIds: readonly string[]): void {
+    const now = formatApiTime(this.clock.now());
+    const runs = this.store.runsOf(invocation).filter((run) => instanceIds.includes(run.instanceId) && !isFinal(run.status));
+    this.store.transaction(() => {
+      for (const run of runs) {
+        const next: InstanceRunRecord =
+          run.status === 'Running' || run.status === 'Stopping'
+            ? { ...run, status: 'Stopping', stopTime: run.stopTime || now, updateTime: now }
+            : { ...run, status: 'Cancelled', stopTime: now, updateTime: now, finishTime: now };
+        this.store.runs.put(next);
+      }
+    });
+    // A Pending run may already have reached its agent: stop it there too.
+    for (const run of runs) this.agents.send(run.instanceId, { type: 'task-stop', taskId: taskIdOf(run.invokeId, run.instanceId), run: run.run });
+  }
+
   onConnected(instanceId: string): void {
     // Re-push what this instance has not finished: the agent de-duplicates by (taskId, run).
     for (const run of this.store.runs.all()) {
       if (run.instanceId !== instanceId || isFinal(run.status)) continue;
       const invocation = this.store.invocations.get(run.invokeId);
-      if (invocation) this.deliver(invocation, run);
+      if (!invocation) continue;
+      this.deliver(invocation, run);
+      if (run.status === 'Stopping') this.agents.send(instanceId, { type: 'task-stop', taskId: taskIdOf(run.invokeId, instanceId), run: run.run });
     }
   }
 
@@ -124,7 +146,11 @@ export class InvocationService implements AgentEventHandler {
 
   onTaskStarted(instanceId: string, message: TaskStartedMessage): void {
     const found = this.findRun(instanceId, message.taskId, message.run);
-    if (!found || found.run.status !== 'Pending') return;
+    if (!found || found.run.status !== 'Pending') {
+      // Cancelled before it started, but the agent had it already: kill it there.
+      if (found?.run.status === 'Cancelled') this.agents.send(instanceId, { type: 'task-stop', taskId: message.taskId, run: message.run });
+      return;
+    }
     const now = formatApiTime(this.clock.now());
     this.store.runs.put({ ...found.run, status: 'Running', startTime: formatApiTime(new Date(message.startedAt)), updateTime: now });
     this.live.set(message.taskId, { buffer: new OutputBuffer(), nextSeq: 0, lastPersist: 0 });

@@ -62,7 +62,7 @@ describe('a real invocation on local agents', () => {
   });
 
   it('substitutes {{name}} and <<name>> parameters before dispatch', async () => {
-    const content = Buffer.from('echo "{{greeting}}, <<who>>! [{{unset}}]"').toString('base64');
+    const content = Buffer.from("echo '{{greeting}}, <<who>>! [{{unset}}]'").toString('base64');
     const { CommandId } = await test.client.call<{ CommandId: string }>('CreateCommand', {
       Name: 'greet',
       Type: 'RunShellScript',
@@ -114,6 +114,46 @@ describe('a real invocation on local agents', () => {
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     expect(existsSync(marker)).toBe(false);
   }, 45_000);
+
+  it('stops a running script with StopInvocation: Stopping, then Terminated with the output so far', async () => {
+    const { InvokeId } = await test.client.call<{ InvokeId: string }>('RunCommand', {
+      Type: 'RunShellScript',
+      CommandContent: 'echo started; sleep 30; echo never',
+      InstanceId: [a.instanceId],
+    });
+    await waitFor(async () => {
+      const body = await test.client.call<InvocationsBody>('DescribeInvocations', { InvokeId, IncludeOutput: true, ContentEncoding: 'PlainText' });
+      const row = body.Invocations.Invocation[0]?.InvokeInstances.InvokeInstance[0];
+      return row?.InvocationStatus === 'Running' && row.Output === 'started\n' ? true : undefined;
+    }, 10_000, 'running');
+    await test.client.call('StopInvocation', { InvokeId, InstanceId: [a.instanceId] });
+    const [result] = await waitForResults(test.client, InvokeId);
+    expect(result).toMatchObject({ InvocationStatus: 'Terminated', Output: 'started\n' });
+    expect(result!.StopTime).toMatch(/Z$/);
+    const body = await test.client.call<InvocationsBody>('DescribeInvocations', { InvokeId });
+    expect(body.Invocations.Invocation[0]!.InvocationStatus).toBe('Stopped');
+  });
+
+  it('cancels a run that has not started when StopInvocation comes first', async () => {
+    const offline = await startLocalAgent(test, 'offline');
+    offline.agent.stop();
+    await waitFor(() => (test.server.hub.isConnected(offline.instanceId) ? undefined : true), 5_000, 'disconnect');
+    const { InvokeId } = await test.client.call<{ InvokeId: string }>('RunCommand', {
+      Type: 'RunShellScript',
+      CommandContent: 'echo should-not-run',
+      InstanceId: [offline.instanceId],
+    });
+    const pending = await test.client.call<InvocationsBody>('DescribeInvocations', { InvokeId });
+    expect(pending.Invocations.Invocation[0]!.InvocationStatus).toBe('Pending');
+    await test.client.call('StopInvocation', { InvokeId });
+    const [result] = await waitForResults(test.client, InvokeId);
+    expect(result).toMatchObject({ InvocationStatus: 'Cancelled', Output: '' });
+    removeDir(offline.stateDir);
+  });
+
+  it('refuses StopInvocation for an unknown InvokeId with InvalidInvokeId.NotFound', async () => {
+    await expect(test.client.call('StopInvocation', { InvokeId: 't-unknown' })).rejects.toMatchObject({ status: 404, code: 'InvalidInvokeId.NotFound' });
+  });
 
   it('shows both agents online in DescribeCloudAssistantStatus', async () => {
     const body = await test.client.call<{ InstanceCloudAssistantStatusSet: { InstanceCloudAssistantStatus: Array<Record<string, unknown>> } }>(

@@ -9,13 +9,14 @@ import {
   describeManagedInstances,
   runInstances,
 } from './instances.js';
-import { describeInvocationResults, describeInvocations, invokeCommand, runCommand } from './invocations.js';
+import { describeInvocationResults, describeInvocations, invokeCommand, runCommand, stopInvocation } from './invocations.js';
 
 /** The handler of every catalogued Action. */
 export const HANDLERS: Record<ActionName, Handler> = {
   CreateCommand: createCommand,
   InvokeCommand: invokeCommand,
   RunCommand: runCommand,
+  StopInvocation: stopInvocation,
   DescribeInvocations: describeInvocations,
   DescribeInvocationResults: describeInvocationResults,
   DescribeCloudAssistantStatus: describeCloudAssistantStatus,

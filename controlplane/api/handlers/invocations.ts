@@ -156,3 +156,12 @@ export const describeInvocationResults: Handler = (args, ctx) => {
     },
   };
 };
+
+export const stopInvocation: Handler = (args, ctx) => {
+  const invocation = ctx.store.invocations.get(args.string('InvokeId') ?? '');
+  if (!invocation || invocation.regionId !== args.string('RegionId')) throw apiError('InvalidInvokeId.NotFound');
+  const selected = args.list('InstanceId');
+  for (const instanceId of selected) if (!invocation.instanceIds.includes(instanceId)) throw apiError('InvalidInstanceId.NotFound');
+  ctx.invocations.stop(invocation, selected.length > 0 ? selected : invocation.instanceIds);
+  return {};
+};

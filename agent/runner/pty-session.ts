@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, openSync } from 'node:fs';
+import { spawn as spawnPty, type IPty } from 'node-pty';
+import { EndMarkerScanner } from './end-marker.js';
+import { launchCommand, type UserSwitch } from './launch-command.js';
+import { PTY_COLUMNS, PTY_ROWS, PTY_TERM } from './pty-environment.js';
+
+export interface PtySessionExit {
+  exitCode: number;
+  /** The signal that killed the session shell, 0 when it exited. */
+  signal: number;
+}
+
+export interface PtySessionOptions {
+  scriptPath: string;
+  cwd: string;
+  env: Record<string, string>;
+  /** Run as this user through setpriv; null to run as the agent's user. */
+  switchTo: UserSwitch | null;
+  /** Raw output bytes in order; called for every byte the script writes before `exited` settles. */
+  onOutput(chunk: Buffer): void;
+}
+
+/**
+ * One script in a PTY (node-pty), with every byte it writes delivered before `exited` settles.
+ *
+ * Why not just wait for node-pty's exit: node-pty emits exit after its read stream closes, but on
+ * Linux libuv ends that stream early. When the slave side hangs up (POLLHUP) right after a read
+ * that did not fill libuv's buffer, libuv reports EOF without reading again, although the PTY
+ * still holds data; the last few KB of a fast script were lost in about 1 run in 20 here
+ * (node-pty issues #72, #85, #726). So the agent holds the slave side open itself (no hang-up,
+ * so libuv keeps reading) until the end marker the bootstrap writes after the script has arrived:
+ * every byte before it has been read. Only then is the slave released and the exit awaited.
+ * When the marker never comes (the session was killed), node-pty gives up 200 ms after the exit
+ * and reports it, which bounds the wait.
+ */
+export class PtySession {
+  readonly pid: number;
+  readonly exited: Promise<PtySessionExit>;
+  private heldSlave: number | null = null;
+
+  constructor(options: PtySessionOptions) {
+    const marker = `\u001ecasim-end-${randomBytes(16).toString('hex')}\u001e`;
+    const scanner = new EndMarkerScanner(Buffer.from(marker, 'latin1'));
+    const command = launchCommand(options.scriptPath, marker, options.switchTo);
+    const pty: IPty = spawnPty(command.file, command.args, {
+      name: PTY_TERM,
+      cols: PTY_COLUMNS,
+      rows: PTY_ROWS,
+      cwd: options.cwd,
+      env: options.env,
+      // Raw bytes: onData then gets Buffers (verified on Linux), never lossy UTF-8 strings.
+      encoding: null,
+    });
+    this.pid = pty.pid;
+    this.holdSlave(pty);
+
+    this.exited = new Promise<PtySessionExit>((resolve) => {
+      const data = pty.onData((raw: string | Buffer) => {
+        const output = scanner.push(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
+        if (output.length > 0) options.onOutput(output);
+        if (scanner.found) this.releaseSlave();
+      });
+      const exit = pty.onExit(({ exitCode, signal }) => {
+        // Let data events already queued behind the exit run first, then stop listening.
+        setImmediate(() => {
+          data.dispose();
+          exit.dispose();
+          this.releaseSlave();
+          const rest = scanner.flush();
+          if (rest.length > 0) options.onOutput(rest);
+          resolve({ exitCode, signal: signal ?? 0 });
+        });
+      });
+    });
+  }
+
+  private holdSlave(pty: IPty): void {
+    const ptsName: unknown = (pty as IPty & { ptsName?: unknown }).ptsName;
+    if (typeof ptsName !== 'string') return; // not node-pty's UnixTerminal: plain node-pty behaviour
+    try {
+      this.heldSlave = openSync(ptsName, constants.O_RDWR | constants.O_NOCTTY);
+    } catch {
+      // The script may already have ended; node-pty's own close handling still applies.
+    }
+  }
+
+  private releaseSlave(): void {
+    if (this.heldSlave === null) return;
+    const fd = this.heldSlave;
+    this.heldSlave = null;
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,28 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { TaskSpec } from '../../shared/protocol.js';
+
+const MAX_NAME_LENGTH = 100;
+
+/** Keeps a file-name part to `[A-Za-z0-9._-]` (others become `_`), never empty or `.`/`..`. */
+export function sanitiseFileNamePart(value: string, fallback: string): string {
+  const cleaned = value.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, MAX_NAME_LENGTH);
+  return cleaned === '' || /^\.+$/.test(cleaned) ? fallback : cleaned;
+}
+
+/** `<commandName>-<taskId>.iv<run>.sh`, as the real agent names it (sanitised). */
+export function scriptFileName(task: Pick<TaskSpec, 'commandName' | 'taskId' | 'run'>): string {
+  const name = sanitiseFileNamePart(task.commandName, 'command');
+  const taskId = sanitiseFileNamePart(task.taskId, 'task');
+  return `${name}-${taskId}.iv${task.run}.sh`;
+}
+
+/** Writes the script (UTF-8, mode 0755) into `scriptDir`, creating it when missing; returns its absolute path. */
+export async function writeScriptFile(scriptDir: string, task: TaskSpec): Promise<string> {
+  await mkdir(scriptDir, { recursive: true, mode: 0o755 });
+  const path = join(resolve(scriptDir), scriptFileName(task));
+  await writeFile(path, task.script, { encoding: 'utf8', mode: 0o755 });
+  // The umask may have narrowed the mode, and an existing file keeps its old mode.
+  await chmod(path, 0o755);
+  return path;
+}

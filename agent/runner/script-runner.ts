@@ -1,0 +1,216 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { spawn as spawnPty, type IPty } from 'node-pty';
+import { OutputBuffer } from '../../shared/output-buffer.js';
+import type { NotStartedReason, TaskOutcome, TaskSpec } from '../../shared/protocol.js';
+import { launchCommand } from './launch-command.js';
+import { lookupUserByName, lookupUserByUid, type PasswdEntry } from './passwd.js';
+import { terminate } from './process-tree.js';
+import { PTY_COLUMNS, PTY_ROWS, PTY_TERM, STANDARD_PATH, scriptEnvironment } from './pty-environment.js';
+import { writeScriptFile } from './script-file.js';
+import type { ScriptRun, ScriptRunCallbacks, ScriptRunOptions, ScriptRunResult } from './types.js';
+
+export type { ScriptRun, ScriptRunCallbacks, ScriptRunOptions, ScriptRunResult } from './types.js';
+
+/** setTimeout's ceiling (~24.8 days); longer timeouts are capped to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Why the agent ended the run itself (the first reason wins). */
+type StopReason = 'timed-out' | 'killed';
+
+/** A pre-check or preparation failed: the script is not started. */
+class NotStarted extends Error {
+  constructor(readonly reason: NotStartedReason, detail: string) {
+    super(detail);
+  }
+}
+
+/** What the pre-checks settled: who runs the script, where, and how to switch to them. */
+interface RunPlan {
+  user: PasswdEntry;
+  cwd: string;
+  /** Path of setpriv when the script runs as another user; null to run as the agent's user. */
+  setpriv: string | null;
+}
+
+interface PtyExit {
+  exitCode: number;
+  signal?: number;
+}
+
+/**
+ * Runs one task's script on this host, like the real agent's HostProcessor (pre-check →
+ * prepare → run → cancel), but in a PTY made to behave like pipes (../../shared/DESIGN.md §2).
+ */
+export function runScript(task: TaskSpec, callbacks: ScriptRunCallbacks, options: ScriptRunOptions): ScriptRun {
+  const execution = new ScriptExecution(task, callbacks, options);
+  return { done: execution.done, cancel: () => execution.stop('killed') };
+}
+
+class ScriptExecution {
+  readonly done: Promise<ScriptRunResult>;
+  private readonly now: () => Date;
+  private readonly buffer = new OutputBuffer();
+  private stopReason: StopReason | null = null;
+  private pty: IPty | null = null;
+  private finished = false;
+
+  constructor(
+    private readonly task: TaskSpec,
+    private readonly callbacks: ScriptRunCallbacks,
+    private readonly options: ScriptRunOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.done = this.execute();
+  }
+
+  /** Timeout or cancel: kill what runs (per terminationMode), or keep it from starting. */
+  stop(reason: StopReason): void {
+    if (this.finished || this.stopReason !== null) return;
+    this.stopReason = reason;
+    if (this.pty !== null) terminate(this.task.terminationMode, this.pty.pid);
+  }
+
+  private async execute(): Promise<ScriptRunResult> {
+    try {
+      const plan = await this.preCheck();
+      const scriptPath = await this.prepare();
+      if (this.stopReason !== null) return this.finish({ kind: this.stopReason }, null);
+      return await this.run(scriptPath, plan);
+    } catch (error) {
+      if (this.stopReason !== null) return this.finish({ kind: this.stopReason }, null);
+      if (error instanceof NotStarted) {
+        return this.finish({ kind: 'not-started', reason: error.reason, detail: error.message }, null);
+      }
+      return this.finish({ kind: 'not-started', reason: 'exception', detail: describeError(error) }, null);
+    }
+  }
+
+  /**
+   * The user must exist and the working directory must be a directory (the real agent reports
+   * both as task/invalid); switching user needs root and setpriv.
+   */
+  private async preCheck(): Promise<RunPlan> {
+    const currentUid = process.getuid?.() ?? 0;
+    const user = this.task.username === ''
+      ? await lookupUserByUid(currentUid)
+      : await lookupUserByName(this.task.username);
+    if (user === null) {
+      throw new NotStarted('account-not-exists', `the account "${this.task.username}" does not exist in /etc/passwd`);
+    }
+    const cwd = await this.workingDir(user);
+    if (!(await isDirectory(cwd))) {
+      throw new NotStarted('directory-not-exists', `the working directory "${cwd}" does not exist or is not a directory`);
+    }
+    if (user.uid === currentUid) return { user, cwd, setpriv: null };
+    if (currentUid !== 0) {
+      throw new NotStarted('exception', `cannot run as "${user.name}": the agent does not run as root`);
+    }
+    const setpriv = await findExecutable('setpriv');
+    if (setpriv === null) {
+      throw new NotStarted('exception', `cannot run as "${user.name}": setpriv (util-linux) is not installed`);
+    }
+    return { user, cwd, setpriv };
+  }
+
+  /** The task's directory; when none is given, the user's home, else `/`. */
+  private async workingDir(user: PasswdEntry): Promise<string> {
+    if (this.task.workingDir !== '') return this.task.workingDir;
+    return (await isDirectory(user.home)) ? user.home : '/';
+  }
+
+  private async prepare(): Promise<string> {
+    try {
+      return await writeScriptFile(this.options.scriptDir, this.task);
+    } catch (error) {
+      throw new NotStarted('exception', `could not save the script file: ${describeError(error)}`);
+    }
+  }
+
+  private async run(scriptPath: string, { user, cwd, setpriv }: RunPlan): Promise<ScriptRunResult> {
+    const command = launchCommand(scriptPath, setpriv === null ? null : { user, setprivPath: setpriv });
+    let pty: IPty;
+    try {
+      pty = spawnPty(command.file, command.args, {
+        name: PTY_TERM,
+        cols: PTY_COLUMNS,
+        rows: PTY_ROWS,
+        cwd,
+        env: scriptEnvironment(user),
+        // Raw bytes: onData then gets Buffers (verified on Linux), never lossy UTF-8 strings.
+        encoding: null,
+      });
+    } catch (error) {
+      throw new NotStarted('exception', `could not start the script: ${describeError(error)}`);
+    }
+    this.pty = pty;
+    const startedAt = this.now();
+    this.notify(() => this.callbacks.onStarted(startedAt));
+
+    // node-pty emits exit only after the PTY's read side has closed (all data delivered), or
+    // 200 ms after the process exits if something else (a background child) still holds the PTY.
+    const exited = new Promise<PtyExit>((resolve) => {
+      const dataSubscription = pty.onData((data: string | Buffer) => {
+        const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+        this.buffer.append(chunk);
+        this.notify(() => this.callbacks.onOutput(chunk));
+      });
+      const exitSubscription = pty.onExit((event) => {
+        // Let data events already queued behind the exit run, then stop listening.
+        setImmediate(() => {
+          dataSubscription.dispose();
+          exitSubscription.dispose();
+          resolve(event);
+        });
+      });
+    });
+
+    const timeoutMs = Math.min(this.task.timeoutSeconds * 1000, MAX_TIMER_MS);
+    const timer = Number.isFinite(timeoutMs) && timeoutMs > 0 ? setTimeout(() => this.stop('timed-out'), timeoutMs) : null;
+    try {
+      const exit = await exited;
+      const outcome: TaskOutcome = this.stopReason !== null
+        ? { kind: this.stopReason }
+        : { kind: 'exited', exitCode: exit.signal !== undefined && exit.signal > 0 ? 128 + exit.signal : exit.exitCode };
+      return this.finish(outcome, startedAt);
+    } finally {
+      if (timer !== null) clearTimeout(timer);
+    }
+  }
+
+  private finish(outcome: TaskOutcome, startedAt: Date | null): ScriptRunResult {
+    this.finished = true;
+    return {
+      outcome,
+      output: this.buffer.contents(),
+      dropped: this.buffer.dropped,
+      startedAt,
+      finishedAt: this.now(),
+    };
+  }
+
+  /** A callback that throws must not break the run; its error is surfaced as a process warning. */
+  private notify(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      process.emitWarning(`script runner callback failed for task ${this.task.taskId}: ${describeError(error)}`, 'CasimRunnerWarning');
+    }
+  }
+}
+
+async function findExecutable(name: string): Promise<string | null> {
+  for (const dir of STANDARD_PATH.split(':')) {
+    const path = `${dir}/${name}`;
+    if (await access(path, constants.X_OK).then(() => true, () => false)) return path;
+  }
+  return null;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

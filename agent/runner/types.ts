@@ -1,0 +1,40 @@
+import type { TaskOutcome } from '../../shared/protocol.js';
+
+export interface ScriptRunOptions {
+  /**
+   * Where script files are written (created 0755 when missing). Scripts run as another user are
+   * read from here by that user, so every directory on the path must be searchable by them (the
+   * real agent uses `/tmp` in that case).
+   */
+  scriptDir: string;
+  /** The clock for `startedAt` / `finishedAt`; default `new Date()`. */
+  now?: () => Date;
+}
+
+export interface ScriptRunCallbacks {
+  /** The script process was spawned (not called when a pre-check or preparation fails). */
+  onStarted(at: Date): void;
+  /** Raw output bytes (stdout and stderr interleaved), in order, as they arrive. */
+  onOutput(chunk: Buffer): void;
+}
+
+export interface ScriptRunResult {
+  outcome: TaskOutcome;
+  /** The retained output: head + tail (shared/output-buffer.ts). */
+  output: Buffer;
+  /** Bytes cut from the middle of the output. */
+  dropped: number;
+  /** null when the script never started. */
+  startedAt: Date | null;
+  finishedAt: Date;
+}
+
+export interface ScriptRun {
+  /** Settles once, with the final result; never rejects. */
+  readonly done: Promise<ScriptRunResult>;
+  /**
+   * Stops the run: kills the script per the task's `terminationMode` (or keeps it from starting)
+   * and reports `{ kind: 'killed' }`. A no-op once the run has ended or is already being stopped.
+   */
+  cancel(): void;
+}

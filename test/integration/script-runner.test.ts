@@ -1,0 +1,382 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript, type ScriptRun, type ScriptRunResult } from '../../agent/runner/script-runner.js';
+import type { TaskSpec } from '../../shared/protocol.js';
+
+let root: string;
+let scriptDir: string;
+let workDir: string;
+let taskCounter = 0;
+const leftovers: number[] = [];
+
+beforeAll(async () => {
+  root = await realpath(await mkdtemp(join(tmpdir(), 'casim-runner-')));
+  // Searchable by every user: scripts run as `nobody` are read from here.
+  await chmod(root, 0o755);
+  scriptDir = join(root, 'scripts');
+  workDir = join(root, 'work');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(workDir, { mode: 0o755 });
+});
+
+afterAll(async () => {
+  for (const pid of leftovers) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await rm(root, { recursive: true, force: true });
+});
+
+function makeTask(script: string, overrides: Partial<TaskSpec> = {}): TaskSpec {
+  taskCounter += 1;
+  return {
+    taskId: `t-test${process.pid}x${taskCounter}`,
+    run: 1,
+    invokeId: 't-invoke',
+    commandId: 'c-test',
+    commandName: 'runner-test',
+    type: 'RunShellScript',
+    script,
+    workingDir: workDir,
+    username: 'root',
+    timeoutSeconds: 30,
+    terminationMode: 'ProcessTree',
+    ...overrides,
+  };
+}
+
+interface Observed {
+  result: ScriptRunResult;
+  chunks: Buffer[];
+  streamed: Buffer;
+  startedCalls: Date[];
+  elapsedMs: number;
+}
+
+async function observe(task: TaskSpec, onChunk?: (streamed: Buffer, run: ScriptRun) => void): Promise<Observed> {
+  const chunks: Buffer[] = [];
+  const startedCalls: Date[] = [];
+  const began = Date.now();
+  let run: ScriptRun | null = null;
+  run = runScript(
+    task,
+    {
+      onStarted: (at) => startedCalls.push(at),
+      onOutput: (chunk) => {
+        chunks.push(Buffer.from(chunk));
+        if (onChunk && run) onChunk(Buffer.concat(chunks), run);
+      },
+    },
+    { scriptDir },
+  );
+  const result = await run.done;
+  return { result, chunks, streamed: Buffer.concat(chunks), startedCalls, elapsedMs: Date.now() - began };
+}
+
+/** Live (non-zombie) processes whose argv contains `marker` as one element. */
+function liveProcessesWithArg(marker: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (!argv.includes(marker)) continue;
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state !== 'Z') pids.push(Number(name));
+    } catch {
+      // exited while reading
+    }
+  }
+  return pids;
+}
+
+/** A unique `sleep` duration, so the test can find exactly its own sleep in /proc. */
+function uniqueSleep(seconds: number): string {
+  taskCounter += 1;
+  return `${seconds}.${process.pid}${taskCounter}`;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return condition();
+}
+
+describe('runScript', () => {
+  it('reports exit code 0 and the exact output bytes with \\n line endings', async () => {
+    const { result, streamed, startedCalls } = await observe(makeTask('echo hello\necho world\n'));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(result.output.toString('latin1')).toBe('hello\nworld\n');
+    expect(streamed.toString('latin1')).toBe('hello\nworld\n');
+    expect(result.dropped).toBe(0);
+    expect(startedCalls).toHaveLength(1);
+    expect(result.startedAt).toEqual(startedCalls[0]);
+    expect(result.finishedAt.getTime()).toBeGreaterThanOrEqual(result.startedAt!.getTime());
+  });
+
+  it('reports a non-zero exit code', async () => {
+    const { result } = await observe(makeTask('echo before\nexit 3\necho after\n'));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 3 });
+    expect(result.output.toString()).toBe('before\n');
+  });
+
+  it('reports 128 + signal when the script is killed by a signal on its own', async () => {
+    const { result } = await observe(makeTask('kill -TERM $$\nsleep 5\n'));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 143 });
+  });
+
+  it('reports 128 + signal when the session shell itself dies of a signal', async () => {
+    const { result, elapsedMs } = await observe(makeTask('echo bye\nkill -KILL $PPID\nsleep 5\n'));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 137 });
+    expect(result.output.toString()).toBe('bye\n');
+    expect(elapsedMs).toBeLessThan(4000);
+  });
+
+  it('finishes when the script exits although a background child still holds the terminal', async () => {
+    const daemon = uniqueSleep(20);
+    const { result, elapsedMs } = await observe(makeTask(`setsid sleep ${daemon} &\nseq 1 20000\necho done\n`));
+    leftovers.push(...liveProcessesWithArg(daemon));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(result.output.subarray(-18).toString()).toBe('19999\n20000\ndone\n');
+    expect(result.dropped).toBe(108_894 + 5 - 24_576);
+    expect(elapsedMs).toBeLessThan(3000);
+  });
+
+  it('writes the script to <name>-<taskId>.iv<run>.sh with mode 0755', async () => {
+    const script = '#!/bin/sh\n# héllo\necho "$0"\n';
+    const task = makeTask(script, { commandName: 'my cmd/ünï', run: 4 });
+    const { result } = await observe(task);
+    const expectedPath = join(scriptDir, `my_cmd__n_-${task.taskId}.iv4.sh`);
+    expect(result.output.toString()).toBe(`${expectedPath}\n`);
+    expect(await readFile(expectedPath, 'utf8')).toBe(script);
+    expect((await stat(expectedPath)).mode & 0o777).toBe(0o755);
+  });
+
+  it('emits no escape codes and sets a dumb terminal with pagers disabled', async () => {
+    const script = [
+      'mkdir -p colours && touch colours/a colours/b && chmod +x colours/b',
+      'ls -1 --color=auto colours',
+      'echo "$TERM|$PAGER|$GIT_PAGER|$SYSTEMD_PAGER|$SYSTEMD_COLORS"',
+    ].join('\n');
+    const { result } = await observe(makeTask(script));
+    expect(result.output.includes(0x1b)).toBe(false);
+    expect(result.output.toString()).toBe('a\nb\ndumb|cat|cat|cat|0\n');
+  });
+
+  it('passes arbitrary bytes through unchanged', async () => {
+    const { result } = await observe(makeTask("printf 'a\\377b\\000c\\r\\n'\n"));
+    expect([...result.output]).toEqual([0x61, 0xff, 0x62, 0x00, 0x63, 0x0d, 0x0a]);
+  });
+
+  it('keeps UTF-8 output intact, also when split across chunks', async () => {
+    const text = 'héllo 世界 🚀';
+    const { result, streamed } = await observe(makeTask(`printf '%s\\n' '${text}'\nprintf '\\360\\237'; sleep 0.2; printf '\\232\\200\\n'\n`));
+    const expected = Buffer.concat([Buffer.from(`${text}\n`, 'utf8'), Buffer.from('🚀\n', 'utf8')]);
+    expect(result.output.equals(expected)).toBe(true);
+    expect(streamed.equals(expected)).toBe(true);
+  });
+
+  it('gives stdin EOF at once so read does not wait for the timeout', async () => {
+    const { result, elapsedMs } = await observe(makeTask('read x; echo "got[$x] rc=$?"\n', { timeoutSeconds: 20 }));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(result.output.toString()).toBe('got[] rc=1\n');
+    expect(elapsedMs).toBeLessThan(5000);
+  });
+
+  it('gives EOF at once to a read from /dev/tty', async () => {
+    const { result, elapsedMs } = await observe(makeTask('read x </dev/tty; echo "tty[$x] rc=$?"\n', { timeoutSeconds: 20 }));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(result.output.toString()).toBe('tty[] rc=1\n');
+    expect(elapsedMs).toBeLessThan(5000);
+  });
+
+  it('interleaves stderr with stdout in order', async () => {
+    const { result } = await observe(makeTask('echo out1\necho err1 >&2\necho out2\necho err2 1>&2\n'));
+    expect(result.output.toString()).toBe('out1\nerr1\nout2\nerr2\n');
+  });
+
+  it('honours a shebang line', async () => {
+    const script = '#!/usr/bin/env python3\nimport sys\nprint("py", sys.version_info[0], end="\\n")\n';
+    const { result } = await observe(makeTask(script));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(result.output.toString()).toBe('py 3\n');
+  });
+
+  it('runs in the working directory', async () => {
+    const { result } = await observe(makeTask('pwd\n'));
+    expect(result.output.toString()).toBe(`${workDir}\n`);
+  });
+
+  it('uses a wide terminal so lines do not wrap', async () => {
+    const long = 'x'.repeat(1200);
+    const { result } = await observe(makeTask(`stty size </dev/tty\necho ${long}\n`));
+    expect(result.output.toString()).toBe(`50 500\n${long}\n`);
+  });
+
+  it('sets HOME, USER, LOGNAME and a clean PATH for root', async () => {
+    const { result } = await observe(makeTask('echo "$HOME|$USER|$LOGNAME|$PATH|${CASIM_RUNNER_LEAK-unset}"\n'));
+    expect(result.output.toString()).toBe('/root|root|root|/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin|unset\n');
+  });
+
+  it('reports directory-not-exists when the working directory is missing', async () => {
+    const marker = join(root, `marker-dir-${taskCounter}`);
+    const { result, startedCalls } = await observe(
+      makeTask(`touch ${marker}\n`, { workingDir: join(root, 'no-such-dir') }),
+    );
+    expect(result.outcome).toMatchObject({ kind: 'not-started', reason: 'directory-not-exists' });
+    expect(result.startedAt).toBeNull();
+    expect(startedCalls).toHaveLength(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('reports directory-not-exists when the working directory is a file', async () => {
+    const file = join(root, 'a-file');
+    await writeFile(file, 'x');
+    const { result } = await observe(makeTask('echo ran\n', { workingDir: file }));
+    expect(result.outcome).toMatchObject({ kind: 'not-started', reason: 'directory-not-exists' });
+    expect(result.output.length).toBe(0);
+  });
+
+  it('reports account-not-exists for an unknown user and does not run the script', async () => {
+    const marker = join(root, `marker-user-${taskCounter}`);
+    const { result, startedCalls } = await observe(makeTask(`touch ${marker}\n`, { username: 'casim-no-such-user' }));
+    expect(result.outcome).toMatchObject({ kind: 'not-started', reason: 'account-not-exists' });
+    expect(result.startedAt).toBeNull();
+    expect(startedCalls).toHaveLength(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('reports exception when the script file cannot be written', async () => {
+    const task = makeTask('echo ran\n');
+    const started: Date[] = [];
+    const run = runScript(task, { onStarted: (at) => started.push(at), onOutput: () => {} }, { scriptDir: '/etc/passwd/scripts' });
+    const result = await run.done;
+    expect(result.outcome).toMatchObject({ kind: 'not-started', reason: 'exception' });
+    expect(started).toHaveLength(0);
+  });
+
+  it('reports timed-out after the timeout and kills the sleeping process', async () => {
+    const duration = uniqueSleep(30);
+    let seenAlive = false;
+    const { result, elapsedMs } = await observe(
+      makeTask(`echo ready\nsleep ${duration}\n`, { timeoutSeconds: 2 }),
+      (streamed) => {
+        if (streamed.toString().includes('ready')) {
+          void waitFor(() => liveProcessesWithArg(duration).length > 0, 1500).then((alive) => {
+            seenAlive = seenAlive || alive;
+          });
+        }
+      },
+    );
+    expect(result.outcome).toEqual({ kind: 'timed-out' });
+    expect(result.output.toString()).toBe('ready\n');
+    expect(elapsedMs).toBeGreaterThanOrEqual(1900);
+    expect(elapsedMs).toBeLessThan(3500);
+    expect(seenAlive).toBe(true);
+    expect(await waitFor(() => liveProcessesWithArg(duration).length === 0, 1000)).toBe(true);
+  });
+
+  it('kills a setsid background child with TerminationMode ProcessTree', async () => {
+    const daemon = uniqueSleep(300);
+    let daemonPid = 0;
+    const { result } = await observe(
+      makeTask(`setsid sleep ${daemon} >/dev/null 2>&1 &\necho "pid=$!"\nsleep 30\n`, { timeoutSeconds: 2, terminationMode: 'ProcessTree' }),
+      (streamed) => {
+        const match = /pid=(\d+)/.exec(streamed.toString());
+        if (match && daemonPid === 0) daemonPid = Number(match[1]);
+      },
+    );
+    expect(result.outcome).toEqual({ kind: 'timed-out' });
+    expect(daemonPid).toBeGreaterThan(0);
+    expect(await waitFor(() => liveProcessesWithArg(daemon).length === 0, 1000)).toBe(true);
+  });
+
+  it('leaves a setsid background child alive with TerminationMode Process but kills the group', async () => {
+    const daemon = uniqueSleep(300);
+    const foreground = uniqueSleep(30);
+    const { result } = await observe(
+      makeTask(`setsid sleep ${daemon} >/dev/null 2>&1 &\nsleep ${foreground}\n`, { timeoutSeconds: 2, terminationMode: 'Process' }),
+    );
+    const survivors = liveProcessesWithArg(daemon);
+    leftovers.push(...survivors);
+    expect(result.outcome).toEqual({ kind: 'timed-out' });
+    expect(survivors).toHaveLength(1);
+    expect(await waitFor(() => liveProcessesWithArg(foreground).length === 0, 1000)).toBe(true);
+  });
+
+  it('reports killed when cancelled, and kills the script', async () => {
+    const duration = uniqueSleep(30);
+    let cancelled = false;
+    const { result, elapsedMs } = await observe(makeTask(`echo ready\nsleep ${duration}\n`), (streamed, run) => {
+      if (!cancelled && streamed.toString().includes('ready')) {
+        cancelled = true;
+        setTimeout(() => run.cancel(), 200);
+      }
+    });
+    expect(result.outcome).toEqual({ kind: 'killed' });
+    expect(result.output.toString()).toBe('ready\n');
+    expect(result.startedAt).not.toBeNull();
+    expect(elapsedMs).toBeLessThan(5000);
+    expect(await waitFor(() => liveProcessesWithArg(duration).length === 0, 1000)).toBe(true);
+  });
+
+  it('reports killed without starting the script when cancelled before it starts', async () => {
+    const marker = join(root, `marker-cancel-${taskCounter}`);
+    const started: Date[] = [];
+    const run = runScript(makeTask(`touch ${marker}\n`), { onStarted: (at) => started.push(at), onOutput: () => {} }, { scriptDir });
+    run.cancel();
+    const result = await run.done;
+    expect(result.outcome).toEqual({ kind: 'killed' });
+    expect(result.startedAt).toBeNull();
+    expect(started).toHaveLength(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('ignores cancel after the run has finished', async () => {
+    const run = runScript(makeTask('exit 0\n'), { onStarted: () => {}, onOutput: () => {} }, { scriptDir });
+    const result = await run.done;
+    run.cancel();
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+  });
+
+  it('captures all output written right before exit', async () => {
+    for (let i = 0; i < 5; i++) {
+      const { result, streamed } = await observe(makeTask('seq 1 100000\nexit 7\n'));
+      expect(result.outcome).toEqual({ kind: 'exited', exitCode: 7 });
+      expect(streamed.length).toBe(588_895);
+      expect(streamed.subarray(-13).toString()).toBe('99999\n100000\n');
+    }
+  });
+
+  it('keeps head + tail within the quota and counts the dropped middle bytes', async () => {
+    const { result, streamed } = await observe(makeTask('head -c 100000 /dev/zero | tr "\\0" a\nprintf END\n'));
+    expect(streamed.length).toBe(100_003);
+    expect(result.output.length).toBe(24_576);
+    expect(result.dropped).toBe(100_003 - 24_576);
+    expect(result.output.subarray(-3).toString()).toBe('END');
+  });
+
+  it('runs as nobody with its own uid, groups and HOME, and cannot write /etc', async () => {
+    const forbidden = `/etc/casim-runner-test-${process.pid}`;
+    const script = [
+      'id -un',
+      'id -G',
+      'echo "$HOME|$USER|$LOGNAME"',
+      `if touch ${forbidden} 2>/dev/null; then echo wrote; else echo denied; fi`,
+    ].join('\n');
+    const { result } = await observe(makeTask(script, { username: 'nobody' }));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(result.output.toString()).toBe('nobody\n65534\n/nonexistent|nobody|nobody\ndenied\n');
+    expect(existsSync(forbidden)).toBe(false);
+  });
+});
