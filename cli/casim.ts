@@ -27,6 +27,7 @@ program
   .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean }) => {
     // Loaded here: the instance image carries only the agent's dependencies (no SQLite, no Docker client).
     const { startServer } = await import('../controlplane/server.js');
+    const { quotasFromEnv } = await import('../controlplane/api/handlers/context.js');
     const keys = accessKeysFromEnv(process.env);
     const server = await startServer({
       host: options.host,
@@ -34,6 +35,7 @@ program
       dataDir: resolve(options.dataDir),
       accessKeys: keys,
       fleet: options.fleet ? 'docker' : undefined,
+      quotas: quotasFromEnv(process.env),
     });
     process.stdout.write(
       `casim server on ${server.url}\n` +

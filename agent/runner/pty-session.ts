@@ -27,7 +27,7 @@ export interface PtySessionOptions {
  * Why not just wait for node-pty's exit: node-pty emits exit after its read stream closes, but on
  * Linux libuv ends that stream early. When the slave side hangs up (POLLHUP) right after a read
  * that did not fill libuv's buffer, libuv reports EOF without reading again, although the PTY
- * still holds data; the last few KB of a fast script were lost in about 1 run in 20 here
+ * still holds data; the last KB or so of a fast script's output was lost in a few runs in a hundred here
  * (node-pty issues #72, #85, #726). So the agent holds the slave side open itself (no hang-up,
  * so libuv keeps reading) until the end marker the bootstrap writes after the script has arrived:
  * every byte before it has been read. Only then is the slave released and the exit awaited.

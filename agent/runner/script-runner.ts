@@ -1,12 +1,11 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { spawn as spawnPty, type IPty } from 'node-pty';
 import { OutputBuffer } from '../../shared/output-buffer.js';
 import type { NotStartedReason, TaskOutcome, TaskSpec } from '../../shared/protocol.js';
-import { launchCommand } from './launch-command.js';
 import { lookupUserByName, lookupUserByUid, type PasswdEntry } from './passwd.js';
 import { terminate } from './process-tree.js';
-import { PTY_COLUMNS, PTY_ROWS, PTY_TERM, STANDARD_PATH, scriptEnvironment } from './pty-environment.js';
+import { STANDARD_PATH, scriptEnvironment } from './pty-environment.js';
+import { PtySession } from './pty-session.js';
 import { writeScriptFile } from './script-file.js';
 import type { ScriptRun, ScriptRunCallbacks, ScriptRunOptions, ScriptRunResult } from './types.js';
 
@@ -33,11 +32,6 @@ interface RunPlan {
   setpriv: string | null;
 }
 
-interface PtyExit {
-  exitCode: number;
-  signal?: number;
-}
-
 /**
  * Runs one task's script on this host, like the real agent's HostProcessor (pre-check →
  * prepare → run → cancel), but in a PTY made to behave like pipes (../../shared/DESIGN.md §2).
@@ -52,7 +46,7 @@ class ScriptExecution {
   private readonly now: () => Date;
   private readonly buffer = new OutputBuffer();
   private stopReason: StopReason | null = null;
-  private pty: IPty | null = null;
+  private session: PtySession | null = null;
   private finished = false;
 
   constructor(
@@ -68,7 +62,7 @@ class ScriptExecution {
   stop(reason: StopReason): void {
     if (this.finished || this.stopReason !== null) return;
     this.stopReason = reason;
-    if (this.pty !== null) terminate(this.task.terminationMode, this.pty.pid);
+    if (this.session !== null) terminate(this.task.terminationMode, this.session.pid);
   }
 
   private async execute(): Promise<ScriptRunResult> {
@@ -128,50 +122,32 @@ class ScriptExecution {
   }
 
   private async run(scriptPath: string, { user, cwd, setpriv }: RunPlan): Promise<ScriptRunResult> {
-    const command = launchCommand(scriptPath, setpriv === null ? null : { user, setprivPath: setpriv });
-    let pty: IPty;
+    let session: PtySession;
     try {
-      pty = spawnPty(command.file, command.args, {
-        name: PTY_TERM,
-        cols: PTY_COLUMNS,
-        rows: PTY_ROWS,
+      session = new PtySession({
+        scriptPath,
         cwd,
         env: scriptEnvironment(user),
-        // Raw bytes: onData then gets Buffers (verified on Linux), never lossy UTF-8 strings.
-        encoding: null,
+        switchTo: setpriv === null ? null : { user, setprivPath: setpriv },
+        onOutput: (chunk) => {
+          this.buffer.append(chunk);
+          this.notify(() => this.callbacks.onOutput(chunk));
+        },
       });
     } catch (error) {
       throw new NotStarted('exception', `could not start the script: ${describeError(error)}`);
     }
-    this.pty = pty;
+    this.session = session;
     const startedAt = this.now();
     this.notify(() => this.callbacks.onStarted(startedAt));
-
-    // node-pty emits exit only after the PTY's read side has closed (all data delivered), or
-    // 200 ms after the process exits if something else (a background child) still holds the PTY.
-    const exited = new Promise<PtyExit>((resolve) => {
-      const dataSubscription = pty.onData((data: string | Buffer) => {
-        const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-        this.buffer.append(chunk);
-        this.notify(() => this.callbacks.onOutput(chunk));
-      });
-      const exitSubscription = pty.onExit((event) => {
-        // Let data events already queued behind the exit run, then stop listening.
-        setImmediate(() => {
-          dataSubscription.dispose();
-          exitSubscription.dispose();
-          resolve(event);
-        });
-      });
-    });
 
     const timeoutMs = Math.min(this.task.timeoutSeconds * 1000, MAX_TIMER_MS);
     const timer = Number.isFinite(timeoutMs) && timeoutMs > 0 ? setTimeout(() => this.stop('timed-out'), timeoutMs) : null;
     try {
-      const exit = await exited;
+      const exit = await session.exited;
       const outcome: TaskOutcome = this.stopReason !== null
         ? { kind: this.stopReason }
-        : { kind: 'exited', exitCode: exit.signal !== undefined && exit.signal > 0 ? 128 + exit.signal : exit.exitCode };
+        : { kind: 'exited', exitCode: exit.signal > 0 ? 128 + exit.signal : exit.exitCode };
       return this.finish(outcome, startedAt);
     } finally {
       if (timer !== null) clearTimeout(timer);

@@ -79,6 +79,30 @@ const invocationOptions = {
 
 export const CATALOG = {
   CreateCommand: { RegionId: regionId, ...commandDefinition },
+  DescribeCommands: {
+    RegionId: regionId,
+    CommandId: { kind: 'string' },
+    Name: { kind: 'string' },
+    Description: { kind: 'string' },
+    Type: { kind: 'string' },
+    Provider: { kind: 'string' },
+    Latest: { kind: 'boolean' },
+    ContentEncoding: contentEncoding,
+    ResourceGroupId: { kind: 'string' },
+    Tag: tags,
+    ...paging,
+  },
+  ModifyCommand: {
+    RegionId: regionId,
+    CommandId: { kind: 'string', required: true },
+    Name: { kind: 'string', maxLength: [128, 'CmdName.ExceedLimit'] },
+    Description: { kind: 'string', maxLength: [512, 'CmdDesc.ExceedLimit'] },
+    WorkingDir: workingDir,
+    Timeout: timeout,
+    Launcher: launcher,
+    CommandContent: { kind: 'string' }, // deprecated: accepted, no effect (spec §10)
+  },
+  DeleteCommand: { RegionId: regionId, CommandId: { kind: 'string', required: true } },
   InvokeCommand: { RegionId: regionId, CommandId: { kind: 'string', required: true }, ...invocationOptions },
   RunCommand: {
     RegionId: regionId,
@@ -144,6 +168,23 @@ export const CATALOG = {
     Tag: tags,
     ClientToken: clientToken,
   },
+  DescribeActivations: {
+    RegionId: regionId,
+    ActivationId: { kind: 'string' },
+    InstanceName: { kind: 'string' },
+    ResourceGroupId: { kind: 'string' },
+    Tag: tags,
+    ...paging,
+  },
+  DisableActivation: { RegionId: regionId, ActivationId: { kind: 'string', required: true } },
+  DeleteActivation: { RegionId: regionId, ActivationId: { kind: 'string', required: true } },
+  ModifyManagedInstance: {
+    RegionId: regionId,
+    InstanceId: { kind: 'string', required: true },
+    InstanceName: { kind: 'string', maxLength: [128, 'InstanceName.ExceedLimit'] },
+  },
+  DeregisterManagedInstance: { RegionId: regionId, InstanceId: { kind: 'string', required: true }, ClientToken: clientToken },
+  DescribeRegions: { RegionId: { kind: 'string' }, AcceptLanguage: { kind: 'string' } },
   DescribeManagedInstances: {
     RegionId: regionId,
     InstanceId: { kind: 'list', maxItems: [50, 'InstanceIds.ExceedLimit'] },

@@ -69,6 +69,10 @@ export const API_ERRORS = {
   'AddressRange.InvalidPattern': [400, 'Address range should be ipv4 address or cidr.'],
   'ActivationCount.ExceedLimit': [400, 'The count of activation in current region exceeds the limit of {detail}.'],
   'ActivationTTL.ExceedLimit': [400, 'The specified parameter TimeToLiveInHours exceeds the limit of {detail}.'],
+  'InvalidActivationId.NotFound': [404, 'The specified activation id does not exist.'],
+  'ActivationInUse': [403, 'The activation is in use by registered managed instances and cannot be deleted.'],
+  'InvalidCommand.Running': [403, 'The command is being executed and cannot be deleted.'],
+  IdempotentParameterMismatch: [403, 'The specified parameter has changed while using an already used clientToken.'],
   // tags (spec §1.11)
   'NumberExceed.Tags': [400, 'The Tags parameter number is exceed.'],
   'Duplicate.TagKey': [400, 'The Tag.N.Key contain duplicate key.'],
@@ -78,6 +82,14 @@ export const API_ERRORS = {
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** Where an operation's documented message differs from the common one for the same code. */
+const MESSAGE_VARIANTS: Partial<Record<ApiErrorCode, Record<string, string>>> = {
+  'InvalidInstance.NotFound': {
+    DeregisterManagedInstance: 'The specified instance id does not exist.',
+    SendFile: 'The specified instances not found.',
+  },
+};
 
 /** An Alibaba API error: HTTP status, Code and Message exactly as the service answers. */
 export class ApiError extends Error {
@@ -91,9 +103,13 @@ export class ApiError extends Error {
   }
 }
 
-/** The catalogued error `code`; `{detail}` in its message is replaced by `detail`. */
-export function apiError(code: ApiErrorCode, detail = ''): ApiError {
-  const [status, template] = API_ERRORS[code];
+/**
+ * The catalogued error `code`; `{detail}` in its message is replaced by `detail`. `action`
+ * picks an operation's own message where its documentation words it differently.
+ */
+export function apiError(code: ApiErrorCode, detail = '', action?: string): ApiError {
+  const [status, common] = API_ERRORS[code];
+  const template = (action && MESSAGE_VARIANTS[code]?.[action]) || common;
   return new ApiError(status, code, template.replace('{detail}', detail));
 }
 

@@ -5,7 +5,9 @@ import type { NonceCache } from '../auth/nonce-cache.js';
 import { verifyRequest, type SecretLookup } from '../auth/verify-request.js';
 import type { VerifyInput } from '../auth/verify-input.js';
 import { toVerifyInput } from '../auth/wire-request.js';
+import { formatApiTime } from '../../shared/clock.js';
 import { newRequestId } from '../ids.js';
+import { withClientToken } from './idempotency.js';
 import { CATALOG, isActionName } from './catalog.js';
 import { ApiError, apiError, missingParameter, type ApiErrorCode } from './errors.js';
 import type { ApiContext } from './handlers/context.js';
@@ -72,9 +74,11 @@ async function call(input: VerifyInput, params: RawParams, options: ApiOptions):
   }
   if (auth.version !== API_VERSION) throw apiError('InvalidVersion');
   if (!isActionName(auth.action)) throw apiError('InvalidAction.NotFound');
-  const args = validateParams(params, CATALOG[auth.action]);
-  const result = await HANDLERS[auth.action](args, context);
-  return { action: auth.action, result };
+  const action = auth.action;
+  const args = validateParams(params, CATALOG[action]);
+  const scope = { accessKeyId: auth.accessKeyId, action, token: args.string('ClientToken') };
+  const result = await withClientToken(context.store, scope, params, formatApiTime(context.clock.now()), () => HANDLERS[action](args, context));
+  return { action, result };
 }
 
 /**

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ClientTokenRecord } from '../api/idempotency.js';
 import type {
   ActivationRecord,
   CommandRecord,
@@ -59,6 +60,7 @@ export class Store {
   readonly runs: Collection<InstanceRunRecord>;
   readonly instances: Collection<InstanceRecord>;
   readonly activations: Collection<ActivationRecord>;
+  readonly clientTokens: Collection<ClientTokenRecord>;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -70,6 +72,7 @@ export class Store {
     this.runs = new Collection(this.db, 'instance_runs', (r) => runKey(r.invokeId, r.instanceId));
     this.instances = new Collection(this.db, 'instances', (r) => r.instanceId);
     this.activations = new Collection(this.db, 'activations', (r) => r.activationId);
+    this.clientTokens = new Collection(this.db, 'client_tokens', (r) => r.key);
   }
 
   /** Runs `work` in one transaction: all of its writes land, or none. */

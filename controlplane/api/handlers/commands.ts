@@ -4,7 +4,10 @@ import { parameterNames } from '../../invocations/custom-parameters.js';
 import type { CommandRecord, CommandType } from '../../store/records.js';
 import { apiError } from '../errors.js';
 import type { ValidArgs } from '../validate-params.js';
-import { textEncoding, type TextEncoding } from '../views.js';
+import { isFinal } from '../../invocations/aggregate-status.js';
+import { pageFields, paginate } from '../paging.js';
+import { commandView, textEncoding, type TextEncoding } from '../views.js';
+import { pageRequest } from './paging-request.js';
 import { checkContentSize, contentAsBase64, SAVED_CONTENT_LIMIT } from './content.js';
 import type { ApiContext, Handler } from './context.js';
 
@@ -53,4 +56,60 @@ export const createCommand: Handler = (args, ctx) => {
   const command = buildCommand(args, ctx, { kept: true, defaultEncoding: 'Base64', contentLimit: SAVED_CONTENT_LIMIT });
   ctx.store.commands.add(command);
   return { CommandId: command.commandId };
+};
+
+/** `*` wildcards for private command names and descriptions (spec §9); exact match otherwise. */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  if (!pattern.includes('*')) return pattern === value;
+  const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${regex}$`, 's').test(value);
+}
+
+function findCommand(args: ValidArgs, ctx: ApiContext): CommandRecord {
+  const command = ctx.store.commands.get(args.string('CommandId') ?? '');
+  if (!command || !command.kept || command.regionId !== args.string('RegionId')) throw apiError('InvalidCmdId.NotFound');
+  return command;
+}
+
+export const describeCommands: Handler = (args, ctx) => {
+  const encoding = textEncoding(args.string('ContentEncoding'));
+  const wanted = args.tags('Tag');
+  // casim has no public (provider) commands: a Provider filter lists none.
+  const commands = args.has('Provider')
+    ? []
+    : ctx.store.commands
+        .all()
+        .filter((c) => c.kept && c.regionId === args.string('RegionId'))
+        .filter((c) => !args.has('CommandId') || c.commandId === args.string('CommandId'))
+        .filter((c) => !args.has('Name') || wildcardMatch(args.string('Name') ?? '', c.name))
+        .filter((c) => !args.has('Description') || wildcardMatch(args.string('Description') ?? '', c.description))
+        .filter((c) => !args.has('Type') || c.type === args.string('Type'))
+        .filter((c) => !args.has('ResourceGroupId') || c.resourceGroupId === args.string('ResourceGroupId'))
+        .filter((c) => wanted.every((w) => c.tags.some((t) => t.key === w.key && (w.value === '' || t.value === w.value))));
+  const page = paginate(commands, pageRequest(args));
+  return { ...pageFields(page), Commands: { Command: page.items.map((c) => commandView(c, encoding)) } };
+};
+
+export const modifyCommand: Handler = (args, ctx) => {
+  const command = findCommand(args, ctx);
+  ctx.store.commands.put({
+    ...command,
+    name: args.string('Name') ?? command.name,
+    description: args.string('Description') ?? command.description,
+    workingDir: args.string('WorkingDir') ?? command.workingDir,
+    timeout: args.integer('Timeout') ?? command.timeout,
+    launcher: args.string('Launcher') ?? command.launcher,
+  });
+  return {};
+};
+
+export const deleteCommand: Handler = (args, ctx) => {
+  const command = findCommand(args, ctx);
+  const running = ctx.store.invocations
+    .all()
+    .filter((inv) => inv.commandId === command.commandId)
+    .some((inv) => ctx.store.runsOf(inv).some((run) => !isFinal(run.status)));
+  if (running) throw apiError('InvalidCommand.Running');
+  ctx.store.commands.put({ ...command, kept: false });
+  return {};
 };

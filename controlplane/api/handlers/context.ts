@@ -11,9 +11,27 @@ import type { Body } from '../views.js';
 export interface Quotas {
   /** Commands kept per region (CmdCount.ExceedQuota). */
   commandsPerRegion: number;
+  /** Invocations created per region per UTC day (Invocation.ExceedQuota). */
+  invocationsPerDay: number;
+  /** Unexpired activations per region (ActivationCount.ExceedLimit). */
+  activationsPerRegion: number;
 }
 
-export const DEFAULT_QUOTAS: Quotas = { commandsPerRegion: 500 };
+/** The real service's defaults (spec §1.9, §15.1). */
+export const DEFAULT_QUOTAS: Quotas = { commandsPerRegion: 500, invocationsPerDay: 5000, activationsPerRegion: 10 };
+
+/** Defaults overridden by CASIM_QUOTA_COMMANDS, CASIM_QUOTA_INVOCATIONS_PER_DAY, CASIM_QUOTA_ACTIVATIONS. */
+export function quotasFromEnv(env: NodeJS.ProcessEnv): Quotas {
+  const read = (name: string, fallback: number): number => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  return {
+    commandsPerRegion: read('CASIM_QUOTA_COMMANDS', DEFAULT_QUOTAS.commandsPerRegion),
+    invocationsPerDay: read('CASIM_QUOTA_INVOCATIONS_PER_DAY', DEFAULT_QUOTAS.invocationsPerDay),
+    activationsPerRegion: read('CASIM_QUOTA_ACTIVATIONS', DEFAULT_QUOTAS.activationsPerRegion),
+  };
+}
 
 /** Everything a handler may use. Handlers are the only place API semantics live. */
 export interface ApiContext {

@@ -1,5 +1,8 @@
 import type { ActionName } from '../catalog.js';
-import { createCommand } from './commands.js';
+import { deleteActivation, describeActivations, disableActivation } from './activations.js';
+import { createCommand, deleteCommand, describeCommands, modifyCommand } from './commands.js';
+import { deregisterManagedInstance, modifyManagedInstance } from './managed-instances.js';
+import { describeRegions } from './regions.js';
 import type { Handler } from './context.js';
 import {
   createActivation,
@@ -14,6 +17,9 @@ import { describeInvocationResults, describeInvocations, invokeCommand, runComma
 /** The handler of every catalogued Action. */
 export const HANDLERS: Record<ActionName, Handler> = {
   CreateCommand: createCommand,
+  DescribeCommands: describeCommands,
+  ModifyCommand: modifyCommand,
+  DeleteCommand: deleteCommand,
   InvokeCommand: invokeCommand,
   RunCommand: runCommand,
   StopInvocation: stopInvocation,
@@ -21,7 +27,13 @@ export const HANDLERS: Record<ActionName, Handler> = {
   DescribeInvocationResults: describeInvocationResults,
   DescribeCloudAssistantStatus: describeCloudAssistantStatus,
   CreateActivation: createActivation,
+  DescribeActivations: describeActivations,
+  DisableActivation: disableActivation,
+  DeleteActivation: deleteActivation,
   DescribeManagedInstances: describeManagedInstances,
+  ModifyManagedInstance: modifyManagedInstance,
+  DeregisterManagedInstance: deregisterManagedInstance,
+  DescribeRegions: describeRegions,
   RunInstances: runInstances,
   DescribeInstances: describeInstances,
   DeleteInstances: deleteInstances,

@@ -4,7 +4,7 @@ import { apiError, invalidParameter } from '../errors.js';
 import { pageFields, paginate } from '../paging.js';
 import { managedInstanceView, tagsView } from '../views.js';
 import type { ApiContext, Handler } from './context.js';
-import { pageRequest } from './invocations.js';
+import { pageRequest } from './paging-request.js';
 
 /** An agent counts as running when its last heartbeat is this recent (spec §13). */
 export const HEARTBEAT_FRESH_MS = 2 * 60_000;
@@ -55,6 +55,11 @@ export const describeCloudAssistantStatus: Handler = (args, ctx) => {
 };
 
 export const createActivation: Handler = (args, ctx) => {
+  const nowMs = ctx.clock.now().getTime();
+  const live = ctx.store.activations
+    .all()
+    .filter((a) => a.regionId === args.string('RegionId') && Date.parse(a.creationTime) + a.timeToLiveInHours * 3_600_000 > nowMs);
+  if (live.length >= ctx.quotas.activationsPerRegion) throw apiError('ActivationCount.ExceedLimit', String(ctx.quotas.activationsPerRegion));
   const { activation, code } = ctx.registry.createActivation({
     regionId: args.string('RegionId') ?? '',
     description: args.string('Description') ?? '',

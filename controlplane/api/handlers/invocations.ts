@@ -5,7 +5,8 @@ import { aggregateStatus, legacyInvokeStatus } from '../../invocations/aggregate
 import { checkInvocationParameters, substituteParameters } from '../../invocations/custom-parameters.js';
 import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
 import { apiError } from '../errors.js';
-import { pageFields, paginate, type PageRequest } from '../paging.js';
+import { pageFields, paginate } from '../paging.js';
+import { pageRequest } from './paging-request.js';
 import type { ValidArgs } from '../validate-params.js';
 import { invocationResultView, invocationView, textEncoding } from '../views.js';
 import { buildCommand } from './commands.js';
@@ -14,15 +15,6 @@ import type { ApiContext, Handler } from './context.js';
 
 /** Repeat modes this build executes; the schedules of Period and the reboot modes come later. */
 const SUPPORTED_REPEAT_MODES: readonly RepeatMode[] = ['Once'];
-
-export function pageRequest(args: ValidArgs): PageRequest {
-  return {
-    maxResults: args.integer('MaxResults'),
-    nextToken: args.string('NextToken'),
-    pageNumber: args.integer('PageNumber'),
-    pageSize: args.integer('PageSize'),
-  };
-}
 
 function repeatModeOf(args: ValidArgs): RepeatMode {
   const frequency = args.string('Frequency');
@@ -34,6 +26,9 @@ function repeatModeOf(args: ValidArgs): RepeatMode {
 
 /** Checks and starts an invocation of `command` (InvokeCommand and RunCommand share this). */
 function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, contentLimit: number): string {
+  const today = formatApiTime(ctx.clock.now()).slice(0, 10);
+  const todays = ctx.store.invocations.all().filter((inv) => inv.regionId === command.regionId && inv.creationTime.startsWith(today));
+  if (todays.length >= ctx.quotas.invocationsPerDay) throw apiError('Invocation.ExceedQuota');
   const instanceIds = [...new Set(args.list('InstanceId'))];
   for (const instanceId of instanceIds) {
     const instance = ctx.registry.get(instanceId);
