@@ -1,4 +1,5 @@
-import { hostname as osHostname } from 'node:os';
+import { hostname as osHostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { Logger } from '../shared/logger.js';
 import {
@@ -20,7 +21,7 @@ export interface AgentOptions {
   /** `http://127.0.0.1:8484` */
   server: string;
   stateDir: string;
-  /** Where scripts are written (default `<stateDir>/scripts`). */
+  /** Where scripts are written (default DEFAULT_SCRIPT_DIR). */
   scriptDir?: string;
   /** A fixed identity (fleet instances get theirs from the environment). */
   identity?: AgentIdentity;
@@ -30,6 +31,12 @@ export interface AgentOptions {
 }
 
 type TaskState = { phase: 'running' } | { phase: 'finished'; report: TaskFinishedMessage };
+
+/**
+ * Scripts run as other users must be readable by them, and the state dir is private (0700):
+ * like the real agent, keep script files under the system temp dir.
+ */
+export const DEFAULT_SCRIPT_DIR = join(tmpdir(), 'casim-scripts');
 
 const taskKey = (taskId: string, run: number): string => `${taskId}#${run}`;
 
@@ -179,7 +186,7 @@ export class Agent {
     const streamer = new OutputStreamer((seq, data) =>
       this.send({ type: 'task-output', taskId: task.taskId, run: task.run, seq, data: data.toString('base64') }),
     );
-    const scriptDir = this.options.scriptDir ?? `${this.options.stateDir}/scripts`;
+    const scriptDir = this.options.scriptDir ?? DEFAULT_SCRIPT_DIR;
     const run = runScript(
       task,
       {

@@ -15,7 +15,7 @@ export const SESSION_ARGV0 = 'casim';
  *   arrived (see pty-session.ts), and the script's exit status is passed on.
  */
 export const PTY_BOOTSTRAP =
-  'stty -onlcr -echo 2>/dev/null; sh -c "$1" </dev/null; rc=$?; printf \'%s\' "$2"; exit $rc';
+  'stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; sh -c "$1" </dev/null; rc=$?; printf \'%s\' "$2"; exit $rc';
 
 export interface UserSwitch {
   user: PasswdEntry;

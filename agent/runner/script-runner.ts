@@ -3,7 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import { OutputBuffer } from '../../shared/output-buffer.js';
 import type { NotStartedReason, TaskOutcome, TaskSpec } from '../../shared/protocol.js';
 import { lookupUserByName, lookupUserByUid, type PasswdEntry } from './passwd.js';
-import { terminate } from './process-tree.js';
+import { killProcessGroup, terminate } from './process-tree.js';
 import { STANDARD_PATH, scriptEnvironment } from './pty-environment.js';
 import { PtySession } from './pty-session.js';
 import { writeScriptFile } from './script-file.js';
@@ -62,7 +62,14 @@ class ScriptExecution {
   stop(reason: StopReason): void {
     if (this.finished || this.stopReason !== null) return;
     this.stopReason = reason;
-    if (this.session !== null) terminate(this.task.terminationMode, this.session.pid);
+    if (this.session === null) return; // not started yet: execute() sees stopReason
+    try {
+      terminate(this.task.terminationMode, this.session.pid);
+    } catch (error) {
+      // Reading /proc failed: at least kill the session's process group.
+      process.emitWarning(`could not kill the process tree of task ${this.task.taskId}: ${describeError(error)}`, 'CasimRunnerWarning');
+      killProcessGroup(this.session.pid);
+    }
   }
 
   private async execute(): Promise<ScriptRunResult> {

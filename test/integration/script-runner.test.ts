@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,6 @@ beforeAll(async () => {
   await chmod(root, 0o755);
   scriptDir = join(root, 'scripts');
   workDir = join(root, 'work');
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(workDir, { mode: 0o755 });
 });
 
@@ -188,9 +187,10 @@ describe('runScript', () => {
   });
 
   it('gives stdin EOF at once so read does not wait for the timeout', async () => {
-    const { result, elapsedMs } = await observe(makeTask('read x; echo "got[$x] rc=$?"\n', { timeoutSeconds: 20 }));
+    const script = 'read x; echo "got[$x] rc=$?"\nif [ -t 0 ]; then echo stdin-is-a-tty; else echo stdin-is-not-a-tty; fi\n';
+    const { result, elapsedMs } = await observe(makeTask(script, { timeoutSeconds: 20 }));
     expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
-    expect(result.output.toString()).toBe('got[] rc=1\n');
+    expect(result.output.toString()).toBe('got[] rc=1\nstdin-is-not-a-tty\n');
     expect(elapsedMs).toBeLessThan(5000);
   });
 
