@@ -28,7 +28,10 @@ async function startServerProcess(): Promise<(() => void) | undefined> {
     return undefined;
   }
   const cli = fileURLToPath(new URL('./casim.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'server', '--port', String(port), '--data-dir', '.casim/demo'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [cli, 'server', '--port', String(port), '--data-dir', '.casim/demo'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, CASIM_LOG_LEVEL: process.env.CASIM_LOG_LEVEL ?? 'warn' },
+  });
   for (let i = 0; i < 100 && !(await answers()); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
   if (!(await answers())) throw new Error('the server did not start');
   return () => child.kill('SIGTERM');
@@ -43,7 +46,7 @@ function sdkClient(): InstanceType<typeof ecsModule.default.default> {
 const SCRIPT = `#!/bin/bash
 echo "Hello from $(hostname) as $(id -un) in $(pwd)"
 grep PRETTY_NAME /etc/os-release
-echo "uptime: $(cut -d' ' -f1 /proc/uptime) s"`;
+echo "kernel: $(uname -r), user id: $(id -u)"`;
 
 async function main(): Promise<void> {
   const stopServer = await startServerProcess();
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
   say(`\ninvocation ${invokeId}:`);
   for (const r of results) {
     say(`--- ${r.instanceId}: ${r.invocationStatus} (exit code ${r.exitCode})`);
-    process.stdout.write((r.output ?? '').replace(/^/gm, '    '));
+    process.stdout.write((r.output ?? '').replace(/^(?=.)/gm, '    '));
   }
   say(`
 Call it from your own code (Node, @alicloud/ecs20140526):
