@@ -25,6 +25,8 @@ export interface TaskSpec {
   username: string;
   timeoutSeconds: number;
   terminationMode: TerminationMode;
+  /** Runs the script file, e.g. `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`; empty = the file itself. */
+  launcher?: string;
 }
 
 /** Why a script could not be started: raw facts, mapped to public codes by the control plane. */

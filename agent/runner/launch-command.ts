@@ -10,7 +10,7 @@ export const SESSION_ARGV0 = 'casim';
  *   (password prompts, `read </dev/tty`);
  * - `</dev/null`: stdin gives EOF at once (`read x` does not wait for the timeout);
  * - `sh -c "$1"` execs the file, so a shebang is honoured and a file without one runs in sh;
- *   `$1` is the shell-quoted script path;
+ *   `$1` is the shell-quoted script path, or the Launcher command around it;
  * - then `$2`, the end marker, is written, so the reader knows every byte the script wrote has
  *   arrived (see pty-session.ts), and the script's exit status is passed on.
  */
@@ -34,12 +34,12 @@ export function shellQuote(value: string): string {
 }
 
 /**
- * The argv that runs `scriptPath` in the PTY. As another user it goes through util-linux
+ * The argv that runs `command` (a shell command, see launcher.ts) in the PTY. As another user it goes through util-linux
  * `setpriv`, which sets uid, gid and the user's supplementary groups (initgroups); the user is
  * given as numbers in argv elements, never inside a shell string.
  */
-export function launchCommand(scriptPath: string, endMarker: string, switchTo: UserSwitch | null): LaunchCommand {
-  const shell = ['/bin/sh', '-c', PTY_BOOTSTRAP, SESSION_ARGV0, shellQuote(scriptPath), endMarker];
+export function launchCommand(command: string, endMarker: string, switchTo: UserSwitch | null): LaunchCommand {
+  const shell = ['/bin/sh', '-c', PTY_BOOTSTRAP, SESSION_ARGV0, command, endMarker];
   if (switchTo === null) return { file: shell[0]!, args: shell.slice(1) };
   const { user, setprivPath } = switchTo;
   return {

@@ -12,7 +12,8 @@ export interface PtySessionExit {
 }
 
 export interface PtySessionOptions {
-  scriptPath: string;
+  /** The shell command that runs the script (launcher.ts `scriptCommand`). */
+  command: string;
   cwd: string;
   env: Record<string, string>;
   /** Run as this user through setpriv; null to run as the agent's user. */
@@ -42,7 +43,7 @@ export class PtySession {
   constructor(options: PtySessionOptions) {
     const marker = `\u001ecasim-end-${randomBytes(16).toString('hex')}\u001e`;
     const scanner = new EndMarkerScanner(Buffer.from(marker, 'latin1'));
-    const command = launchCommand(options.scriptPath, marker, options.switchTo);
+    const command = launchCommand(options.command, marker, options.switchTo);
     const pty: IPty = spawnPty(command.file, command.args, {
       name: PTY_TERM,
       cols: PTY_COLUMNS,

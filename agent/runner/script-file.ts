@@ -1,6 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TaskSpec } from '../../shared/protocol.js';
+import { scriptExtension } from './launcher.js';
 
 const MAX_NAME_LENGTH = 100;
 
@@ -10,11 +11,11 @@ export function sanitiseFileNamePart(value: string, fallback: string): string {
   return cleaned === '' || /^\.+$/.test(cleaned) ? fallback : cleaned;
 }
 
-/** `<commandName>-<taskId>.iv<run>.sh`, as the real agent names it (sanitised). */
-export function scriptFileName(task: Pick<TaskSpec, 'commandName' | 'taskId' | 'run'>): string {
+/** `<commandName>-<taskId>.iv<run>.sh` as the real agent names it (sanitised); a Launcher's Ext() changes `.sh`. */
+export function scriptFileName(task: Pick<TaskSpec, 'commandName' | 'taskId' | 'run' | 'launcher'>): string {
   const name = sanitiseFileNamePart(task.commandName, 'command');
   const taskId = sanitiseFileNamePart(task.taskId, 'task');
-  return `${name}-${taskId}.iv${task.run}.sh`;
+  return `${name}-${taskId}.iv${task.run}${scriptExtension(task.launcher)}`;
 }
 
 /** Writes the script (UTF-8, mode 0755) into `scriptDir`, creating it when missing; returns its absolute path. */

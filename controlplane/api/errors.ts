@@ -56,6 +56,7 @@ export const API_ERRORS = {
   'Parameter.NotMatched': [403, 'The passed-in parameters do not match the parameters defined when you created the command.'],
   'ParameterType.NotSupported': [403, 'The type of parameter value is not supported.'],
   'Username.ExceedLimit': [403, 'The length of the username exceeds the upper limit.'],
+  'ParameterStore.NotSupported': [403, 'Parameter Store is not supported in this region.'],
   'InvalidRepeatMode.NotFound': [404, 'The specified repeat mode does not exist.'],
   'InvalidInstance.NotFound': [404, 'The specified instance does not exist.'],
   'InvalidTerminationMode.NotFound': [404, 'The specified parameter TerminationMode does not exist.'],

@@ -8,6 +8,8 @@ import type { InstanceRunRecord, InvocationRecord } from '../store/records.js';
 import { runKey, type Store } from '../store/store.js';
 import { isFinal } from './aggregate-status.js';
 import { INSTANCE_ERROR_INFO, statusOfOutcome } from './outcome-status.js';
+import { ACCOUNT_ID } from '../account.js';
+import { resolveBuiltIns, type BuiltInValues } from './built-in-parameters.js';
 import { substituteParameters } from './custom-parameters.js';
 
 /** A run not delivered within this time is Aborted (spec §7.1: delivery must finish within 1 minute). */
@@ -77,9 +79,27 @@ export class InvocationService implements AgentEventHandler {
     for (const run of runs) this.deliver(invocation, run);
   }
 
-  private taskSpec(invocation: InvocationRecord, run: InstanceRunRecord): TaskSpec {
+  /** The task for one instance, or the name of an unknown `{{ACS::…}}` built-in in it. */
+  private taskSpec(invocation: InvocationRecord, run: InstanceRunRecord): TaskSpec | { unknownBuiltIn: string } {
     const content = Buffer.from(invocation.commandContent, 'base64').toString('utf8');
-    const script = invocation.enableParameter ? substituteParameters(content, invocation.parameters) : content;
+    let script = content;
+    let launcher = invocation.launcher;
+    if (invocation.enableParameter) {
+      const values: BuiltInValues = {
+        RegionId: invocation.regionId,
+        AccountId: ACCOUNT_ID,
+        InstanceId: run.instanceId,
+        InstanceName: this.registry.get(run.instanceId)?.name ?? '',
+        InvokeId: invocation.invokeId,
+        CommandId: invocation.commandId,
+      };
+      const resolvedScript = resolveBuiltIns(substituteParameters(content, invocation.parameters), values);
+      if (!resolvedScript.ok) return { unknownBuiltIn: resolvedScript.unknownName };
+      const resolvedLauncher = resolveBuiltIns(launcher, values);
+      if (!resolvedLauncher.ok) return { unknownBuiltIn: resolvedLauncher.unknownName };
+      script = resolvedScript.text;
+      launcher = resolvedLauncher.text;
+    }
     return {
       taskId: taskIdOf(invocation.invokeId, run.instanceId),
       run: run.run,
@@ -92,11 +112,26 @@ export class InvocationService implements AgentEventHandler {
       username: invocation.username,
       timeoutSeconds: invocation.timeout,
       terminationMode: invocation.terminationMode,
+      launcher,
     };
   }
 
   private deliver(invocation: InvocationRecord, run: InstanceRunRecord): void {
-    const sent = this.agents.send(run.instanceId, { type: 'task', task: this.taskSpec(invocation, run) });
+    const task = this.taskSpec(invocation, run);
+    if ('unknownBuiltIn' in task) {
+      // The real agent refuses the task (InvalidEnvironmentParameter): the run is Invalid.
+      const now = formatApiTime(this.clock.now());
+      this.store.runs.put({
+        ...run,
+        status: 'Invalid',
+        errorCode: 'InvalidEnvironmentParameter',
+        errorInfo: `the environment parameter {{ACS::${task.unknownBuiltIn}}} is invalid`,
+        updateTime: now,
+        finishTime: now,
+      });
+      return;
+    }
+    const sent = this.agents.send(run.instanceId, { type: 'task', task });
     if (!sent) this.logger.info('instance not connected; task waits for its agent', { invokeId: run.invokeId, instanceId: run.instanceId });
   }
 

@@ -19,6 +19,7 @@ export const INSTANCE_ERROR_INFO = {
   ExecutionException: 'the command execution got an exception',
   ExecutionInterrupted: 'the command execution has been interrupted',
   ExitCodeNonzero: 'the command execution exit code is not zero',
+  InvalidEnvironmentParameter: 'the environment parameter is invalid',
 } as const;
 export type InstanceErrorCode = keyof typeof INSTANCE_ERROR_INFO;
 

@@ -2,6 +2,7 @@ import { formatApiTime } from '../../../shared/clock.js';
 import type { TerminationMode } from '../../../shared/protocol.js';
 import { newInvokeId } from '../../ids.js';
 import { aggregateStatus, legacyInvokeStatus } from '../../invocations/aggregate-status.js';
+import { usesParameterStore } from '../../invocations/built-in-parameters.js';
 import { checkInvocationParameters, substituteParameters } from '../../invocations/custom-parameters.js';
 import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
 import { apiError } from '../errors.js';
@@ -39,6 +40,9 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
   const given = args.object('Parameters');
   if (given && Object.keys(given).length > 0 && !command.enableParameter) throw apiError('Parameter.Disabled');
   const parameters = command.enableParameter ? checkInvocationParameters(given ?? {}, command.parameterNames) : {};
+  if (command.enableParameter && usesParameterStore(Buffer.from(command.content, 'base64').toString('utf8'))) {
+    throw apiError('ParameterStore.NotSupported');
+  }
   if (command.enableParameter) {
     const substituted = substituteParameters(Buffer.from(command.content, 'base64').toString('utf8'), parameters);
     checkContentSize(Buffer.from(substituted, 'utf8').toString('base64'), contentLimit);
