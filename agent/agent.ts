@@ -13,7 +13,10 @@ import {
 } from '../shared/protocol.js';
 import { AGENT_VERSION } from '../shared/version.js';
 import { backoffDelay } from './backoff.js';
+import { consumeColdStart } from './cold-start.js';
 import { loadIdentity, saveIdentity, type AgentIdentity } from './identity-store.js';
+import { runInContainer } from './runner/container-runner.js';
+import { targetsContainer } from './runner/container-target.js';
 import { runScript } from './runner/script-runner.js';
 import { OutputStreamer } from './output-streamer.js';
 
@@ -54,6 +57,8 @@ export class Agent {
   private readonly tasks = new Map<string, TaskState>();
   /** Tasks whose final report the server acknowledged. */
   private readonly done = new Set<string>();
+  /** Set until the server has welcomed this agent after a boot. */
+  private coldStart = false;
   private readonly running = new Map<string, { cancel(): void }>();
   private resolveFatal: ((reason: string) => void) | undefined;
   /** Resolves when the server refuses this agent for good (e.g. a wrong secret). */
@@ -61,6 +66,8 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     this.identity = options.identity ?? loadIdentity(options.stateDir);
+    // Decided once per process: the first agent start since the machine booted.
+    this.coldStart = this.identity ? consumeColdStart(this.identity.instanceId) : false;
     this.fatal = new Promise((resolve) => (this.resolveFatal = resolve));
   }
 
@@ -117,7 +124,7 @@ export class Agent {
   private greet(): void {
     const facts = { agentVersion: AGENT_VERSION, hostname: osHostname(), osType: 'Linux' as const };
     if (this.identity) {
-      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, instanceId: this.identity.instanceId, secret: this.identity.secret, ...facts });
+      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, instanceId: this.identity.instanceId, secret: this.identity.secret, coldStart: this.coldStart, ...facts });
     } else if (this.options.activation) {
       const { id, code } = this.options.activation;
       this.send({ type: 'register', protocol: PROTOCOL_VERSION, activationId: id, activationCode: code, instanceName: this.options.name, ...facts });
@@ -137,10 +144,12 @@ export class Agent {
       case 'registered':
         this.identity = { instanceId: message.instanceId, secret: message.secret };
         saveIdentity(this.options.stateDir, this.identity);
+        consumeColdStart(message.instanceId); // registering is this boot's start
         this.options.logger.info(`registered as ${message.instanceId}`);
         return;
       case 'welcome':
         this.attempt = 0;
+        this.coldStart = false;
         this.options.logger.info(`connected as ${message.instanceId}`);
         clearInterval(this.heartbeat);
         this.heartbeat = setInterval(() => this.send({ type: 'heartbeat' }), message.heartbeatSeconds * 1000);
@@ -187,14 +196,12 @@ export class Agent {
       this.send({ type: 'task-output', taskId: task.taskId, run: task.run, seq, data: data.toString('base64') }),
     );
     const scriptDir = this.options.scriptDir ?? DEFAULT_SCRIPT_DIR;
-    const run = runScript(
-      task,
-      {
-        onStarted: (at) => this.send({ type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() }),
-        onOutput: (chunk) => streamer.push(chunk),
-      },
-      { scriptDir },
-    );
+    const callbacks = {
+      onStarted: (at: Date) => this.send({ type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() }),
+      onOutput: (chunk: Buffer) => streamer.push(chunk),
+    };
+    // ContainerId / ContainerName: run inside that container through the Docker Engine API.
+    const run = targetsContainer(task) ? runInContainer(task, callbacks) : runScript(task, callbacks, { scriptDir });
     const key = taskKey(task.taskId, task.run);
     this.running.set(key, run);
     void run.done.then((result) => {

@@ -11,6 +11,7 @@ import { NonceCache } from './auth/nonce-cache.js';
 import { DockerFleet } from './fleet/docker-fleet.js';
 import { NoFleet, type Fleet } from './fleet/fleet.js';
 import { AgentHub } from './hub/agent-hub.js';
+import { InstanceLifecycle } from './instances/instance-lifecycle.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
 import { Store } from './store/store.js';
@@ -47,9 +48,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hub = new AgentHub(registry, logger);
   const invocations = new InvocationService(store, registry, hub, clock, logger);
   hub.setHandler(invocations);
+  const lifecycle = new InstanceLifecycle(registry, invocations, hub, () => context.fleet, logger);
+  invocations.onPowerAction = (instanceId, action) => lifecycle.powerAction(instanceId, action);
   const context: ApiContext = {
     store,
     registry,
+    lifecycle,
     invocations,
     agents: hub,
     fleet: options.fleet instanceof Object ? options.fleet : new NoFleet(),

@@ -27,10 +27,23 @@ export interface TaskSpec {
   terminationMode: TerminationMode;
   /** Runs the script file, e.g. `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`; empty = the file itself. */
   launcher?: string;
+  /**
+   * Run the script inside this container on the instance (agent/runner/container-runner.ts):
+   * the ContainerId as the user gave it (64 hex digits, maybe `docker://`, `containerd://` or
+   * `cri-o://`: the agent strips the prefix, as the real one does). Username, WorkingDir and
+   * Launcher are then ignored. Absent or empty = run on the instance itself.
+   */
+  containerId?: string;
+  /** The container's name (see containerId); with both, they must name the same container. */
+  containerName?: string;
 }
 
 /** Why a script could not be started: raw facts, mapped to public codes by the control plane. */
-export const NOT_STARTED_REASONS = ['account-not-exists', 'directory-not-exists', 'exception'] as const;
+export const NOT_STARTED_REASONS = [
+  'account-not-exists', 'directory-not-exists', 'exception',
+  // Container tasks (spec/reference-agent.md §1.9, the agent's container validation errors):
+  'container-not-found', 'container-not-running', 'container-mismatch', 'container-connect-failed', 'container-runtime-error',
+] as const;
 export type NotStartedReason = (typeof NOT_STARTED_REASONS)[number];
 
 /** The raw fact of how a run ended. */
@@ -49,6 +62,8 @@ export interface HelloMessage {
   agentVersion: string;
   hostname: string;
   osType: 'Linux';
+  /** First start of the agent since the machine booted (reboot-triggered tasks run then). */
+  coldStart?: boolean;
 }
 export interface RegisterMessage {
   type: 'register';

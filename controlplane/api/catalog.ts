@@ -40,6 +40,7 @@ const paging = {
   PageNumber: { kind: 'integer', min: [1, 'InvalidParam.PageNumber'] },
   PageSize: { kind: 'integer', min: [1, 'InvalidParam.PageSize'], max: [50, 'InvalidParam.PageSize'] },
 } as const satisfies ParamSpecs;
+const instanceBatch: ParamSpec = { kind: 'list', required: 'MissingParam.InstanceId', maxItems: [100, 'InstanceIds.ExceedLimit'] };
 const contentEncoding: ParamSpec = { kind: 'string' }; // invalid values fall back per operation
 
 const commandDefinition = {
@@ -209,14 +210,19 @@ export const CATALOG = {
   DescribeInstances: {
     RegionId: regionId,
     InstanceIds: { kind: 'string' },
+    InstanceName: { kind: 'string' },
+    Status: { kind: 'string' },
     PageNumber: paging.PageNumber,
     PageSize: { kind: 'integer', min: [1, 'InvalidParam.PageSize'], max: [100, 'InvalidParam.PageSize'] },
   },
-  DeleteInstances: {
-    RegionId: regionId,
-    InstanceId: { kind: 'list', required: 'MissingParam.InstanceId', maxItems: [100, 'InstanceIds.ExceedLimit'] },
-    Force: { kind: 'boolean' },
-  },
+  DeleteInstances: { RegionId: regionId, InstanceId: instanceBatch, Force: { kind: 'boolean' } },
+  DeleteInstance: { InstanceId: { kind: 'string', required: true }, Force: { kind: 'boolean' } },
+  StartInstance: { InstanceId: { kind: 'string', required: true } },
+  StopInstance: { InstanceId: { kind: 'string', required: true }, ForceStop: { kind: 'boolean' } },
+  RebootInstance: { InstanceId: { kind: 'string', required: true }, ForceStop: { kind: 'boolean' } },
+  StartInstances: { RegionId: regionId, InstanceId: instanceBatch },
+  StopInstances: { RegionId: regionId, InstanceId: instanceBatch, ForceStop: { kind: 'boolean' } },
+  RebootInstances: { RegionId: regionId, InstanceId: instanceBatch, ForceStop: { kind: 'boolean' } },
 } as const satisfies Record<string, ParamSpecs>;
 
 export type ActionName = keyof typeof CATALOG;

@@ -70,6 +70,7 @@ export const API_ERRORS = {
   'AddressRange.InvalidPattern': [400, 'Address range should be ipv4 address or cidr.'],
   'ActivationCount.ExceedLimit': [400, 'The count of activation in current region exceeds the limit of {detail}.'],
   'ActivationTTL.ExceedLimit': [400, 'The specified parameter TimeToLiveInHours exceeds the limit of {detail}.'],
+  IncorrectInstanceStatus: [403, 'The current status of the resource does not support this operation.'],
   'InvalidActivationId.NotFound': [404, 'The specified activation id does not exist.'],
   'ActivationInUse': [403, 'The activation is in use by registered managed instances and cannot be deleted.'],
   'InvalidCommand.Running': [403, 'The command is being executed and cannot be deleted.'],

@@ -3,6 +3,12 @@ export interface Fleet {
   /** Starts a machine whose agent will connect as `instanceId` with `secret`; returns its container ID. */
   start(instanceId: string, secret: string, imageId: string): Promise<string>;
   remove(containerId: string): Promise<void>;
+  /** Stops the machine (its agent and scripts die with it). */
+  stop(containerId: string): Promise<void>;
+  /** Starts a stopped machine again: a boot. */
+  resume(containerId: string): Promise<void>;
+  /** Reboots the machine. */
+  restart(containerId: string): Promise<void>;
   readonly defaultImage: string;
 }
 
@@ -13,6 +19,15 @@ export class NoFleet implements Fleet {
     return Promise.reject(new Error('this server has no Docker fleet (start it with --fleet docker)'));
   }
   remove(): Promise<void> {
+    return Promise.resolve();
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+  resume(): Promise<void> {
+    return Promise.resolve();
+  }
+  restart(): Promise<void> {
     return Promise.resolve();
   }
 }

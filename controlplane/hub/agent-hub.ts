@@ -15,7 +15,8 @@ import type { InstanceRegistry } from '../instances/instance-registry.js';
 
 /** What the hub reports about connected agents; implemented by the invocation service. */
 export interface AgentEventHandler {
-  onConnected(instanceId: string): void;
+  /** `coldStart`: the agent's first start since its machine booted. */
+  onConnected(instanceId: string, coldStart: boolean): void;
   onTaskAcked(instanceId: string, taskId: string, run: number): void;
   onTaskStarted(instanceId: string, message: TaskStartedMessage): void;
   onTaskOutput(instanceId: string, message: TaskOutputMessage): void;
@@ -143,7 +144,7 @@ export class AgentHub implements AgentSender {
       }
       this.logger.info('managed instance registered', { instanceId: result.instanceId });
       this.reply(socket, { type: 'registered', instanceId: result.instanceId, secret: result.secret });
-      return this.open(socket, result.instanceId, facts);
+      return this.open(socket, result.instanceId, facts, false);
     }
     if (message.type === 'hello') {
       if (!this.registry.authenticate(message.instanceId, message.secret)) {
@@ -152,21 +153,21 @@ export class AgentHub implements AgentSender {
         return undefined;
       }
       const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType };
-      return this.open(socket, message.instanceId, facts);
+      return this.open(socket, message.instanceId, facts, message.coldStart === true);
     }
     this.reply(socket, { type: 'rejected', reason: 'expected hello or register first' });
     socket.close(4000, 'no hello');
     return undefined;
   }
 
-  private open(socket: WebSocket, instanceId: string, facts: { hostname: string; agentVersion: string; osType: 'Linux' }): string {
+  private open(socket: WebSocket, instanceId: string, facts: { hostname: string; agentVersion: string; osType: 'Linux' }, coldStart: boolean): string {
     const previous = this.sessions.get(instanceId);
     if (previous && previous !== socket) previous.close(4004, 'replaced by a new session');
     this.sessions.set(instanceId, socket);
     this.registry.recordHeartbeat(instanceId, facts);
     this.reply(socket, { type: 'welcome', instanceId, heartbeatSeconds: HEARTBEAT_SECONDS });
     this.logger.info('agent connected', { instanceId, agentVersion: facts.agentVersion, hostname: facts.hostname });
-    this.handler?.onConnected(instanceId);
+    this.handler?.onConnected(instanceId, coldStart);
     return instanceId;
   }
 

@@ -7,6 +7,7 @@ import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { InstanceRunRecord, InvocationRecord } from '../store/records.js';
 import { runKey, type Store } from '../store/store.js';
 import { isFinal } from './aggregate-status.js';
+import { isRepeating, powerActionOf, runsOnBoot, type PowerAction } from './repeat-mode.js';
 import { INSTANCE_ERROR_INFO, statusOfOutcome } from './outcome-status.js';
 import { ACCOUNT_ID } from '../account.js';
 import { resolveBuiltIns, type BuiltInValues } from './built-in-parameters.js';
@@ -15,6 +16,8 @@ import { substituteParameters } from './custom-parameters.js';
 /** A run not delivered within this time is Aborted (spec §7.1: delivery must finish within 1 minute). */
 export const DELIVERY_TIMEOUT_MS = 60_000;
 const OUTPUT_PERSIST_INTERVAL_MS = 500;
+
+const IN_PROGRESS: readonly InstanceRunRecord['status'][] = ['Pending', 'Running', 'Stopping'];
 
 const taskIdOf = (invokeId: string, instanceId: string): string => `${invokeId}.${instanceId}`;
 
@@ -48,14 +51,18 @@ export class InvocationService implements AgentEventHandler {
     clearInterval(this.sweeper);
   }
 
-  /** Stores the invocation with a Pending run per instance, then pushes it to each agent. */
+  /**
+   * Stores the invocation with a run row per instance. A Once task is Pending and pushed to each
+   * agent at once; a repeating one is Scheduled until its first trigger (a time or a boot).
+   */
   start(invocation: InvocationRecord): void {
     const now = formatApiTime(this.clock.now());
+    const repeating = isRepeating(invocation.repeatMode);
     const runs: InstanceRunRecord[] = invocation.instanceIds.map((instanceId) => ({
       invokeId: invocation.invokeId,
       instanceId,
-      run: 1,
-      status: 'Pending',
+      run: repeating ? 0 : 1,
+      status: repeating ? 'Scheduled' : 'Pending',
       errorCode: '',
       errorInfo: '',
       exitCode: null,
@@ -67,6 +74,7 @@ export class InvocationService implements AgentEventHandler {
       updateTime: now,
       stopTime: '',
       repeats: 0,
+      nextRunTime: this.firstRunTime(invocation),
     }));
     this.store.transaction(() => {
       this.store.invocations.add(invocation);
@@ -76,7 +84,78 @@ export class InvocationService implements AgentEventHandler {
         if (instance) this.registry.update({ ...instance, lastInvokedTime: now, invocationCount: instance.invocationCount + 1 });
       }
     });
-    for (const run of runs) this.deliver(invocation, run);
+    for (const run of runs) if (run.status === 'Pending') this.deliver(invocation, run);
+  }
+
+  /** Set by the scheduler: when a Period task's first run is due. */
+  firstRunTime: (invocation: InvocationRecord) => string = () => '';
+  /** Set by the scheduler: the next run after one finished ("" = the schedule is over). */
+  nextRunTime: (invocation: InvocationRecord, after: Date) => string = () => '';
+  /** Called after a run's final report when the script asked for a reboot (194) or power-off (193). */
+  onPowerAction: (instanceId: string, action: PowerAction) => void = () => undefined;
+
+  /**
+   * Starts the next run of a repeating task on one instance, unless the previous run is still
+   * going (that tick is skipped) or the schedule was stopped.
+   */
+  trigger(invokeId: string, instanceId: string): boolean {
+    const invocation = this.store.invocations.get(invokeId);
+    const current = this.store.runs.get(runKey(invokeId, instanceId));
+    if (!invocation || !current || current.status !== 'Scheduled') return false;
+    const now = formatApiTime(this.clock.now());
+    const next: InstanceRunRecord = {
+      ...current,
+      run: current.run + 1,
+      status: 'Pending',
+      errorCode: '',
+      errorInfo: '',
+      exitCode: null,
+      output: '',
+      dropped: 0,
+      startTime: '',
+      finishTime: '',
+      updateTime: now,
+      nextRunTime: '',
+    };
+    this.store.runs.put(next);
+    this.deliver(invocation, next);
+    return true;
+  }
+
+  /**
+   * An instance stopped, rebooted or was released: what runs there ends (Error with
+   * ExecutionInterrupted or InstanceReleased), what waits for delivery is Aborted.
+   */
+  interruptRuns(instanceId: string, reason: 'interrupted' | 'released', statuses: readonly InstanceRunRecord['status'][] = IN_PROGRESS): void {
+    const now = formatApiTime(this.clock.now());
+    for (const run of this.store.runs.all()) {
+      if (run.instanceId !== instanceId || !statuses.includes(run.status)) continue;
+      const invocation = this.store.invocations.get(run.invokeId);
+      if (!invocation) continue;
+      const code = reason === 'released' ? 'InstanceReleased' : run.status === 'Pending' ? 'InstanceNotRunning' : 'ExecutionInterrupted';
+      const status = run.status === 'Pending' ? 'Aborted' : 'Error';
+      this.live.delete(taskIdOf(run.invokeId, instanceId));
+      this.settle(invocation, { ...run, status, errorCode: code, errorInfo: INSTANCE_ERROR_INFO[code], updateTime: now, finishTime: now }, reason === 'released');
+    }
+  }
+
+  /**
+   * Stores a finished run. A repeating task keeps it in the history and goes back to Scheduled
+   * while its schedule has more runs (spec §20); otherwise the run's status is final.
+   */
+  private settle(invocation: InvocationRecord, finished: InstanceRunRecord, scheduleOver = false): void {
+    if (!isRepeating(invocation.repeatMode)) {
+      this.store.runs.put(finished);
+      return;
+    }
+    // A StopInvocation (StopTime set) ends the schedule too.
+    const over = scheduleOver || finished.stopTime !== '' || invocation.repeatMode === 'NextRebootOnly';
+    const next = over ? '' : this.nextRunTime(invocation, this.clock.now());
+    const continues = !over && (invocation.repeatMode === 'EveryReboot' || next !== '');
+    this.store.transaction(() => {
+      this.store.runHistory.put(finished);
+      this.store.runs.put(continues ? { ...finished, status: 'Scheduled', nextRunTime: next } : { ...finished, nextRunTime: '' });
+    });
   }
 
   /** The task for one instance, or the name of an unknown `{{ACS::…}}` built-in in it. */
@@ -113,6 +192,9 @@ export class InvocationService implements AgentEventHandler {
       timeoutSeconds: invocation.timeout,
       terminationMode: invocation.terminationMode,
       launcher,
+      // Passed as given (a docker:// etc. prefix included): the agent strips it, like the real one.
+      ...(invocation.containerId ? { containerId: invocation.containerId } : {}),
+      ...(invocation.containerName ? { containerName: invocation.containerName } : {}),
     };
   }
 
@@ -164,15 +246,27 @@ export class InvocationService implements AgentEventHandler {
     for (const run of runs) this.agents.send(run.instanceId, { type: 'task-stop', taskId: taskIdOf(run.invokeId, run.instanceId), run: run.run });
   }
 
-  onConnected(instanceId: string): void {
+  /** A boot of the instance: NextRebootOnly and EveryReboot tasks run now (spec §20). */
+  private onBoot(instanceId: string): void {
+    for (const run of this.store.runs.all()) {
+      if (run.instanceId !== instanceId || run.status !== 'Scheduled') continue;
+      const invocation = this.store.invocations.get(run.invokeId);
+      if (invocation && runsOnBoot(invocation.repeatMode)) this.trigger(run.invokeId, instanceId);
+    }
+  }
+
+  onConnected(instanceId: string, coldStart: boolean): void {
+    // After a boot nothing that was running can still be running there.
+    if (coldStart) this.interruptRuns(instanceId, 'interrupted', ['Running', 'Stopping']);
     // Re-push what this instance has not finished: the agent de-duplicates by (taskId, run).
     for (const run of this.store.runs.all()) {
-      if (run.instanceId !== instanceId || isFinal(run.status)) continue;
+      if (run.instanceId !== instanceId || !IN_PROGRESS.includes(run.status)) continue;
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;
       this.deliver(invocation, run);
       if (run.status === 'Stopping') this.agents.send(instanceId, { type: 'task-stop', taskId: taskIdOf(run.invokeId, instanceId), run: run.run });
     }
+    if (coldStart) this.onBoot(instanceId);
   }
 
   onTaskAcked(instanceId: string, taskId: string, run: number): void {
@@ -207,7 +301,7 @@ export class InvocationService implements AgentEventHandler {
   onTaskFinished(instanceId: string, message: TaskFinishedMessage): void {
     this.live.delete(message.taskId);
     const found = this.findRun(instanceId, message.taskId, message.run);
-    if (!found || isFinal(found.run.status)) return; // unknown or already recorded: just acknowledge
+    if (!found || !IN_PROGRESS.includes(found.run.status)) return; // unknown or already recorded: just acknowledge
     const { invocation, run } = found;
     const result = statusOfOutcome(message.outcome);
     const startTime = message.startedAt ? formatApiTime(new Date(message.startedAt)) : run.startTime;
@@ -216,7 +310,7 @@ export class InvocationService implements AgentEventHandler {
       message.outcome.kind === 'timed-out' && startTime
         ? formatApiTime(new Date(Date.parse(startTime) + invocation.timeout * 1000))
         : formatApiTime(new Date(message.finishedAt));
-    this.store.runs.put({
+    this.settle(invocation, {
       ...run,
       status: result.status,
       errorCode: result.errorCode,
@@ -230,16 +324,20 @@ export class InvocationService implements AgentEventHandler {
       repeats: message.outcome.kind === 'not-started' ? run.repeats : run.repeats + 1,
     });
     this.logger.info('task finished', { invokeId: run.invokeId, instanceId, status: result.status, exitCode: result.exitCode });
+    const action = powerActionOf(message.outcome);
+    if (action) this.onPowerAction(instanceId, action);
   }
 
   /** Pending runs that no agent took within the delivery window become Aborted. */
   private abortUndelivered(): void {
     const nowMs = this.clock.now().getTime();
     for (const run of this.store.runs.all()) {
-      if (run.status !== 'Pending' || nowMs - Date.parse(run.creationTime) < DELIVERY_TIMEOUT_MS) continue;
+      if (run.status !== 'Pending' || nowMs - Date.parse(run.updateTime) < DELIVERY_TIMEOUT_MS) continue;
       const code = this.agents.isConnected(run.instanceId) ? 'DeliveryTimeout' : 'ClientNotRunning';
       const now = formatApiTime(this.clock.now());
-      this.store.runs.put({ ...run, status: 'Aborted', errorCode: code, errorInfo: INSTANCE_ERROR_INFO[code], updateTime: now, finishTime: now });
+      const invocation = this.store.invocations.get(run.invokeId);
+      if (!invocation) continue;
+      this.settle(invocation, { ...run, status: 'Aborted', errorCode: code, errorInfo: INSTANCE_ERROR_INFO[code], updateTime: now, finishTime: now });
       this.logger.warn('task aborted: not delivered in time', { invokeId: run.invokeId, instanceId: run.instanceId, errorCode: code });
     }
   }

@@ -20,6 +20,13 @@ export const INSTANCE_ERROR_INFO = {
   ExecutionInterrupted: 'the command execution has been interrupted',
   ExitCodeNonzero: 'the command execution exit code is not zero',
   InvalidEnvironmentParameter: 'the environment parameter is invalid',
+  // Container tasks: no public codes are documented; these are the agent's own error names
+  // (spec/reference-agent.md §1.9, taskerrors/container.go) with its messages.
+  ContainerNotFound: 'the specified container does not exist',
+  ContainerStateAbnormal: 'the state of the specified container is abnormal',
+  ContainerNameAndIdNotMatch: 'the container with the specified ID does not have the specified name',
+  ContainerConnectFailed: 'unable to connect to the container to invoke the command',
+  ContainerRuntimeInternalError: 'the container runtime got an internal error',
 } as const;
 export type InstanceErrorCode = keyof typeof INSTANCE_ERROR_INFO;
 
@@ -58,6 +65,17 @@ export function statusOfOutcome(outcome: TaskOutcome): RunResultStatus {
           return withError('Invalid', 'DirectoryNotExists', null);
         case 'exception':
           return withError('Error', 'ExecutionException', null);
+        // The agent reports the container checks as task/invalid and runtime failures as task/error.
+        case 'container-not-found':
+          return withError('Invalid', 'ContainerNotFound', null);
+        case 'container-not-running':
+          return withError('Invalid', 'ContainerStateAbnormal', null);
+        case 'container-mismatch':
+          return withError('Invalid', 'ContainerNameAndIdNotMatch', null);
+        case 'container-connect-failed':
+          return withError('Invalid', 'ContainerConnectFailed', null);
+        case 'container-runtime-error':
+          return withError('Error', 'ContainerRuntimeInternalError', null);
       }
   }
 }

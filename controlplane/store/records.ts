@@ -80,9 +80,15 @@ export interface InstanceRunRecord {
   updateTime: string;
   stopTime: string;
   repeats: number;
+  /** Repeating tasks: when the next run is due ("" = not scheduled by time). */
+  nextRunTime?: string;
 }
 
 export type InstanceKind = 'ecs' | 'managed';
+
+/** ECS instance Status (DescribeInstances); managed instances are always Running. */
+export const INSTANCE_LIFECYCLE_STATUSES = ['Pending', 'Starting', 'Running', 'Stopping', 'Stopped'] as const;
+export type InstanceLifecycleStatus = (typeof INSTANCE_LIFECYCLE_STATUSES)[number];
 
 export interface InstanceRecord {
   instanceId: string;
@@ -104,6 +110,8 @@ export interface InstanceRecord {
   imageId: string;
   tags: Tag[];
   deregistered: boolean;
+  /** Absent in records written before lifecycle support: Running. */
+  status?: InstanceLifecycleStatus;
 }
 
 export interface ActivationRecord {

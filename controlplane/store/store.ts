@@ -58,6 +58,8 @@ export class Store {
   readonly commands: Collection<CommandRecord>;
   readonly invocations: Collection<InvocationRecord>;
   readonly runs: Collection<InstanceRunRecord>;
+  /** Finished runs of repeating tasks, one record per run (IncludeHistory). */
+  readonly runHistory: Collection<InstanceRunRecord>;
   readonly instances: Collection<InstanceRecord>;
   readonly activations: Collection<ActivationRecord>;
   readonly clientTokens: Collection<ClientTokenRecord>;
@@ -70,6 +72,7 @@ export class Store {
     this.commands = new Collection(this.db, 'commands', (r) => r.commandId);
     this.invocations = new Collection(this.db, 'invocations', (r) => r.invokeId);
     this.runs = new Collection(this.db, 'instance_runs', (r) => runKey(r.invokeId, r.instanceId));
+    this.runHistory = new Collection(this.db, 'run_history', (r) => `${runKey(r.invokeId, r.instanceId)}/${r.run}`);
     this.instances = new Collection(this.db, 'instances', (r) => r.instanceId);
     this.activations = new Collection(this.db, 'activations', (r) => r.activationId);
     this.clientTokens = new Collection(this.db, 'client_tokens', (r) => r.key);
@@ -85,6 +88,14 @@ export class Store {
     return invocation.instanceIds
       .map((instanceId) => this.runs.get(runKey(invocation.invokeId, instanceId)))
       .filter((run): run is InstanceRunRecord => run !== undefined);
+  }
+
+  /** The finished runs of one instance's part of an invocation, oldest first. */
+  historyOf(invokeId: string, instanceId: string): InstanceRunRecord[] {
+    return this.runHistory
+      .all()
+      .filter((r) => r.invokeId === invokeId && r.instanceId === instanceId)
+      .sort((a, b) => a.run - b.run);
   }
 
   close(): void {

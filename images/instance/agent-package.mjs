@@ -1,6 +1,7 @@
 // Writes a trimmed package.json for the instance image: only the agent's runtime dependencies
 // (the root package.json's `agentDependencies`, with their versions from `dependencies`), so the
-// image does not install the control plane's heavy ones (better-sqlite3, dockerode, ...).
+// image does not install the control plane's heavy ones (better-sqlite3, ...). dockerode is an
+// agent dependency too: ContainerId / ContainerName tasks run through the Docker Engine API.
 // Usage: node agent-package.mjs <root package.json> <output package.json>
 import { readFileSync, writeFileSync } from 'node:fs';
 

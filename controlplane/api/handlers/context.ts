@@ -2,6 +2,7 @@ import type { Clock } from '../../../shared/clock.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { Fleet } from '../../fleet/fleet.js';
 import type { AgentSender } from '../../hub/agent-hub.js';
+import type { InstanceLifecycle } from '../../instances/instance-lifecycle.js';
 import type { InstanceRegistry } from '../../instances/instance-registry.js';
 import type { InvocationService } from '../../invocations/invocation-service.js';
 import type { Store } from '../../store/store.js';
@@ -37,6 +38,7 @@ export function quotasFromEnv(env: NodeJS.ProcessEnv): Quotas {
 export interface ApiContext {
   store: Store;
   registry: InstanceRegistry;
+  lifecycle: InstanceLifecycle;
   invocations: InvocationService;
   agents: AgentSender;
   fleet: Fleet;

@@ -5,13 +5,18 @@ import { deregisterManagedInstance, modifyManagedInstance } from './managed-inst
 import { describeRegions } from './regions.js';
 import type { Handler } from './context.js';
 import {
-  createActivation,
+  deleteInstance,
   deleteInstances,
-  describeCloudAssistantStatus,
   describeInstances,
-  describeManagedInstances,
+  rebootInstance,
+  rebootInstances,
   runInstances,
-} from './instances.js';
+  startInstance,
+  startInstances,
+  stopInstance,
+  stopInstances,
+} from './ecs-instances.js';
+import { createActivation, describeCloudAssistantStatus, describeManagedInstances } from './instances.js';
 import { describeInvocationResults, describeInvocations, invokeCommand, runCommand, stopInvocation } from './invocations.js';
 
 /** The handler of every catalogued Action. */
@@ -37,4 +42,11 @@ export const HANDLERS: Record<ActionName, Handler> = {
   RunInstances: runInstances,
   DescribeInstances: describeInstances,
   DeleteInstances: deleteInstances,
+  DeleteInstance: deleteInstance,
+  StartInstance: startInstance,
+  StopInstance: stopInstance,
+  RebootInstance: rebootInstance,
+  StartInstances: startInstances,
+  StopInstances: stopInstances,
+  RebootInstances: rebootInstances,
 };

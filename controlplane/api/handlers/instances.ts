@@ -1,8 +1,8 @@
 import { isFinal } from '../../invocations/aggregate-status.js';
 import type { InstanceRecord } from '../../store/records.js';
-import { apiError, invalidParameter } from '../errors.js';
+import { apiError } from '../errors.js';
 import { pageFields, paginate } from '../paging.js';
-import { managedInstanceView, tagsView } from '../views.js';
+import { managedInstanceView } from '../views.js';
 import type { ApiContext, Handler } from './context.js';
 import { pageRequest } from './paging-request.js';
 
@@ -86,80 +86,4 @@ export const describeManagedInstances: Handler = (args, ctx) => {
     .filter((i) => connected === undefined || String(isAgentOnline(i, ctx)) === connected.toLowerCase());
   const page = paginate(instances, pageRequest(args));
   return { ...pageFields(page), Instances: page.items.map((i) => managedInstanceView(i, isAgentOnline(i, ctx))) };
-};
-
-// ---- minimal ECS instance operations, backed by the Docker fleet ----
-
-export const runInstances: Handler = async (args, ctx) => {
-  const amount = args.integer('Amount') ?? 1;
-  const imageId = args.string('ImageId') ?? ctx.fleet.defaultImage;
-  const ids: string[] = [];
-  for (let n = 0; n < amount; n += 1) {
-    const baseName = args.string('InstanceName');
-    const name = baseName ? (amount > 1 ? `${baseName}-${n + 1}` : baseName) : '';
-    const { record, secret } = ctx.registry.createEcsInstance({ regionId: args.string('RegionId') ?? '', name, imageId, tags: args.tags('Tag') });
-    try {
-      const containerId = await ctx.fleet.start(record.instanceId, secret, imageId);
-      ctx.registry.update({ ...record, containerId });
-    } catch (error) {
-      ctx.registry.remove(record.instanceId);
-      ctx.logger.error('could not start an instance container', { instanceId: record.instanceId, error: (error as Error).message });
-      throw apiError('InternalError');
-    }
-    ids.push(record.instanceId);
-  }
-  return { InstanceIdSets: { InstanceIdSet: ids } };
-};
-
-function parseInstanceIds(raw: string | undefined): string[] | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
-  } catch {
-    // fall through
-  }
-  throw invalidParameter('InstanceIds');
-}
-
-export const describeInstances: Handler = (args, ctx) => {
-  const ids = parseInstanceIds(args.string('InstanceIds'));
-  const instances = ctx.registry
-    .list()
-    .filter((i) => i.kind === 'ecs' && i.regionId === args.string('RegionId'))
-    .filter((i) => ids === undefined || ids.includes(i.instanceId));
-  const page = paginate(instances, { pageNumber: args.integer('PageNumber'), pageSize: args.integer('PageSize') });
-  return {
-    PageNumber: page.pageNumber,
-    PageSize: page.pageSize,
-    TotalCount: page.totalCount ?? instances.length,
-    Instances: {
-      Instance: page.items.map((i) => ({
-        InstanceId: i.instanceId,
-        InstanceName: i.name,
-        HostName: i.hostname,
-        ImageId: i.imageId,
-        Status: 'Running',
-        OSType: 'linux',
-        OSName: 'Debian 12 (casim instance)',
-        RegionId: i.regionId,
-        CreationTime: i.registrationTime.replace(/:\d\dZ$/, 'Z'),
-        Tags: tagsView(i.tags),
-      })),
-    },
-  };
-};
-
-export const deleteInstances: Handler = async (args, ctx) => {
-  const instances = args.list('InstanceId').map((id) => {
-    const instance = ctx.registry.get(id);
-    if (!instance || instance.kind !== 'ecs') throw apiError('InvalidInstance.NotFound');
-    return instance;
-  });
-  for (const instance of instances) {
-    ctx.registry.remove(instance.instanceId);
-    ctx.agents.send(instance.instanceId, { type: 'rejected', reason: 'instance deleted' });
-    if (instance.containerId) await ctx.fleet.remove(instance.containerId);
-  }
-  return {};
 };

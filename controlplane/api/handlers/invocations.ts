@@ -5,6 +5,7 @@ import { aggregateStatus, legacyInvokeStatus } from '../../invocations/aggregate
 import { usesParameterStore } from '../../invocations/built-in-parameters.js';
 import { checkInvocationParameters, substituteParameters } from '../../invocations/custom-parameters.js';
 import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
+import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
 import { apiError } from '../errors.js';
 import { pageFields, paginate } from '../paging.js';
 import { pageRequest } from './paging-request.js';
@@ -14,8 +15,8 @@ import { buildCommand } from './commands.js';
 import { checkContentSize, RUN_ONLY_CONTENT_LIMIT, SAVED_CONTENT_LIMIT } from './content.js';
 import type { ApiContext, Handler } from './context.js';
 
-/** Repeat modes this build executes; the schedules of Period and the reboot modes come later. */
-const SUPPORTED_REPEAT_MODES: readonly RepeatMode[] = ['Once'];
+/** Repeat modes this build executes; Period schedules and DryRun come later. */
+const SUPPORTED_REPEAT_MODES: readonly RepeatMode[] = ['Once', 'NextRebootOnly', 'EveryReboot'];
 
 function repeatModeOf(args: ValidArgs): RepeatMode {
   const frequency = args.string('Frequency');
@@ -34,6 +35,8 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
   for (const instanceId of instanceIds) {
     const instance = ctx.registry.get(instanceId);
     if (!instance) throw apiError('InvalidInstance.NotFound');
+    // Instances must be Running (spec §3): a stopped one cannot take the command.
+    if (lifecycleStatus(instance) !== 'Running') throw apiError('InvalidInstance.NotMatch');
     if (command.type !== 'RunShellScript' && instance.osType === 'Linux') throw apiError('InvalidInstance.NotMatch');
   }
   const repeatMode = repeatModeOf(args);
@@ -131,9 +134,21 @@ export const describeInvocations: Handler = (args, ctx) => {
   };
 };
 
+/**
+ * IncludeHistory: one record per run of a repeating task, newest first — the finished runs and
+ * the one in progress, if any (spec §6).
+ */
+function historyWithCurrent(ctx: ApiContext, current: InstanceRunRecord): InstanceRunRecord[] {
+  const finished = ctx.store.historyOf(current.invokeId, current.instanceId);
+  const inProgress = !finished.some((r) => r.run === current.run) && current.run > 0 ? [current] : [];
+  const all = [...finished, ...inProgress];
+  return (all.length > 0 ? all : [current]).reverse();
+}
+
 export const describeInvocationResults: Handler = (args, ctx) => {
   const encoding = textEncoding(args.string('ContentEncoding'));
   const recordStatus = args.string('InvokeRecordStatus');
+  const withHistory = args.boolean('IncludeHistory') ?? false;
   const rows: Array<{ inv: InvocationRecord; run: InstanceRunRecord }> = [];
   for (const inv of ctx.store.invocations.all()) {
     if (inv.regionId !== args.string('RegionId')) continue;
@@ -141,10 +156,12 @@ export const describeInvocationResults: Handler = (args, ctx) => {
     if (args.has('CommandId') && inv.commandId !== args.string('CommandId')) continue;
     if (args.has('ResourceGroupId') && inv.resourceGroupId !== args.string('ResourceGroupId')) continue;
     if (!matchesTags(inv.tags, args.tags('Tag'))) continue;
-    for (const run of ctx.store.runsOf(inv)) {
-      if (args.has('InstanceId') && run.instanceId !== args.string('InstanceId')) continue;
-      if (recordStatus !== undefined && legacyInvokeStatus([run.status]) !== recordStatus && run.status !== recordStatus) continue;
-      rows.push({ inv, run });
+    for (const current of ctx.store.runsOf(inv)) {
+      if (args.has('InstanceId') && current.instanceId !== args.string('InstanceId')) continue;
+      for (const run of withHistory ? historyWithCurrent(ctx, current) : [current]) {
+        if (recordStatus !== undefined && legacyInvokeStatus([run.status]) !== recordStatus && run.status !== recordStatus) continue;
+        rows.push({ inv, run });
+      }
     }
   }
   const page = paginate(rows, pageRequest(args));
