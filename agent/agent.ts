@@ -15,6 +15,7 @@ import { AGENT_VERSION } from '../shared/version.js';
 import { backoffDelay } from './backoff.js';
 import { consumeColdStart } from './cold-start.js';
 import { loadIdentity, saveIdentity, type AgentIdentity } from './identity-store.js';
+import { TaskJournal } from './task-journal.js';
 import { runInContainer } from './runner/container-runner.js';
 import { targetsContainer } from './runner/container-target.js';
 import { runScript } from './runner/script-runner.js';
@@ -32,8 +33,6 @@ export interface AgentOptions {
   name?: string;
   logger: Logger;
 }
-
-type TaskState = { phase: 'running' } | { phase: 'finished'; report: TaskFinishedMessage };
 
 /**
  * Scripts run as other users must be readable by them, and the state dir is private (0700):
@@ -54,9 +53,8 @@ export class Agent {
   private stopped = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private readonly tasks = new Map<string, TaskState>();
-  /** Tasks whose final report the server acknowledged. */
-  private readonly done = new Set<string>();
+  /** Runs going, finished-but-unacknowledged and done: survives agent restarts. */
+  private readonly journal: TaskJournal;
   /** Set until the server has welcomed this agent after a boot. */
   private coldStart = false;
   private readonly running = new Map<string, { cancel(): void }>();
@@ -69,6 +67,10 @@ export class Agent {
     // Decided once per process: the first agent start since the machine booted.
     this.coldStart = this.identity ? consumeColdStart(this.identity.instanceId) : false;
     this.fatal = new Promise((resolve) => (this.resolveFatal = resolve));
+    this.journal = new TaskJournal(join(options.stateDir, 'journal.json'));
+    for (const report of this.journal.recoverInterrupted(new Date())) {
+      options.logger.warn('a run was interrupted by an agent restart', { taskId: report.taskId, run: report.run });
+    }
   }
 
   get instanceId(): string | undefined {
@@ -154,7 +156,7 @@ export class Agent {
         clearInterval(this.heartbeat);
         this.heartbeat = setInterval(() => this.send({ type: 'heartbeat' }), message.heartbeatSeconds * 1000);
         this.heartbeat.unref();
-        for (const state of this.tasks.values()) if (state.phase === 'finished') this.send(state.report);
+        for (const report of this.journal.unacknowledged()) this.send(report);
         return;
       case 'rejected':
         this.fail(message.reason);
@@ -166,28 +168,19 @@ export class Agent {
         this.running.get(taskKey(message.taskId, message.run))?.cancel();
         return;
       case 'finish-ack':
-      {
-        // Keep only a tombstone, so a re-pushed task is never run twice.
-        const key = taskKey(message.taskId, message.run);
-        if (this.tasks.get(key)?.phase === 'finished') {
-          this.tasks.delete(key);
-          this.done.add(key);
-        }
+        this.journal.acknowledged(taskKey(message.taskId, message.run));
         return;
-      }
     }
   }
 
   private accept(task: TaskSpec): void {
     const key = taskKey(task.taskId, task.run);
     this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
-    if (this.done.has(key)) return;
-    const known = this.tasks.get(key);
-    if (known) {
-      if (known.phase === 'finished') this.send(known.report);
-      return;
-    }
-    this.tasks.set(key, { phase: 'running' });
+    if (this.running.has(key)) return;
+    // Already finished: its report may have been lost; a run never happens twice.
+    const report = this.journal.unacknowledged().find((r) => taskKey(r.taskId, r.run) === key);
+    if (report) this.send(report);
+    if (this.journal.isDone(key)) return;
     this.execute(task);
   }
 
@@ -197,7 +190,10 @@ export class Agent {
     );
     const scriptDir = this.options.scriptDir ?? DEFAULT_SCRIPT_DIR;
     const callbacks = {
-      onStarted: (at: Date) => this.send({ type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() }),
+      onStarted: (at: Date) => {
+        this.journal.started(taskKey(task.taskId, task.run), task.taskId, task.run, at);
+        this.send({ type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() });
+      },
       onOutput: (chunk: Buffer) => streamer.push(chunk),
     };
     // ContainerId / ContainerName: run inside that container through the Docker Engine API.
@@ -217,7 +213,7 @@ export class Agent {
         startedAt: result.startedAt?.toISOString() ?? null,
         finishedAt: result.finishedAt.toISOString(),
       };
-      this.tasks.set(key, { phase: 'finished', report });
+      this.journal.finished(key, report);
       this.send(report);
       this.options.logger.info('task finished', { taskId: task.taskId, outcome: result.outcome.kind });
     });

@@ -51,6 +51,8 @@ export type TaskOutcome =
   | { kind: 'exited'; exitCode: number }
   | { kind: 'timed-out' }
   | { kind: 'killed' }
+  /** The agent restarted while the script ran: it is reported once the agent is back. */
+  | { kind: 'interrupted' }
   | { kind: 'not-started'; reason: NotStartedReason; detail: string };
 
 // ---- agent → control plane ----

@@ -55,6 +55,8 @@ export function statusOfOutcome(outcome: TaskOutcome): RunResultStatus {
         : withError('Failed', 'ExitCodeNonzero', outcome.exitCode);
     case 'timed-out':
       return withError('Timeout', 'ExecutionTimeout', TIMEOUT_EXIT_CODE);
+    case 'interrupted':
+      return withError('Error', 'ExecutionInterrupted', null);
     case 'killed':
       return { status: 'Terminated', errorCode: '', errorInfo: '', exitCode: KILLED_EXIT_CODE };
     case 'not-started':
