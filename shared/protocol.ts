@@ -27,6 +27,8 @@ export interface TaskSpec {
   terminationMode: TerminationMode;
   /** Runs the script file, e.g. `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`; empty = the file itself. */
   launcher?: string;
+  /** RepeatMode=DryRun: run the pre-checks (user, directory, container) only. */
+  dryRun?: boolean;
   /**
    * Run the script inside this container on the instance (agent/runner/container-runner.ts):
    * the ContainerId as the user gave it (64 hex digits, maybe `docker://`, `containerd://` or
@@ -53,6 +55,8 @@ export type TaskOutcome =
   | { kind: 'killed' }
   /** The agent restarted while the script ran: it is reported once the agent is back. */
   | { kind: 'interrupted' }
+  /** RepeatMode=DryRun: every pre-check passed; nothing was executed. */
+  | { kind: 'checks-passed' }
   | { kind: 'not-started'; reason: NotStartedReason; detail: string };
 
 // ---- agent → control plane ----

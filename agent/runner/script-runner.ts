@@ -76,6 +76,7 @@ class ScriptExecution {
   private async execute(): Promise<ScriptRunResult> {
     try {
       const plan = await this.preCheck();
+      if (this.task.dryRun === true) return this.finish({ kind: 'checks-passed' }, null);
       const scriptPath = await this.prepare();
       if (this.stopReason !== null) return this.finish({ kind: this.stopReason }, null);
       return await this.run(scriptPath, plan);

@@ -192,6 +192,7 @@ export class InvocationService implements AgentEventHandler {
       timeoutSeconds: invocation.timeout,
       terminationMode: invocation.terminationMode,
       launcher,
+      dryRun: invocation.repeatMode === 'DryRun',
       // Passed as given (a docker:// etc. prefix included): the agent strips it, like the real one.
       ...(invocation.containerId ? { containerId: invocation.containerId } : {}),
       ...(invocation.containerName ? { containerName: invocation.containerName } : {}),
@@ -321,7 +322,7 @@ export class InvocationService implements AgentEventHandler {
       startTime,
       finishTime,
       updateTime: formatApiTime(this.clock.now()),
-      repeats: message.outcome.kind === 'not-started' ? run.repeats : run.repeats + 1,
+      repeats: message.outcome.kind === 'not-started' || message.outcome.kind === 'checks-passed' ? run.repeats : run.repeats + 1,
     });
     this.logger.info('task finished', { invokeId: run.invokeId, instanceId, status: result.status, exitCode: result.exitCode });
     const action = powerActionOf(message.outcome);

@@ -55,6 +55,8 @@ export function statusOfOutcome(outcome: TaskOutcome): RunResultStatus {
         : withError('Failed', 'ExitCodeNonzero', outcome.exitCode);
     case 'timed-out':
       return withError('Timeout', 'ExecutionTimeout', TIMEOUT_EXIT_CODE);
+    case 'checks-passed':
+      return { status: 'Success', errorCode: '', errorInfo: '', exitCode: 0 };
     case 'interrupted':
       return withError('Error', 'ExecutionInterrupted', null);
     case 'killed':

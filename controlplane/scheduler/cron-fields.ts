@@ -178,7 +178,8 @@ function splitItems(text: string): string[] | null {
 
 /**
  * One item: `*` / `?` (wildcard), `v`, `a-b`, `*\/n`, `v/n` (v up to the field's end) or
- * `a-b/n`. Values are numbers or, for month and day-of-week, names.
+ * `a-b/n`. Values are numbers or, for month and day-of-week, names. As in the agent, `*` and
+ * `v/n` in day-of-week span 0 (Sunday) to 6, so `*\/2` is Sunday, Tuesday, Thursday, Saturday.
  */
 function parseItem(item: string, grammar: FieldGrammar): number[] | 'wildcard' | null {
   const parts = item.split('/');
@@ -197,7 +198,9 @@ function parseItem(item: string, grammar: FieldGrammar): number[] | 'wildcard' |
     // `v/n` runs to the field's end; a day-of-week 7 (Sunday) stays a single day.
     return span(start, Math.max(grammar.max, start), step);
   }
-  const end = parseValue(bounds[1] ?? '', grammar);
+  const written = parseValue(bounds[1] ?? '', grammar);
+  // A day-of-week range ending on Sunday (`SAT-SUN`, `5-0`) ends the Monday-first week: 7.
+  const end = grammar === DAY_OF_WEEK && written === 0 && start > 0 ? 7 : written;
   if (end === null || end < start) return null;
   return span(start, end, step);
 }

@@ -15,8 +15,8 @@ import { buildCommand } from './commands.js';
 import { checkContentSize, RUN_ONLY_CONTENT_LIMIT, SAVED_CONTENT_LIMIT } from './content.js';
 import type { ApiContext, Handler } from './context.js';
 
-/** Repeat modes this build executes; Period schedules and DryRun come later. */
-const SUPPORTED_REPEAT_MODES: readonly RepeatMode[] = ['Once', 'NextRebootOnly', 'EveryReboot'];
+/** Repeat modes this build executes; Period schedules come later. */
+const SUPPORTED_REPEAT_MODES: readonly RepeatMode[] = ['Once', 'NextRebootOnly', 'EveryReboot', 'DryRun'];
 
 function repeatModeOf(args: ValidArgs): RepeatMode {
   const frequency = args.string('Frequency');
