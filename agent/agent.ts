@@ -40,6 +40,11 @@ export interface AgentOptions {
  */
 export const DEFAULT_SCRIPT_DIR = join(tmpdir(), 'casim-scripts');
 
+/** The machine's zone (TZ or /etc/localtime, as the runtime resolves it). */
+function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 const taskKey = (taskId: string, run: number): string => `${taskId}#${run}`;
 
 /**
@@ -126,7 +131,7 @@ export class Agent {
   private greet(): void {
     const facts = { agentVersion: AGENT_VERSION, hostname: osHostname(), osType: 'Linux' as const };
     if (this.identity) {
-      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, instanceId: this.identity.instanceId, secret: this.identity.secret, coldStart: this.coldStart, ...facts });
+      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, instanceId: this.identity.instanceId, secret: this.identity.secret, coldStart: this.coldStart, timeZone: localTimeZone(), ...facts });
     } else if (this.options.activation) {
       const { id, code } = this.options.activation;
       this.send({ type: 'register', protocol: PROTOCOL_VERSION, activationId: id, activationCode: code, instanceName: this.options.name, ...facts });

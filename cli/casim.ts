@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { Agent } from '../agent/agent.js';
 import { accessKeysFromEnv } from '../controlplane/access-keys.js';
+import { AdjustableClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { ApiCallError } from './api-client.js';
 import { clientFor, DEFAULT_PORT, defaultServerUrl } from './client-options.js';
@@ -24,7 +25,8 @@ program
   .option('--port <port>', 'port (env CASIM_PORT)', process.env.CASIM_PORT ?? String(DEFAULT_PORT))
   .option('--data-dir <dir>', 'where the SQLite store lives (env CASIM_DATA_DIR)', process.env.CASIM_DATA_DIR ?? './.casim')
   .option('--no-fleet', 'do not manage Docker instances (RunInstances is refused)')
-  .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean }) => {
+  .option('--time-control', 'simulated time that POST /casim/admin/clock/advance moves forward (env CASIM_TIME_CONTROL=1)', process.env.CASIM_TIME_CONTROL === '1')
+  .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean; timeControl: boolean }) => {
     // Loaded here: the instance image carries only the agent's dependencies (no SQLite, no Docker client).
     const { startServer } = await import('../controlplane/server.js');
     const { quotasFromEnv } = await import('../controlplane/api/handlers/context.js');
@@ -36,6 +38,7 @@ program
       accessKeys: keys,
       fleet: options.fleet ? 'docker' : undefined,
       quotas: quotasFromEnv(process.env),
+      clock: options.timeControl ? new AdjustableClock() : undefined,
     });
     process.stdout.write(
       `casim server on ${server.url}\n` +

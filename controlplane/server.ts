@@ -7,7 +7,9 @@ import { AGENT_PATH } from '../shared/protocol.js';
 import type { AccessKey } from './access-keys.js';
 import { DEFAULT_QUOTAS, type ApiContext, type Quotas } from './api/handlers/context.js';
 import { handleApiRequest } from './api/http-api.js';
+import { ADMIN_CLOCK_PATH, handleTimeControl } from './admin/time-control.js';
 import { NonceCache } from './auth/nonce-cache.js';
+import { PeriodScheduler } from './invocations/period-scheduler.js';
 import { DockerFleet } from './fleet/docker-fleet.js';
 import { NoFleet, type Fleet } from './fleet/fleet.js';
 import { AgentHub } from './hub/agent-hub.js';
@@ -23,6 +25,7 @@ export interface ServerOptions {
   accessKeys: AccessKey[];
   /** Instances' machines; 'docker' makes a DockerFleet that points containers at this server. */
   fleet?: Fleet | 'docker';
+  /** The control plane's time; an AdjustableClock also enables the time-control endpoint. */
   clock?: Clock;
   logger?: Logger;
   quotas?: Quotas;
@@ -48,6 +51,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hub = new AgentHub(registry, logger);
   const invocations = new InvocationService(store, registry, hub, clock, logger);
   hub.setHandler(invocations);
+  const periods = new PeriodScheduler(store, registry, invocations, clock, logger);
+  periods.start();
   const lifecycle = new InstanceLifecycle(registry, invocations, hub, () => context.fleet, logger);
   invocations.onPowerAction = (instanceId, action) => lifecycle.powerAction(instanceId, action);
   const context: ApiContext = {
@@ -65,7 +70,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger };
 
   const server: Server = createServer((request, response) => {
-    void handleApiRequest(request, response, apiOptions);
+    if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());
+    else void handleApiRequest(request, response, apiOptions);
   });
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?')[0];
@@ -87,6 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     hub,
     close: async () => {
+      periods.stop();
       invocations.close();
       hub.close();
       server.closeAllConnections();

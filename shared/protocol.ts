@@ -70,6 +70,8 @@ export interface HelloMessage {
   osType: 'Linux';
   /** First start of the agent since the machine booted (reboot-triggered tasks run then). */
   coldStart?: boolean;
+  /** The machine's IANA time zone: cron schedules without a zone use it. */
+  timeZone?: string;
 }
 export interface RegisterMessage {
   type: 'register';

@@ -1,5 +1,6 @@
 import type { InstanceRecord, InstanceRunRecord, InvocationRecord, CommandRecord } from '../store/records.js';
 import { aggregateStatus, legacyInstanceStatus, legacyInvokeStatus } from '../invocations/aggregate-status.js';
+import { isRepeating } from '../invocations/repeat-mode.js';
 import type { Tag } from './param-spec.js';
 
 /** Record → response-shape conversions (PascalCase, SDK wrapper objects, JSON-typed numbers). */
@@ -90,7 +91,8 @@ export function invocationView(
     Parameters: JSON.stringify(invocation.parameters),
     RepeatMode: invocation.repeatMode,
     Frequency: invocation.frequency,
-    Timed: false,
+    // Timed: the task will still run by itself (spec §5).
+    Timed: isRepeating(invocation.repeatMode) && ['Pending', 'Scheduled', 'Running', 'Stopping'].includes(aggregateStatus(statuses)),
     Timeout: invocation.timeout,
     WorkingDir: invocation.workingDir,
     Username: invocation.username,

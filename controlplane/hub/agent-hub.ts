@@ -11,7 +11,7 @@ import {
   type TaskOutputMessage,
   type TaskStartedMessage,
 } from '../../shared/protocol.js';
-import type { InstanceRegistry } from '../instances/instance-registry.js';
+import type { AgentFacts, InstanceRegistry } from '../instances/instance-registry.js';
 
 /** What the hub reports about connected agents; implemented by the invocation service. */
 export interface AgentEventHandler {
@@ -152,7 +152,7 @@ export class AgentHub implements AgentSender {
         socket.close(4003, 'authentication failed');
         return undefined;
       }
-      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType };
+      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, timeZone: message.timeZone };
       return this.open(socket, message.instanceId, facts, message.coldStart === true);
     }
     this.reply(socket, { type: 'rejected', reason: 'expected hello or register first' });
@@ -160,7 +160,7 @@ export class AgentHub implements AgentSender {
     return undefined;
   }
 
-  private open(socket: WebSocket, instanceId: string, facts: { hostname: string; agentVersion: string; osType: 'Linux' }, coldStart: boolean): string {
+  private open(socket: WebSocket, instanceId: string, facts: AgentFacts, coldStart: boolean): string {
     const previous = this.sessions.get(instanceId);
     if (previous && previous !== socket) previous.close(4004, 'replaced by a new session');
     this.sessions.set(instanceId, socket);

@@ -17,6 +17,7 @@ export interface AgentFacts {
   hostname: string;
   agentVersion: string;
   osType: 'Linux';
+  timeZone?: string;
 }
 
 export type RegistrationResult =
@@ -154,6 +155,7 @@ export class InstanceRegistry {
       ...record,
       lastHeartbeatTime: formatApiTime(this.clock.now()),
       ...(facts ? { hostname: facts.hostname, agentVersion: facts.agentVersion, osType: facts.osType } : {}),
+      ...(facts?.timeZone ? { timeZone: facts.timeZone } : {}),
     });
   }
 

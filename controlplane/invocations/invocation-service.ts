@@ -1,4 +1,4 @@
-import { formatApiTime, type Clock } from '../../shared/clock.js';
+import { formatApiTime, simulatedTime, type Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { OutputBuffer } from '../../shared/output-buffer.js';
 import type { TaskFinishedMessage, TaskOutputMessage, TaskSpec, TaskStartedMessage } from '../../shared/protocol.js';
@@ -74,7 +74,7 @@ export class InvocationService implements AgentEventHandler {
       updateTime: now,
       stopTime: '',
       repeats: 0,
-      nextRunTime: this.firstRunTime(invocation),
+      nextRunTime: this.firstRunTime(invocation, instanceId),
     }));
     this.store.transaction(() => {
       this.store.invocations.add(invocation);
@@ -87,10 +87,10 @@ export class InvocationService implements AgentEventHandler {
     for (const run of runs) if (run.status === 'Pending') this.deliver(invocation, run);
   }
 
-  /** Set by the scheduler: when a Period task's first run is due. */
-  firstRunTime: (invocation: InvocationRecord) => string = () => '';
-  /** Set by the scheduler: the next run after one finished ("" = the schedule is over). */
-  nextRunTime: (invocation: InvocationRecord, after: Date) => string = () => '';
+  /** Set by the scheduler: when a Period task's first run is due on an instance. */
+  firstRunTime: (invocation: InvocationRecord, instanceId: string) => string = () => '';
+  /** Set by the scheduler: the next run after `after` ("" = the schedule is over). */
+  nextRunTime: (invocation: InvocationRecord, instanceId: string, after: Date) => string = () => '';
   /** Called after a run's final report when the script asked for a reboot (194) or power-off (193). */
   onPowerAction: (instanceId: string, action: PowerAction) => void = () => undefined;
 
@@ -150,7 +150,7 @@ export class InvocationService implements AgentEventHandler {
     }
     // A StopInvocation (StopTime set) ends the schedule too.
     const over = scheduleOver || finished.stopTime !== '' || invocation.repeatMode === 'NextRebootOnly';
-    const next = over ? '' : this.nextRunTime(invocation, this.clock.now());
+    const next = over ? '' : this.nextRunTime(invocation, finished.instanceId, this.clock.now());
     const continues = !over && (invocation.repeatMode === 'EveryReboot' || next !== '');
     this.store.transaction(() => {
       this.store.runHistory.put(finished);
@@ -282,7 +282,7 @@ export class InvocationService implements AgentEventHandler {
       return;
     }
     const now = formatApiTime(this.clock.now());
-    this.store.runs.put({ ...found.run, status: 'Running', startTime: formatApiTime(new Date(message.startedAt)), updateTime: now });
+    this.store.runs.put({ ...found.run, status: 'Running', startTime: this.reported(message.startedAt), updateTime: now });
     this.live.set(message.taskId, { buffer: new OutputBuffer(), nextSeq: 0, lastPersist: 0 });
   }
 
@@ -305,12 +305,12 @@ export class InvocationService implements AgentEventHandler {
     if (!found || !IN_PROGRESS.includes(found.run.status)) return; // unknown or already recorded: just acknowledge
     const { invocation, run } = found;
     const result = statusOfOutcome(message.outcome);
-    const startTime = message.startedAt ? formatApiTime(new Date(message.startedAt)) : run.startTime;
+    const startTime = message.startedAt ? this.reported(message.startedAt) : run.startTime;
     // On timeout FinishedTime = StartTime + Timeout (spec §6).
     const finishTime =
       message.outcome.kind === 'timed-out' && startTime
         ? formatApiTime(new Date(Date.parse(startTime) + invocation.timeout * 1000))
-        : formatApiTime(new Date(message.finishedAt));
+        : this.reported(message.finishedAt);
     this.settle(invocation, {
       ...run,
       status: result.status,
@@ -327,6 +327,11 @@ export class InvocationService implements AgentEventHandler {
     this.logger.info('task finished', { invokeId: run.invokeId, instanceId, status: result.status, exitCode: result.exitCode });
     const action = powerActionOf(message.outcome);
     if (action) this.onPowerAction(instanceId, action);
+  }
+
+  /** An agent-reported (real) instant as an API time on this service's clock. */
+  private reported(iso: string): string {
+    return formatApiTime(simulatedTime(this.clock, new Date(iso)));
   }
 
   /** Pending runs that no agent took within the delivery window become Aborted. */

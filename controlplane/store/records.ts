@@ -112,6 +112,8 @@ export interface InstanceRecord {
   deregistered: boolean;
   /** Absent in records written before lifecycle support: Running. */
   status?: InstanceLifecycleStatus;
+  /** The instance's IANA time zone as its agent reports it (default UTC). */
+  timeZone?: string;
 }
 
 export interface ActivationRecord {

@@ -5,6 +5,7 @@ import { Agent } from '../../agent/agent.js';
 import { ApiClient } from '../../cli/api-client.js';
 import type { Fleet } from '../../controlplane/fleet/fleet.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
+import type { Clock } from '../../shared/clock.js';
 import { createLogger } from '../../shared/logger.js';
 
 export const TEST_KEY = { id: 'test-key-id', secret: 'test-key-secret' };
@@ -17,7 +18,7 @@ export interface TestServer {
 }
 
 /** A real control plane on a random loopback port with its SQLite file in a temp dir. */
-export async function startTestServer(options: { dataDir?: string; fleet?: Fleet | 'docker' } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; fleet?: Fleet | 'docker'; clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'casim-test-'));
   const server = await startServer({
     host: '127.0.0.1',
@@ -25,6 +26,7 @@ export async function startTestServer(options: { dataDir?: string; fleet?: Fleet
     dataDir,
     accessKeys: [TEST_KEY],
     fleet: options.fleet,
+    clock: options.clock,
     logger: createLogger('test-controlplane'),
   });
   const client = new ApiClient({ server: server.url, accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, regionId: 'cn-hangzhou' });

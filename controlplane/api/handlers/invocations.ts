@@ -3,6 +3,8 @@ import type { TerminationMode } from '../../../shared/protocol.js';
 import { newInvokeId } from '../../ids.js';
 import { aggregateStatus, legacyInvokeStatus } from '../../invocations/aggregate-status.js';
 import { usesParameterStore } from '../../invocations/built-in-parameters.js';
+import { isRepeating } from '../../invocations/repeat-mode.js';
+import { parseFrequency } from '../../scheduler/parse-frequency.js';
 import { checkInvocationParameters, substituteParameters } from '../../invocations/custom-parameters.js';
 import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
 import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
@@ -15,14 +17,16 @@ import { buildCommand } from './commands.js';
 import { checkContentSize, RUN_ONLY_CONTENT_LIMIT, SAVED_CONTENT_LIMIT } from './content.js';
 import type { ApiContext, Handler } from './context.js';
 
-/** Repeat modes this build executes; Period schedules come later. */
-const SUPPORTED_REPEAT_MODES: readonly RepeatMode[] = ['Once', 'NextRebootOnly', 'EveryReboot', 'DryRun'];
-
-function repeatModeOf(args: ValidArgs): RepeatMode {
+/**
+ * The effective RepeatMode (spec §3): a Frequency forces Period; the oldest API's `Timed=true`
+ * also means periodic and needs a Frequency. A Frequency must parse and have a future run.
+ */
+function repeatModeOf(args: ValidArgs, timeoutSeconds: number, now: Date): RepeatMode {
   const frequency = args.string('Frequency');
-  const mode = frequency ? 'Period' : ((args.string('RepeatMode') as RepeatMode | undefined) ?? 'Once');
+  const timed = args.boolean('Timed') === true;
+  const mode = frequency || timed ? 'Period' : ((args.string('RepeatMode') as RepeatMode | undefined) ?? 'Once');
   if (mode === 'Period' && !frequency) throw apiError('MissingParam.Frequency');
-  if (!SUPPORTED_REPEAT_MODES.includes(mode)) throw apiError('Operation.Forbidden');
+  if (frequency) parseFrequency(frequency, { timeoutSeconds, now });
   return mode;
 }
 
@@ -39,7 +43,8 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
     if (lifecycleStatus(instance) !== 'Running') throw apiError('InvalidInstance.NotMatch');
     if (command.type !== 'RunShellScript' && instance.osType === 'Linux') throw apiError('InvalidInstance.NotMatch');
   }
-  const repeatMode = repeatModeOf(args);
+  const timeout = args.integer('Timeout') ?? command.timeout;
+  const repeatMode = repeatModeOf(args, timeout, ctx.clock.now());
   const given = args.object('Parameters');
   if (given && Object.keys(given).length > 0 && !command.enableParameter) throw apiError('Parameter.Disabled');
   const parameters = command.enableParameter ? checkInvocationParameters(given ?? {}, command.parameterNames) : {};
@@ -62,7 +67,7 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
     parameters,
     repeatMode,
     frequency: args.string('Frequency') ?? '',
-    timeout: args.integer('Timeout') ?? command.timeout,
+    timeout,
     workingDir: args.string('WorkingDir') ?? command.workingDir,
     username: args.string('Username') ?? 'root',
     containerId: args.string('ContainerId') ?? '',
@@ -121,6 +126,12 @@ export const describeInvocations: Handler = (args, ctx) => {
     .map((inv) => {
       const runs = ctx.store.runsOf(inv).filter((r) => instanceId === undefined || r.instanceId === instanceId);
       return { inv, runs };
+    })
+    .filter(({ inv, runs }) => {
+      const timed = args.boolean('Timed');
+      if (timed === undefined) return true;
+      const live = ['Pending', 'Scheduled', 'Running', 'Stopping'].includes(aggregateStatus(runs.map((r) => r.status)));
+      return timed === (isRepeating(inv.repeatMode) && live);
     })
     .filter(({ runs }) => {
       if (status === undefined) return true;
