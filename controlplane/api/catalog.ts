@@ -117,6 +117,17 @@ export const CATALOG = {
     InvokeId: { kind: 'string', required: true },
     InstanceId: { kind: 'list', maxItems: [50, 'InstanceIds.ExceedLimit'] },
   },
+  ModifyInvocationAttribute: {
+    RegionId: regionId,
+    InvokeId: { kind: 'string', required: true },
+    CommandContent: { kind: 'string' },
+    ContentEncoding: contentEncoding,
+    EnableParameter: { kind: 'boolean' },
+    Parameters: { kind: 'json-object', invalid: 'InvalidParameter.Parameters' },
+    Frequency: { kind: 'string' },
+    InstanceId: { kind: 'list', maxItems: [100, 'InstanceIds.ExceedLimit'] },
+    ClientToken: clientToken,
+  },
   DescribeInvocations: {
     RegionId: regionId,
     InvokeId: { kind: 'string' },

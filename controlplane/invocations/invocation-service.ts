@@ -95,6 +95,27 @@ export class InvocationService implements AgentEventHandler {
   onPowerAction: (instanceId: string, action: PowerAction) => void = () => undefined;
 
   /**
+   * ModifyInvocationAttribute on a live schedule: stores the changed invocation, adds runs for
+   * new instances, and recomputes the next run times (from the task's creation, spec §12).
+   */
+  modify(invocation: InvocationRecord, addedInstanceIds: readonly string[]): void {
+    const now = formatApiTime(this.clock.now());
+    this.store.transaction(() => {
+      this.store.invocations.put({ ...invocation, instanceIds: [...invocation.instanceIds, ...addedInstanceIds] });
+      for (const instanceId of addedInstanceIds) {
+        this.store.runs.add({
+          invokeId: invocation.invokeId, instanceId, run: 0, status: 'Scheduled', errorCode: '', errorInfo: '', exitCode: null,
+          output: '', dropped: 0, creationTime: now, startTime: '', finishTime: '', updateTime: now, stopTime: '', repeats: 0, nextRunTime: '',
+        });
+      }
+      for (const run of this.store.runsOf({ ...invocation, instanceIds: [...invocation.instanceIds, ...addedInstanceIds] })) {
+        if (run.status !== 'Scheduled') continue;
+        this.store.runs.put({ ...run, nextRunTime: this.nextRunTime(invocation, run.instanceId, this.clock.now()) });
+      }
+    });
+  }
+
+  /**
    * Starts the next run of a repeating task on one instance, unless the previous run is still
    * going (that tick is skipped) or the schedule was stopped.
    */

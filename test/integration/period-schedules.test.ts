@@ -102,6 +102,35 @@ describe('RepeatMode=Period on simulated time', () => {
     expect(done).toMatchObject({ aggregate: 'Failed', timed: false });
   });
 
+  it('changes content, Frequency and instances of a live schedule with ModifyInvocationAttribute', async () => {
+    const invokeId = await period('rate(1h)', 'echo old');
+    const second = await startLocalAgent(test, 'added');
+    const { CommandId } = await test.client.call<{ CommandId: string }>('ModifyInvocationAttribute', {
+      InvokeId: invokeId,
+      CommandContent: 'echo new',
+      Frequency: 'rate(2h)',
+      InstanceId: [second.instanceId],
+    });
+    expect(CommandId).toMatch(/^c-/);
+    await advance(3600 + 5);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await row(invokeId)).Repeats).toBe(0);
+    await advance(3600);
+    const results = await waitFor(async () => {
+      const body = await test.client.call<{ Invocation: { InvocationResults: { InvocationResult: Array<{ InstanceId: string; Output: string; Repeats: number }> } } }>(
+        'DescribeInvocationResults',
+        { InvokeId: invokeId, ContentEncoding: 'PlainText' },
+      );
+      const rows = body.Invocation.InvocationResults.InvocationResult;
+      return rows.length === 2 && rows.every((r) => r.Repeats === 1) ? rows : undefined;
+    }, 15_000, 'both instances ran');
+    for (const r of results) expect(r.Output).toBe('new\n');
+    await test.client.call('StopInvocation', { InvokeId: invokeId });
+    second.agent.stop();
+    removeDir(second.stateDir);
+    await expect(test.client.call('ModifyInvocationAttribute', { InvokeId: invokeId, Frequency: 'rate(3h)' })).rejects.toMatchObject({ code: 'Operation.Forbidden' });
+  });
+
   it.each([
     [{ Frequency: 'rate(30s)' }, 400, 'InvalidParam.Frequency'],
     [{ Frequency: '0 0 0 1 1 ? 2001' }, 400, 'InvalidParam.Frequency'],

@@ -17,7 +17,7 @@ import {
   stopInstances,
 } from './ecs-instances.js';
 import { createActivation, describeCloudAssistantStatus, describeManagedInstances } from './instances.js';
-import { describeInvocationResults, describeInvocations, invokeCommand, runCommand, stopInvocation } from './invocations.js';
+import { describeInvocationResults, describeInvocations, invokeCommand, modifyInvocationAttribute, runCommand, stopInvocation } from './invocations.js';
 
 /** The handler of every catalogued Action. */
 export const HANDLERS: Record<ActionName, Handler> = {
@@ -28,6 +28,7 @@ export const HANDLERS: Record<ActionName, Handler> = {
   InvokeCommand: invokeCommand,
   RunCommand: runCommand,
   StopInvocation: stopInvocation,
+  ModifyInvocationAttribute: modifyInvocationAttribute,
   DescribeInvocations: describeInvocations,
   DescribeInvocationResults: describeInvocationResults,
   DescribeCloudAssistantStatus: describeCloudAssistantStatus,

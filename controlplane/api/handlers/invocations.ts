@@ -1,11 +1,11 @@
 import { formatApiTime } from '../../../shared/clock.js';
 import type { TerminationMode } from '../../../shared/protocol.js';
-import { newInvokeId } from '../../ids.js';
+import { newCommandId, newInvokeId } from '../../ids.js';
 import { aggregateStatus, legacyInvokeStatus } from '../../invocations/aggregate-status.js';
 import { usesParameterStore } from '../../invocations/built-in-parameters.js';
 import { isRepeating } from '../../invocations/repeat-mode.js';
 import { parseFrequency } from '../../scheduler/parse-frequency.js';
-import { checkInvocationParameters, substituteParameters } from '../../invocations/custom-parameters.js';
+import { checkInvocationParameters, parameterNames, substituteParameters } from '../../invocations/custom-parameters.js';
 import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
 import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
 import { apiError } from '../errors.js';
@@ -14,7 +14,7 @@ import { pageRequest } from './paging-request.js';
 import type { ValidArgs } from '../validate-params.js';
 import { invocationResultView, invocationView, textEncoding } from '../views.js';
 import { buildCommand } from './commands.js';
-import { checkContentSize, RUN_ONLY_CONTENT_LIMIT, SAVED_CONTENT_LIMIT } from './content.js';
+import { checkContentSize, contentAsBase64, RUN_ONLY_CONTENT_LIMIT, SAVED_CONTENT_LIMIT } from './content.js';
 import type { ApiContext, Handler } from './context.js';
 
 /**
@@ -191,4 +191,53 @@ export const stopInvocation: Handler = (args, ctx) => {
   for (const instanceId of selected) if (!invocation.instanceIds.includes(instanceId)) throw apiError('InvalidInstanceId.NotFound');
   ctx.invocations.stop(invocation, selected.length > 0 ? selected : invocation.instanceIds);
   return {};
+};
+
+/**
+ * ModifyInvocationAttribute (spec §12): a live Period / reboot task gets new content,
+ * parameters, Frequency or more instances. New content makes a new command (its ID returned).
+ */
+export const modifyInvocationAttribute: Handler = (args, ctx) => {
+  const invocation = ctx.store.invocations.get(args.string('InvokeId') ?? '');
+  if (!invocation || invocation.regionId !== args.string('RegionId')) throw apiError('InvalidInvokeId.NotFound');
+  const live = ['Pending', 'Running', 'Scheduled', 'Stopping'].includes(aggregateStatus(ctx.store.runsOf(invocation).map((r) => r.status)));
+  if (!isRepeating(invocation.repeatMode) || !live) throw apiError('Operation.Forbidden');
+  const command = ctx.store.commands.get(invocation.commandId);
+  let updated: InvocationRecord = { ...invocation };
+  let commandId = invocation.commandId;
+  if (args.has('CommandContent')) {
+    const content = contentAsBase64(args.string('CommandContent') ?? '', textEncoding(args.string('ContentEncoding'), 'PlainText'));
+    checkContentSize(content, command?.kept ? SAVED_CONTENT_LIMIT : RUN_ONLY_CONTENT_LIMIT);
+    const enableParameter = args.boolean('EnableParameter') ?? invocation.enableParameter;
+    const replacement: CommandRecord = {
+      ...(command ?? { regionId: invocation.regionId, name: invocation.commandName, description: invocation.commandDescription, type: invocation.commandType, workingDir: invocation.workingDir, timeout: invocation.timeout, launcher: invocation.launcher, resourceGroupId: '', tags: [], kept: false, invokeTimes: 0 }),
+      commandId: newCommandId(),
+      content,
+      enableParameter,
+      parameterNames: enableParameter ? parameterNames(Buffer.from(content, 'base64').toString('utf8')) : [],
+      creationTime: formatApiTime(ctx.clock.now()),
+      invokeTimes: 1,
+    };
+    ctx.store.commands.add(replacement);
+    commandId = replacement.commandId;
+    updated = { ...updated, commandId, commandContent: content, enableParameter, parameters: enableParameter ? updated.parameters : {} };
+  }
+  if (args.has('Parameters')) {
+    if (!updated.enableParameter) throw apiError('Parameter.Disabled');
+    const names = parameterNames(Buffer.from(updated.commandContent, 'base64').toString('utf8'));
+    updated = { ...updated, parameters: checkInvocationParameters(args.object('Parameters') ?? {}, names) };
+  }
+  if (args.has('Frequency')) {
+    if (invocation.repeatMode !== 'Period') throw apiError('InvalidParam.Frequency');
+    parseFrequency(args.string('Frequency') ?? '', { timeoutSeconds: invocation.timeout, now: ctx.clock.now() });
+    updated = { ...updated, frequency: args.string('Frequency') ?? '' };
+  }
+  const added = [...new Set(args.list('InstanceId'))].filter((id) => !invocation.instanceIds.includes(id));
+  for (const instanceId of added) {
+    const instance = ctx.registry.get(instanceId);
+    if (!instance) throw apiError('InvalidInstance.NotFound');
+    if (lifecycleStatus(instance) !== 'Running') throw apiError('InvalidInstance.NotMatch');
+  }
+  ctx.invocations.modify(updated, added);
+  return { CommandId: commandId };
 };
