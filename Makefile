@@ -16,7 +16,9 @@ images: build docker
 	bash scripts/build-images.sh
 
 test: images
-	TESTCONTAINERS_RYUK_DISABLED=true $(NPX) vitest run
+	@mkdir -p .casim
+	TESTCONTAINERS_RYUK_DISABLED=true $(NPX) vitest run --reporter=default --reporter=json --outputFile.json=.casim/test-results.json; \
+	  rc=$$?; node scripts/test-summary.mjs .casim/test-results.json; exit $$rc
 
 test-unit: build
 	$(NPX) vitest run --project unit
