@@ -16,6 +16,7 @@ images: build docker
 	bash scripts/build-images.sh
 
 test: images
+	npm run typecheck
 	@mkdir -p .casim
 	TESTCONTAINERS_RYUK_DISABLED=true $(NPX) vitest run --reporter=default --reporter=json --outputFile.json=.casim/test-results.json; \
 	  rc=$$?; node scripts/test-summary.mjs .casim/test-results.json; exit $$rc

@@ -6,7 +6,7 @@ import * as ecsModule from '@alicloud/ecs20140526';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitFor, type LocalAgent, type TestServer } from '../support/harness.js';
+import { TEST_KEY, useServerWithAgent, waitFor } from '../support/harness.js';
 
 type EcsClient = InstanceType<typeof ecsModule.default.default>;
 
@@ -26,20 +26,7 @@ function ecsClient(port: number, signatureAlgorithm?: string): EcsClient {
   );
 }
 
-let test: TestServer;
-let local: LocalAgent;
-
-beforeAll(async () => {
-  test = await startTestServer();
-  local = await startLocalAgent(test, 'compat');
-});
-
-afterAll(async () => {
-  local?.agent.stop();
-  await test?.close();
-  if (test) removeDir(test.dataDir);
-  if (local) removeDir(local.stateDir);
-});
+const env = useServerWithAgent('compat');
 
 const FINAL = new Set(['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated']);
 
@@ -58,7 +45,7 @@ describe.each([
   ["HMAC-SHA1 (signatureAlgorithm 'v2')", 'v2'],
 ])('@alicloud/ecs20140526 7.x with %s', (_name, algorithm) => {
   it('creates a command, invokes it, polls and reads typed results', async () => {
-    const client = ecsClient(test.server.port, algorithm);
+    const client = ecsClient(env.test.server.port, algorithm);
     const created = await client.createCommand(
       new ecsModule.CreateCommandRequest({
         regionId: 'cn-hangzhou',
@@ -74,7 +61,7 @@ describe.each([
     expect(created.statusCode).toBe(200);
 
     const invoked = await client.invokeCommand(
-      new ecsModule.InvokeCommandRequest({ regionId: 'cn-hangzhou', commandId, instanceId: [local.instanceId], parameters: { who: 'sdk' } }),
+      new ecsModule.InvokeCommandRequest({ regionId: 'cn-hangzhou', commandId, instanceId: [env.local.instanceId], parameters: { who: 'sdk' } }),
     );
     const invokeId = invoked.body?.invokeId ?? '';
     expect(invokeId).toMatch(/^t-/);
@@ -86,7 +73,7 @@ describe.each([
     expect(result.output).toBe('hi sdk\n');
     expect(result.dropped).toBe(0);
     expect(result.repeats).toBe(1);
-    expect(result.instanceId).toBe(local.instanceId);
+    expect(result.instanceId).toBe(env.local.instanceId);
 
     const listed = await client.describeInvocations(
       new ecsModule.DescribeInvocationsRequest({ regionId: 'cn-hangzhou', invokeId, includeOutput: true, contentEncoding: 'PlainText' }),
@@ -100,30 +87,30 @@ describe.each([
   });
 
   it('runs RunCommand and lists the instance as online', async () => {
-    const client = ecsClient(test.server.port, algorithm);
+    const client = ecsClient(env.test.server.port, algorithm);
     const ran = await client.runCommand(
-      new ecsModule.RunCommandRequest({ regionId: 'cn-hangzhou', type: 'RunShellScript', commandContent: 'uname -s', instanceId: [local.instanceId] }),
+      new ecsModule.RunCommandRequest({ regionId: 'cn-hangzhou', type: 'RunShellScript', commandContent: 'uname -s', instanceId: [env.local.instanceId] }),
     );
     const { result } = await pollWithEcs(client, ran.body?.invokeId ?? '');
     expect(result.invocationStatus).toBe('Success');
     expect(result.output).toBe('Linux\n');
     const status = await client.describeCloudAssistantStatus(
-      new ecsModule.DescribeCloudAssistantStatusRequest({ regionId: 'cn-hangzhou', instanceId: [local.instanceId] }),
+      new ecsModule.DescribeCloudAssistantStatusRequest({ regionId: 'cn-hangzhou', instanceId: [env.local.instanceId] }),
     );
     const row = status.body?.instanceCloudAssistantStatusSet?.instanceCloudAssistantStatus?.[0];
     expect(row?.cloudAssistantStatus).toBe('true');
     expect(row?.OSType).toBe('Linux');
     const managed = await client.describeManagedInstances(new ecsModule.DescribeManagedInstancesRequest({ regionId: 'cn-hangzhou' }));
-    expect(managed.body?.instances?.map((i) => i.instanceId)).toContain(local.instanceId);
+    expect(managed.body?.instances?.map((i) => i.instanceId)).toContain(env.local.instanceId);
     const activation = await client.createActivation(new ecsModule.CreateActivationRequest({ regionId: 'cn-hangzhou', instanceCount: 2 }));
     expect(activation.body?.activationId).toMatch(/^[0-9A-F-]{36}$/);
     expect(activation.body?.activationCode).toMatch(/^a-/);
   });
 
   it('surfaces InvalidCmdId.NotFound as a 404 error with code, message and request id', async () => {
-    const client = ecsClient(test.server.port, algorithm);
+    const client = ecsClient(env.test.server.port, algorithm);
     const error = await client
-      .invokeCommand(new ecsModule.InvokeCommandRequest({ regionId: 'cn-hangzhou', commandId: 'c-missing', instanceId: [local.instanceId] }))
+      .invokeCommand(new ecsModule.InvokeCommandRequest({ regionId: 'cn-hangzhou', commandId: 'c-missing', instanceId: [env.local.instanceId] }))
       .then(() => undefined, (e: unknown) => e as { code?: string; statusCode?: number; message?: string; data?: Record<string, unknown> });
     expect(error?.code).toBe('InvalidCmdId.NotFound');
     expect(error?.statusCode).toBe(404);
@@ -134,7 +121,7 @@ describe.each([
 
 describe('@alicloud/pop-core 1.8 RPCClient', () => {
   const pop = (): RPCClient =>
-    new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: test.server.url, apiVersion: '2014-05-26' });
+    new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: env.test.server.url, apiVersion: '2014-05-26' });
 
   it.each([['POST'], ['GET']])('creates, invokes and polls with %s', async (method) => {
     const options = method === 'POST' ? { method: 'POST' } : {};
@@ -144,7 +131,7 @@ describe('@alicloud/pop-core 1.8 RPCClient', () => {
       { RegionId: 'cn-hangzhou', Name: 'pop', Type: 'RunShellScript', CommandContent: Buffer.from('echo pop-core ok').toString('base64') },
       options,
     );
-    const { InvokeId } = await client.request<{ InvokeId: string }>('InvokeCommand', { RegionId: 'cn-hangzhou', CommandId, InstanceId: [local.instanceId] }, options);
+    const { InvokeId } = await client.request<{ InvokeId: string }>('InvokeCommand', { RegionId: 'cn-hangzhou', CommandId, InstanceId: [env.local.instanceId] }, options);
     const result = await waitFor(async () => {
       const body = await client.request<{ Invocation: { InvocationResults: { InvocationResult: Array<{ InvocationStatus: string; Output: string; ExitCode: number }> } } }>(
         'DescribeInvocationResults',

@@ -2,26 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../cli/api-client.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
 import { createLogger } from '../../shared/logger.js';
-import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitFor, waitForResults, type LocalAgent, type TestServer } from '../support/harness.js';
+import { TEST_KEY, removeDir, startLocalAgent, useServerWithAgent, waitFor, waitForResults } from '../support/harness.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-let test: TestServer;
-let local: LocalAgent;
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
-
-beforeAll(async () => {
-  test = await startTestServer();
-  local = await startLocalAgent(test, 'ops');
-});
-
-afterAll(async () => {
-  local?.agent.stop();
-  await test?.close();
-  if (test) removeDir(test.dataDir);
-  if (local) removeDir(local.stateDir);
-});
+const env = useServerWithAgent('ops');
 
 interface CommandsBody {
   TotalCount?: number;
@@ -33,7 +20,7 @@ describe('commands', () => {
   it('lists saved commands newest first, with * wildcards, paging and PlainText content', async () => {
     const ids: string[] = [];
     for (const name of ['deploy-web', 'deploy-db', 'backup']) {
-      const { CommandId } = await test.client.call<{ CommandId: string }>('CreateCommand', {
+      const { CommandId } = await env.test.client.call<{ CommandId: string }>('CreateCommand', {
         Name: name,
         Type: 'RunShellScript',
         CommandContent: b64(`echo {{who}} ${name}`),
@@ -41,97 +28,97 @@ describe('commands', () => {
       });
       ids.push(CommandId);
     }
-    const deploys = await test.client.call<CommandsBody>('DescribeCommands', { Name: 'deploy-*', ContentEncoding: 'PlainText' });
+    const deploys = await env.test.client.call<CommandsBody>('DescribeCommands', { Name: 'deploy-*', ContentEncoding: 'PlainText' });
     expect(deploys.Commands.Command.map((c) => c.Name)).toEqual(['deploy-db', 'deploy-web']);
     expect(deploys.Commands.Command[0]!.CommandContent).toBe('echo {{who}} deploy-db');
     expect(deploys.Commands.Command[0]!.ParameterNames.ParameterName).toEqual(['who']);
-    const first = await test.client.call<CommandsBody>('DescribeCommands', { MaxResults: 2 });
+    const first = await env.test.client.call<CommandsBody>('DescribeCommands', { MaxResults: 2 });
     expect(first.TotalCount).toBeUndefined();
     expect(first.Commands.Command.map((c) => c.CommandId)).toEqual([ids[2], ids[1]]);
-    const second = await test.client.call<CommandsBody>('DescribeCommands', { MaxResults: 2, NextToken: first.NextToken });
+    const second = await env.test.client.call<CommandsBody>('DescribeCommands', { MaxResults: 2, NextToken: first.NextToken });
     expect(second.Commands.Command.map((c) => c.CommandId)).toContain(ids[0]);
-    const publicOnes = await test.client.call<CommandsBody>('DescribeCommands', { Provider: 'AlibabaCloud' });
+    const publicOnes = await env.test.client.call<CommandsBody>('DescribeCommands', { Provider: 'AlibabaCloud' });
     expect(publicOnes.Commands.Command).toEqual([]);
   });
 
   it('modifies a command and keeps its content', async () => {
-    const { CommandId } = await test.client.call<{ CommandId: string }>('CreateCommand', { Name: 'm', Type: 'RunShellScript', CommandContent: b64('true') });
-    await test.client.call('ModifyCommand', { CommandId, Name: 'renamed', Description: 'd', Timeout: 120, CommandContent: b64('false') });
-    const body = await test.client.call<CommandsBody>('DescribeCommands', { CommandId, ContentEncoding: 'PlainText' });
+    const { CommandId } = await env.test.client.call<{ CommandId: string }>('CreateCommand', { Name: 'm', Type: 'RunShellScript', CommandContent: b64('true') });
+    await env.test.client.call('ModifyCommand', { CommandId, Name: 'renamed', Description: 'd', Timeout: 120, CommandContent: b64('false') });
+    const body = await env.test.client.call<CommandsBody>('DescribeCommands', { CommandId, ContentEncoding: 'PlainText' });
     expect(body.Commands.Command[0]).toMatchObject({ Name: 'renamed', Description: 'd', Timeout: 120, CommandContent: 'true' });
   });
 
   it('refuses to delete a command while it runs, then deletes it', async () => {
-    const { CommandId } = await test.client.call<{ CommandId: string }>('CreateCommand', { Name: 'slow', Type: 'RunShellScript', CommandContent: b64('sleep 2') });
-    const { InvokeId } = await test.client.call<{ InvokeId: string }>('InvokeCommand', { CommandId, InstanceId: [local.instanceId] });
-    await expect(test.client.call('DeleteCommand', { CommandId })).rejects.toMatchObject({ status: 403, code: 'InvalidCommand.Running' });
-    await waitForResults(test.client, InvokeId);
-    await test.client.call('DeleteCommand', { CommandId });
-    await expect(test.client.call('InvokeCommand', { CommandId, InstanceId: [local.instanceId] })).rejects.toMatchObject({ code: 'InvalidCmdId.NotFound' });
-    const history = await test.client.call<{ TotalCount: number }>('DescribeInvocations', { InvokeId });
+    const { CommandId } = await env.test.client.call<{ CommandId: string }>('CreateCommand', { Name: 'slow', Type: 'RunShellScript', CommandContent: b64('sleep 2') });
+    const { InvokeId } = await env.test.client.call<{ InvokeId: string }>('InvokeCommand', { CommandId, InstanceId: [env.local.instanceId] });
+    await expect(env.test.client.call('DeleteCommand', { CommandId })).rejects.toMatchObject({ status: 403, code: 'InvalidCommand.Running' });
+    await waitForResults(env.test.client, InvokeId);
+    await env.test.client.call('DeleteCommand', { CommandId });
+    await expect(env.test.client.call('InvokeCommand', { CommandId, InstanceId: [env.local.instanceId] })).rejects.toMatchObject({ code: 'InvalidCmdId.NotFound' });
+    const history = await env.test.client.call<{ TotalCount: number }>('DescribeInvocations', { InvokeId });
     expect(history.TotalCount).toBe(1);
   });
 });
 
 describe('ClientToken idempotency', () => {
   it('returns the first result for a repeated token and refuses changed parameters', async () => {
-    const params = { Type: 'RunShellScript', CommandContent: 'echo once', InstanceId: [local.instanceId], ClientToken: 'token-1' };
-    const first = await test.client.call<{ InvokeId: string; CommandId: string }>('RunCommand', params);
-    const again = await test.client.call<{ InvokeId: string; CommandId: string }>('RunCommand', params);
+    const params = { Type: 'RunShellScript', CommandContent: 'echo once', InstanceId: [env.local.instanceId], ClientToken: 'token-1' };
+    const first = await env.test.client.call<{ InvokeId: string; CommandId: string }>('RunCommand', params);
+    const again = await env.test.client.call<{ InvokeId: string; CommandId: string }>('RunCommand', params);
     expect(again).toMatchObject({ InvokeId: first.InvokeId, CommandId: first.CommandId });
-    await expect(test.client.call('RunCommand', { ...params, CommandContent: 'echo twice' })).rejects.toMatchObject({
+    await expect(env.test.client.call('RunCommand', { ...params, CommandContent: 'echo twice' })).rejects.toMatchObject({
       status: 403,
       code: 'IdempotentParameterMismatch',
     });
-    const listed = await test.client.call<{ TotalCount: number }>('DescribeInvocations', { CommandId: first.CommandId });
+    const listed = await env.test.client.call<{ TotalCount: number }>('DescribeInvocations', { CommandId: first.CommandId });
     expect(listed.TotalCount).toBe(1);
   });
 });
 
 describe('activations and managed instances', () => {
   it('describes, disables and deletes activations', async () => {
-    const { ActivationId, ActivationCode } = await test.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {
+    const { ActivationId, ActivationCode } = await env.test.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {
       Description: 'lab',
       InstanceName: 'lab',
       InstanceCount: 5,
       'Tag.1.Key': 'team',
       'Tag.1.Value': 'qa',
     });
-    const listed = await test.client.call<{ ActivationList: Array<Record<string, unknown>> }>('DescribeActivations', { ActivationId });
+    const listed = await env.test.client.call<{ ActivationList: Array<Record<string, unknown>> }>('DescribeActivations', { ActivationId });
     expect(listed.ActivationList).toEqual([
       expect.objectContaining({ ActivationId, Description: 'lab', InstanceCount: 5, RegisteredCount: 0, Disabled: false, Tags: [{ TagKey: 'team', TagValue: 'qa' }] }),
     ]);
     expect(JSON.stringify(listed)).not.toContain(ActivationCode);
-    const disabled = await test.client.call<{ Activation: { Disabled: boolean } }>('DisableActivation', { ActivationId });
+    const disabled = await env.test.client.call<{ Activation: { Disabled: boolean } }>('DisableActivation', { ActivationId });
     expect(disabled.Activation.Disabled).toBe(true);
-    const deleted = await test.client.call<{ Activation: { ActivationId: string } }>('DeleteActivation', { ActivationId });
+    const deleted = await env.test.client.call<{ Activation: { ActivationId: string } }>('DeleteActivation', { ActivationId });
     expect(deleted.Activation.ActivationId).toBe(ActivationId);
-    await expect(test.client.call('DisableActivation', { ActivationId })).rejects.toMatchObject({ status: 404, code: 'InvalidActivationId.NotFound' });
+    await expect(env.test.client.call('DisableActivation', { ActivationId })).rejects.toMatchObject({ status: 404, code: 'InvalidActivationId.NotFound' });
   });
 
   it('renames and deregisters a managed instance, whose agent is then refused', async () => {
-    const extra = await startLocalAgent(test, 'temp');
-    const renamed = await test.client.call<{ Instance: { InstanceName: string } }>('ModifyManagedInstance', { InstanceId: extra.instanceId, InstanceName: 'renamed' });
+    const extra = await startLocalAgent(env.test, 'temp');
+    const renamed = await env.test.client.call<{ Instance: { InstanceName: string } }>('ModifyManagedInstance', { InstanceId: extra.instanceId, InstanceName: 'renamed' });
     expect(renamed.Instance.InstanceName).toBe('renamed');
-    const activationId = (await test.client.call<{ Instances: Array<{ ActivationId: string }> }>('DescribeManagedInstances', { InstanceId: [extra.instanceId] })).Instances[0]!.ActivationId;
-    await expect(test.client.call('DeleteActivation', { ActivationId: activationId })).rejects.toMatchObject({ code: 'ActivationInUse' });
-    const gone = await test.client.call<{ Instance: { InstanceId: string } }>('DeregisterManagedInstance', { InstanceId: extra.instanceId });
+    const activationId = (await env.test.client.call<{ Instances: Array<{ ActivationId: string }> }>('DescribeManagedInstances', { InstanceId: [extra.instanceId] })).Instances[0]!.ActivationId;
+    await expect(env.test.client.call('DeleteActivation', { ActivationId: activationId })).rejects.toMatchObject({ code: 'ActivationInUse' });
+    const gone = await env.test.client.call<{ Instance: { InstanceId: string } }>('DeregisterManagedInstance', { InstanceId: extra.instanceId });
     expect(gone.Instance.InstanceId).toBe(extra.instanceId);
     await expect(extra.agent.fatal).resolves.toMatch(/deregistered/);
-    const listed = await test.client.call<{ Instances: unknown[] }>('DescribeManagedInstances', { InstanceId: [extra.instanceId] });
+    const listed = await env.test.client.call<{ Instances: unknown[] }>('DescribeManagedInstances', { InstanceId: [extra.instanceId] });
     expect(listed.Instances).toEqual([]);
-    await expect(test.client.call('DeregisterManagedInstance', { InstanceId: extra.instanceId })).rejects.toMatchObject({
+    await expect(env.test.client.call('DeregisterManagedInstance', { InstanceId: extra.instanceId })).rejects.toMatchObject({
       status: 404,
       code: 'InvalidInstance.NotFound',
       message: expect.stringContaining('The specified instance id does not exist.'),
     });
-    const activation = await test.client.call<{ ActivationList: Array<{ DeregisteredCount: number }> }>('DescribeActivations', { ActivationId: activationId });
+    const activation = await env.test.client.call<{ ActivationList: Array<{ DeregisteredCount: number }> }>('DescribeActivations', { ActivationId: activationId });
     expect(activation.ActivationList[0]!.DeregisteredCount).toBe(1);
     removeDir(extra.stateDir);
   });
 
   it('lists the regions', async () => {
-    const body = await test.client.call<{ Regions: { Region: Array<{ RegionId: string }> } }>('DescribeRegions', {});
+    const body = await env.test.client.call<{ Regions: { Region: Array<{ RegionId: string }> } }>('DescribeRegions', {});
     expect(body.Regions.Region.map((r) => r.RegionId)).toContain('cn-hangzhou');
   });
 });

@@ -1,36 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../shared/clock.js';
-import { removeDir, startLocalAgent, startTestServer, waitFor, type LocalAgent, type TestServer } from '../support/harness.js';
+import { removeDir, startLocalAgent, useServerWithAgent, waitFor } from '../support/harness.js';
 
-let test: TestServer;
-let local: LocalAgent;
-
-beforeAll(async () => {
-  test = await startTestServer({ clock: new AdjustableClock() });
-  local = await startLocalAgent(test, 'cron-host');
-});
-
-afterAll(async () => {
-  local?.agent.stop();
-  await test?.close();
-  if (test) removeDir(test.dataDir);
-  if (local) removeDir(local.stateDir);
-});
+const env = useServerWithAgent('cron-host', { clock: new AdjustableClock() });
 
 /** Through the documented time-control endpoint, as a user's test would. */
 async function advance(seconds: number): Promise<Date> {
-  const response = await fetch(`${test.server.url}/casim/admin/clock/advance?seconds=${seconds}`, { method: 'POST' });
+  const response = await fetch(`${env.test.server.url}/casim/admin/clock/advance?seconds=${seconds}`, { method: 'POST' });
   expect(response.status).toBe(200);
   return new Date(((await response.json()) as { Now: string }).Now);
 }
 async function simulatedNow(): Promise<Date> {
-  const response = await fetch(`${test.server.url}/casim/admin/clock`);
+  const response = await fetch(`${env.test.server.url}/casim/admin/clock`);
   return new Date(((await response.json()) as { Now: string }).Now);
 }
 
 interface Row { InvocationStatus: string; Repeats: number; aggregate: string; timed: boolean }
 async function row(invokeId: string): Promise<Row> {
-  const body = await test.client.call<{ Invocations: { Invocation: Array<{ InvocationStatus: string; Timed: boolean; InvokeInstances: { InvokeInstance: Array<{ InvocationStatus: string; Repeats: number }> } }> } }>(
+  const body = await env.test.client.call<{ Invocations: { Invocation: Array<{ InvocationStatus: string; Timed: boolean; InvokeInstances: { InvokeInstance: Array<{ InvocationStatus: string; Repeats: number }> } }> } }>(
     'DescribeInvocations',
     { InvokeId: invokeId },
   );
@@ -44,10 +31,10 @@ const until = (invokeId: string, status: string, repeats: number) =>
   }, 15_000, `${status} with ${repeats} runs`);
 
 async function period(frequency: string, script = 'echo tick'): Promise<string> {
-  const { InvokeId } = await test.client.call<{ InvokeId: string }>('RunCommand', {
+  const { InvokeId } = await env.test.client.call<{ InvokeId: string }>('RunCommand', {
     Type: 'RunShellScript',
     CommandContent: script,
-    InstanceId: [local.instanceId],
+    InstanceId: [env.local.instanceId],
     Frequency: frequency,
   });
   return InvokeId;
@@ -64,7 +51,7 @@ describe('RepeatMode=Period on simulated time', () => {
     await until(invokeId, 'Scheduled', 1);
     await advance(3600);
     await until(invokeId, 'Scheduled', 2);
-    const history = await test.client.call<{ Invocation: { InvocationResults: { InvocationResult: Array<{ Output: string; InvocationStatus: string }> } } }>(
+    const history = await env.test.client.call<{ Invocation: { InvocationResults: { InvocationResult: Array<{ Output: string; InvocationStatus: string }> } } }>(
       'DescribeInvocationResults',
       { InvokeId: invokeId, IncludeHistory: true, ContentEncoding: 'PlainText' },
     );
@@ -72,7 +59,7 @@ describe('RepeatMode=Period on simulated time', () => {
       expect.objectContaining({ InvocationStatus: 'Success', Output: 'tick\n' }),
       expect.objectContaining({ InvocationStatus: 'Success', Output: 'tick\n' }),
     ]);
-    await test.client.call('StopInvocation', { InvokeId: invokeId });
+    await env.test.client.call('StopInvocation', { InvokeId: invokeId });
     await advance(7200);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await row(invokeId)).toMatchObject({ InvocationStatus: 'Cancelled', Repeats: 2, aggregate: 'Stopped', timed: false });
@@ -90,7 +77,7 @@ describe('RepeatMode=Period on simulated time', () => {
     await until(invokeId, 'Scheduled', 1);
     await advance(86_400);
     await until(invokeId, 'Scheduled', 2);
-    await test.client.call('StopInvocation', { InvokeId: invokeId });
+    await env.test.client.call('StopInvocation', { InvokeId: invokeId });
   });
 
   it('runs an at() task once and ends with the run\'s status', async () => {
@@ -104,8 +91,8 @@ describe('RepeatMode=Period on simulated time', () => {
 
   it('changes content, Frequency and instances of a live schedule with ModifyInvocationAttribute', async () => {
     const invokeId = await period('rate(1h)', 'echo old');
-    const second = await startLocalAgent(test, 'added');
-    const { CommandId } = await test.client.call<{ CommandId: string }>('ModifyInvocationAttribute', {
+    const second = await startLocalAgent(env.test, 'added');
+    const { CommandId } = await env.test.client.call<{ CommandId: string }>('ModifyInvocationAttribute', {
       InvokeId: invokeId,
       CommandContent: 'echo new',
       Frequency: 'rate(2h)',
@@ -117,7 +104,7 @@ describe('RepeatMode=Period on simulated time', () => {
     expect((await row(invokeId)).Repeats).toBe(0);
     await advance(3600);
     const results = await waitFor(async () => {
-      const body = await test.client.call<{ Invocation: { InvocationResults: { InvocationResult: Array<{ InstanceId: string; Output: string; Repeats: number }> } } }>(
+      const body = await env.test.client.call<{ Invocation: { InvocationResults: { InvocationResult: Array<{ InstanceId: string; Output: string; Repeats: number }> } } }>(
         'DescribeInvocationResults',
         { InvokeId: invokeId, ContentEncoding: 'PlainText' },
       );
@@ -125,10 +112,10 @@ describe('RepeatMode=Period on simulated time', () => {
       return rows.length === 2 && rows.every((r) => r.Repeats === 1) ? rows : undefined;
     }, 15_000, 'both instances ran');
     for (const r of results) expect(r.Output).toBe('new\n');
-    await test.client.call('StopInvocation', { InvokeId: invokeId });
+    await env.test.client.call('StopInvocation', { InvokeId: invokeId });
     second.agent.stop();
     removeDir(second.stateDir);
-    await expect(test.client.call('ModifyInvocationAttribute', { InvokeId: invokeId, Frequency: 'rate(3h)' })).rejects.toMatchObject({ code: 'Operation.Forbidden' });
+    await expect(env.test.client.call('ModifyInvocationAttribute', { InvokeId: invokeId, Frequency: 'rate(3h)' })).rejects.toMatchObject({ code: 'Operation.Forbidden' });
   });
 
   it.each([
@@ -139,7 +126,7 @@ describe('RepeatMode=Period on simulated time', () => {
     [{ Timed: true }, 400, 'MissingParam.Frequency'],
   ])('refuses %j with %i %s', async (params, status, code) => {
     await expect(
-      test.client.call('RunCommand', { Type: 'RunShellScript', CommandContent: 'true', InstanceId: [local.instanceId], ...params }),
+      env.test.client.call('RunCommand', { Type: 'RunShellScript', CommandContent: 'true', InstanceId: [env.local.instanceId], ...params }),
     ).rejects.toMatchObject({ status, code });
   });
 });

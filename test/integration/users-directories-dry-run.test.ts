@@ -1,25 +1,12 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDir, startLocalAgent, startTestServer, waitForResults, type LocalAgent, type TestServer } from '../support/harness.js';
+import { useServerWithAgent, waitForResults } from '../support/harness.js';
 
-let test: TestServer;
-let local: LocalAgent;
-
-beforeAll(async () => {
-  test = await startTestServer();
-  local = await startLocalAgent(test, 'users');
-});
-
-afterAll(async () => {
-  local?.agent.stop();
-  await test?.close();
-  if (test) removeDir(test.dataDir);
-  if (local) removeDir(local.stateDir);
-});
+const env = useServerWithAgent('users');
 
 async function run(params: Record<string, string | number>): Promise<Record<string, unknown> & { Output: string }> {
-  const { InvokeId } = await test.client.call<{ InvokeId: string }>('RunCommand', { Type: 'RunShellScript', InstanceId: [local.instanceId], ...params });
-  const [result] = await waitForResults(test.client, InvokeId);
+  const { InvokeId } = await env.test.client.call<{ InvokeId: string }>('RunCommand', { Type: 'RunShellScript', InstanceId: [env.local.instanceId], ...params });
+  const [result] = await waitForResults(env.test.client, InvokeId);
   return result!;
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { ApiClient } from '../../cli/api-client.js';
 import type { Fleet } from '../../controlplane/fleet/fleet.js';
@@ -87,4 +88,23 @@ export async function waitForResults(client: ApiClient, invokeId: string, timeou
     const results = body.Invocation.InvocationResults.InvocationResult;
     return results.length > 0 && results.every((r) => FINAL.has(r.InvocationStatus)) ? results : undefined;
   }, timeoutMs, `results of ${invokeId}`);
+}
+
+/**
+ * One server and one registered local agent for a whole test file: started before the first
+ * test, stopped and removed after the last. Read `env.test` / `env.local` inside tests.
+ */
+export function useServerWithAgent(agentName: string, options: { clock?: Clock } = {}): { readonly test: TestServer; readonly local: LocalAgent } {
+  const env = {} as { test: TestServer; local: LocalAgent };
+  beforeAll(async () => {
+    env.test = await startTestServer(options);
+    env.local = await startLocalAgent(env.test, agentName);
+  });
+  afterAll(async () => {
+    env.local?.agent.stop();
+    await env.test?.close();
+    if (env.test) removeDir(env.test.dataDir);
+    if (env.local) removeDir(env.local.stateDir);
+  });
+  return env;
 }

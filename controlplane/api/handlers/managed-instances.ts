@@ -1,6 +1,7 @@
 import type { InstanceRecord } from '../../store/records.js';
 import { apiError } from '../errors.js';
 import type { ValidArgs } from '../validate-params.js';
+import { managedInstanceView } from '../views.js';
 import type { ApiContext, Handler } from './context.js';
 
 function findManaged(args: ValidArgs, ctx: ApiContext, action: string): InstanceRecord {
@@ -27,22 +28,7 @@ export const deregisterManagedInstance: Handler = (args, ctx) => {
     if (activation) ctx.store.activations.put({ ...activation, deregisteredCount: activation.deregisteredCount + 1 });
   });
   ctx.agents.send(instance.instanceId, { type: 'rejected', reason: 'instance deregistered' });
-  return {
-    Instance: {
-      InstanceId: instance.instanceId,
-      InstanceName: instance.name,
-      Hostname: instance.hostname,
-      ActivationId: instance.activationId,
-      AgentVersion: instance.agentVersion,
-      InternetIp: '',
-      IntranetIp: '127.0.0.1',
-      MachineId: '',
-      OsType: instance.osType.toLowerCase(),
-      OsVersion: '',
-      RegistrationTime: instance.registrationTime,
-      LastInvokedTime: instance.lastInvokedTime,
-      InvocationCount: instance.invocationCount,
-      ResourceGroupId: '',
-    },
-  };
+  // The response's Instance is the DescribeManagedInstances view without Connected and Tags.
+  const { Connected: _connected, Tags: _tags, ...view } = managedInstanceView(instance, false);
+  return { Instance: view };
 };
