@@ -33,7 +33,10 @@ type StopReason = 'timed-out' | 'killed';
  *     name (container-target.ts); not found, not running, or an ID whose container has another
  *     name → not-started with the matching reason, and nothing runs;
  *   - the script runs inline as `["/bin/sh", "-c", script]` with `Tty: false` (no script file,
- *     no PTY); stdout and stderr are demultiplexed into one stream in arrival order;
+ *     no PTY); stdout and stderr are demultiplexed into one stream in arrival order (Docker
+ *     carries them through separate pipes, so writes to both within a few ms may swap, as with
+ *     the real agent);
+ *   - RepeatMode=DryRun (`task.dryRun`): those checks only, then `checks-passed`;
  *   - **Username, WorkingDir and Launcher are ignored** (the API docs: "Username/WorkingDir
  *     ignored" for containers): the exec runs as the container's user, in its working directory;
  *   - the exit code comes from exec inspect; timeout → `timed-out` and cancel → `killed`, with
@@ -103,6 +106,7 @@ class ContainerExecution {
     try {
       const docker = this.options.docker ?? (await loadDocker());
       const target = await this.preCheck(docker);
+      if (this.task.dryRun === true) return this.finish({ kind: 'checks-passed' }, null);
       if (this.stopReason !== null) return this.finish({ kind: this.stopReason }, null);
       const live = await this.start(docker, target);
       this.live = live;

@@ -29,7 +29,7 @@ async function startPlainContainer(name: string, hostname: string): Promise<Dock
 
 /** The command lines of the processes running in a container, from the host side (`docker top`). */
 async function processesIn(containerId: string): Promise<string[]> {
-  const top = await docker.getContainer(containerId).top({ ps_args: '-eo args' });
+  const top = await docker.getContainer(containerId).top({ ps_args: '-eo pid,args' });
   return (top.Processes ?? []).map((row) => row.join(' '));
 }
 
@@ -112,7 +112,6 @@ describe.skipIf(skipDocker)('scripts in a container on the instance (ContainerId
       InvocationStatus: 'Invalid',
       ErrorCode: 'ContainerNameAndIdNotMatch',
       ErrorInfo: 'the container with the specified ID does not have the specified name',
-      ExitCode: null,
       Output: '',
     });
     expect((await execIn(running.id, ['test', '-e', marker])).exitCode).toBe(1);
@@ -133,6 +132,15 @@ describe.skipIf(skipDocker)('scripts in a container on the instance (ContainerId
     // Docker's name filter is a regular expression: a name that is part of another must not match it.
     const partial = await run({ CommandContent: 'echo never', ContainerName: running.name.slice(0, -2) });
     expect(partial).toMatchObject({ InvocationStatus: 'Invalid', ErrorCode: 'ContainerNotFound' });
+  });
+
+  it('RepeatMode=DryRun checks the container without running anything: Success when running, Invalid when stopped', async () => {
+    const marker = `/tmp/casim-dry-run-${unique()}`;
+    const passed = await run({ CommandContent: `touch ${marker}`, RepeatMode: 'DryRun', ContainerName: running.name });
+    expect(passed).toMatchObject({ InvocationStatus: 'Success', ErrorCode: '', Output: '' });
+    expect((await execIn(running.id, ['test', '-e', marker])).exitCode).toBe(1);
+    const refused = await run({ CommandContent: `touch ${marker}`, RepeatMode: 'DryRun', ContainerId: stopped.id });
+    expect(refused).toMatchObject({ InvocationStatus: 'Invalid', ErrorCode: 'ContainerStateAbnormal' });
   });
 
   it('kills the processes inside the container on timeout: the whole tree with ProcessTree, the group with Process', async () => {

@@ -12,6 +12,11 @@ describe('statusOfOutcome (spec §7.1, §7.4, §20)', () => {
     [{ kind: 'not-started', reason: 'account-not-exists', detail: '' }, 'Invalid', 'AccountNotExists', null],
     [{ kind: 'not-started', reason: 'directory-not-exists', detail: '' }, 'Invalid', 'DirectoryNotExists', null],
     [{ kind: 'not-started', reason: 'exception', detail: 'spawn failed' }, 'Error', 'ExecutionException', null],
+    [{ kind: 'not-started', reason: 'container-not-found', detail: '' }, 'Invalid', 'ContainerNotFound', null],
+    [{ kind: 'not-started', reason: 'container-not-running', detail: '' }, 'Invalid', 'ContainerStateAbnormal', null],
+    [{ kind: 'not-started', reason: 'container-mismatch', detail: '' }, 'Invalid', 'ContainerNameAndIdNotMatch', null],
+    [{ kind: 'not-started', reason: 'container-connect-failed', detail: '' }, 'Invalid', 'ContainerConnectFailed', null],
+    [{ kind: 'not-started', reason: 'container-runtime-error', detail: '' }, 'Error', 'ContainerRuntimeInternalError', null],
   ];
   it.each(cases)('maps %j to %s / %s', (outcome, status, errorCode, exitCode) => {
     const result = statusOfOutcome(outcome);
