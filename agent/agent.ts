@@ -16,6 +16,7 @@ import { backoffDelay } from './backoff.js';
 import { consumeColdStart } from './cold-start.js';
 import { loadIdentity, saveIdentity, type AgentIdentity } from './identity-store.js';
 import { TaskJournal } from './task-journal.js';
+import { FileReceiver } from './file-receiver.js';
 import { runInContainer } from './runner/container-runner.js';
 import { targetsContainer } from './runner/container-target.js';
 import { runScript } from './runner/script-runner.js';
@@ -45,6 +46,9 @@ function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
+/** Above this much unsent data on the socket, live output chunks are skipped. */
+const MAX_BUFFERED_OUTPUT_BYTES = 1024 * 1024;
+
 const taskKey = (taskId: string, run: number): string => `${taskId}#${run}`;
 
 /**
@@ -60,6 +64,8 @@ export class Agent {
   private reconnectTimer: NodeJS.Timeout | undefined;
   /** Runs going, finished-but-unacknowledged and done: survives agent restarts. */
   private readonly journal: TaskJournal;
+  /** SendFile files: written at most once, reported until acknowledged. */
+  private readonly files: FileReceiver;
   /** Set until the server has welcomed this agent after a boot. */
   private coldStart = false;
   private readonly running = new Map<string, { cancel(): void }>();
@@ -73,6 +79,7 @@ export class Agent {
     this.coldStart = this.identity ? consumeColdStart(this.identity.instanceId) : false;
     this.fatal = new Promise((resolve) => (this.resolveFatal = resolve));
     this.journal = new TaskJournal(join(options.stateDir, 'journal.json'));
+    this.files = new FileReceiver(join(options.stateDir, 'file-journal.json'), (report) => this.send(report), options.logger);
     for (const report of this.journal.recoverInterrupted(new Date())) {
       options.logger.warn('a run was interrupted by an agent restart', { taskId: report.taskId, run: report.run });
     }
@@ -124,6 +131,9 @@ export class Agent {
   private send(message: AgentMessage): boolean {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    // Live output is best effort: when the connection falls behind (a script printing 100 MB),
+    // chunks are dropped rather than queued; the final report carries the kept head and tail.
+    if (message.type === 'task-output' && socket.bufferedAmount > MAX_BUFFERED_OUTPUT_BYTES) return false;
     socket.send(JSON.stringify(message));
     return true;
   }
@@ -162,6 +172,7 @@ export class Agent {
         this.heartbeat = setInterval(() => this.send({ type: 'heartbeat' }), message.heartbeatSeconds * 1000);
         this.heartbeat.unref();
         for (const report of this.journal.unacknowledged()) this.send(report);
+        this.files.resendUnacknowledged();
         return;
       case 'rejected':
         this.fail(message.reason);
@@ -174,6 +185,12 @@ export class Agent {
         return;
       case 'finish-ack':
         this.journal.acknowledged(taskKey(message.taskId, message.run));
+        return;
+      case 'file':
+        this.files.accept(message.file);
+        return;
+      case 'file-finish-ack':
+        this.files.acknowledged(message.fileId);
         return;
     }
   }

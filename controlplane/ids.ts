@@ -12,6 +12,8 @@ function randomSuffix(length: number): string {
 
 export const newCommandId = (): string => `c-hz${randomSuffix(14)}`;
 export const newInvokeId = (): string => `t-hz${randomSuffix(14)}`;
+/** SendFile's InvokeId (`f-hz0jdfwd9f…`, spec §1.8). */
+export const newFileInvokeId = (): string => `f-hz${randomSuffix(14)}`;
 export const newInstanceId = (): string => `i-casim${randomSuffix(13)}`;
 export const newManagedInstanceId = (): string => `mi-hz${randomSuffix(13)}`;
 export const newActivationId = (): string => randomUUID().toUpperCase();

@@ -16,6 +16,7 @@ import { AgentHub } from './hub/agent-hub.js';
 import { InstanceLifecycle } from './instances/instance-lifecycle.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
+import { SendFileService } from './files/send-file-service.js';
 import { Store } from './store/store.js';
 
 export interface ServerOptions {
@@ -51,6 +52,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hub = new AgentHub(registry, logger);
   const invocations = new InvocationService(store, registry, hub, clock, logger);
   hub.setHandler(invocations);
+  const files = new SendFileService(store, hub, clock, logger);
+  hub.setFileHandler(files);
   const periods = new PeriodScheduler(store, registry, invocations, clock, logger);
   periods.start();
   const lifecycle = new InstanceLifecycle(registry, invocations, hub, () => context.fleet, logger);
@@ -60,6 +63,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registry,
     lifecycle,
     invocations,
+    files,
     agents: hub,
     fleet: options.fleet instanceof Object ? options.fleet : new NoFleet(),
     clock,
@@ -95,6 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: async () => {
       periods.stop();
       invocations.close();
+      files.close();
       hub.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

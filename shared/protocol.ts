@@ -48,6 +48,34 @@ export const NOT_STARTED_REASONS = [
 ] as const;
 export type NotStartedReason = (typeof NOT_STARTED_REASONS)[number];
 
+/** SendFile: one file to write on one instance (spec §14). */
+export interface FileSpec {
+  /** Unique per (file invocation, instance). */
+  fileId: string;
+  invokeId: string;
+  /** The file's name in targetDir: the agent refuses one with `/` or a bare `.`/`..`. */
+  name: string;
+  /** Absolute; created with its parents when missing. */
+  targetDir: string;
+  /** Base64 of the file's bytes (already decoded from the API's ContentType). */
+  content: string;
+  owner: string;
+  group: string;
+  /** chmod-style octal, e.g. `0644`. */
+  mode: string;
+  overwrite: boolean;
+  timeoutSeconds: number;
+}
+
+/** Why a file was not written: raw facts, mapped to public codes by the control plane. */
+export const FILE_FAILURE_REASONS = [
+  'file-exists', 'owner-not-exists', 'group-not-exists', 'path-invalid', 'name-invalid', 'mode-invalid',
+  'authority-failed', 'create-failed',
+] as const;
+export type FileFailureReason = (typeof FILE_FAILURE_REASONS)[number];
+
+export type FileOutcome = { kind: 'written' } | { kind: 'failed'; reason: FileFailureReason; detail: string };
+
 /** The raw fact of how a run ended. */
 export type TaskOutcome =
   | { kind: 'exited'; exitCode: number }
@@ -106,7 +134,16 @@ export interface TaskFinishedMessage {
   startedAt: string | null;
   finishedAt: string;
 }
+/** The file's final report; re-sent until the control plane answers `file-finish-ack`. */
+export interface FileFinishedMessage {
+  type: 'file-finished';
+  fileId: string;
+  outcome: FileOutcome;
+  startedAt: string;
+  finishedAt: string;
+}
 export type AgentMessage =
+  | FileFinishedMessage
   | HelloMessage
   | RegisterMessage
   | HeartbeatMessage
@@ -123,13 +160,18 @@ export interface TaskMessage { type: 'task'; task: TaskSpec }
 export interface FinishAckMessage { type: 'finish-ack'; taskId: string; run: number }
 /** StopInvocation: kill the run (per its TerminationMode); the agent reports outcome `killed`. */
 export interface TaskStopMessage { type: 'task-stop'; taskId: string; run: number }
-export type ServerMessage = WelcomeMessage | RegisteredMessage | RejectedMessage | TaskMessage | FinishAckMessage | TaskStopMessage;
+/** SendFile: write this file (at most once per fileId). */
+export interface FileMessage { type: 'file'; file: FileSpec }
+export interface FileFinishAckMessage { type: 'file-finish-ack'; fileId: string }
+export type ServerMessage = FileMessage | FileFinishAckMessage | WelcomeMessage | RegisteredMessage | RejectedMessage | TaskMessage | FinishAckMessage | TaskStopMessage;
 
 const AGENT_TYPES: ReadonlySet<string> = new Set<AgentMessage['type']>([
   'hello', 'register', 'heartbeat', 'task-ack', 'task-started', 'task-output', 'task-finished',
+  'file-finished',
 ]);
 const SERVER_TYPES: ReadonlySet<string> = new Set<ServerMessage['type']>([
   'welcome', 'registered', 'rejected', 'task', 'finish-ack', 'task-stop',
+  'file', 'file-finish-ack',
 ]);
 
 function parseTyped(raw: string, types: ReadonlySet<string>): { type: string } | null {

@@ -1,5 +1,5 @@
 import { TERMINATION_MODES } from '../../shared/protocol.js';
-import { COMMAND_TYPES, REPEAT_MODES } from '../store/records.js';
+import { COMMAND_TYPES, FILE_CONTENT_TYPES, REPEAT_MODES } from '../store/records.js';
 import type { ParamSpec, ParamSpecs } from './param-spec.js';
 import { REGION_IDS } from './regions.js';
 
@@ -152,6 +152,35 @@ export const CATALOG = {
     InvokeRecordStatus: { kind: 'string' },
     IncludeHistory: { kind: 'boolean' },
     ContentEncoding: contentEncoding,
+    ResourceGroupId: { kind: 'string' },
+    Tag: tags,
+    ...paging,
+  },
+  SendFile: {
+    RegionId: regionId,
+    InstanceId: { kind: 'list', required: 'MissingParam.InstanceId', maxItems: [50, 'InstanceIds.ExceedLimit'] },
+    Name: { kind: 'string', required: true, maxLength: [255, 'FileName.ExceedLimit'] },
+    TargetDir: { kind: 'string', required: true, maxLength: [255, 'FileTargetDir.Invalid'], pattern: [/^\//, 'FileTargetDir.Invalid'] },
+    Content: { kind: 'string', required: true }, // decoded and size-checked by the handler
+    ContentType: { kind: 'string', oneOf: [FILE_CONTENT_TYPES, 'FileContentType.Invalid'], caseInsensitive: true },
+    Description: { kind: 'string', maxLength: [512, 'FileDesc.ExceedLimit'] },
+    // A name that /etc/passwd or /etc/group could hold: no ':', '/', whitespace or control characters.
+    FileOwner: { kind: 'string', maxLength: [64, 'InvalidParameter.FileOwner'], pattern: [/^[^:/\s\x00-\x1f]+$/, 'InvalidParameter.FileOwner'] },
+    FileGroup: { kind: 'string', maxLength: [64, 'InvalidParameter.FileGroup'], pattern: [/^[^:/\s\x00-\x1f]+$/, 'InvalidParameter.FileGroup'] },
+    FileMode: { kind: 'string', pattern: [/^[0-7]{1,4}$/, 'FileMode.Invalid'] },
+    Overwrite: { kind: 'boolean' },
+    // Below 10 s is raised to 10 s, not refused (spec §14.1).
+    Timeout: { kind: 'integer', max: [MAX_TIMEOUT_SECONDS, 'InvalidTimeout.ExceedLimit'] },
+    ResourceGroupId: { kind: 'string' },
+    Tag: tags,
+    ClientToken: clientToken,
+  },
+  DescribeSendFileResults: {
+    RegionId: regionId,
+    InvokeId: { kind: 'string' },
+    InstanceId: { kind: 'string' },
+    Name: { kind: 'string' },
+    InvocationStatus: { kind: 'string' },
     ResourceGroupId: { kind: 'string' },
     Tag: tags,
     ...paging,

@@ -62,6 +62,16 @@ export const API_ERRORS = {
   'InvalidTerminationMode.NotFound': [404, 'The specified parameter TerminationMode does not exist.'],
   'InvalidInvokeId.NotFound': [404, 'The specified invoke ID does not exist.'],
   'InvalidInstanceId.NotFound': [404, 'The specified parameter InstanceId does not exist.'],
+  // SendFile (spec §14.1)
+  'FileTargetDir.Invalid': [400, 'The target directory of file is invalid.'],
+  'FileMode.Invalid': [400, 'The mode of file is invalid.'],
+  'FileContent.DecodeError': [400, 'The Content can not be base64 decoded.'],
+  'FileContentType.Invalid': [400, 'The ContentType of file is invalid.'],
+  'InvalidParameter.FileOwner': [400, 'The specified parameter FileOwner is not valid.'],
+  'InvalidParameter.FileGroup': [400, 'The specified parameter FileGroup is not valid.'],
+  'FileSize.ExceedLimit': [403, 'The length of file content exceeds limit.'],
+  'FileName.ExceedLimit': [403, 'The length of file name exceeds limit.'],
+  'FileDesc.ExceedLimit': [403, 'The length of file description exceeds limit.'],
   // managed instances (spec §15)
   'InstanceName.ExceedLimit': [400, 'Default instance name prefix length exceeds.'],
   'InstanceName.InvalidPattern': [400, 'Default instance name prefix pattern invalid.'],

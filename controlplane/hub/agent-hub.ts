@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   parseAgentMessage,
   type AgentMessage,
+  type FileFinishedMessage,
   type ServerMessage,
   type TaskFinishedMessage,
   type TaskOutputMessage,
@@ -24,6 +25,13 @@ export interface AgentEventHandler {
   onTaskFinished(instanceId: string, message: TaskFinishedMessage): void;
 }
 
+/** What the hub reports about SendFile files; implemented by the send-file service. */
+export interface FileEventHandler {
+  onConnected(instanceId: string): void;
+  /** Must persist the result before returning: the hub acknowledges it right after. */
+  onFileFinished(instanceId: string, message: FileFinishedMessage): void;
+}
+
 /** Sends to a connected agent; false when the instance has no live session. */
 export interface AgentSender {
   send(instanceId: string, message: ServerMessage): boolean;
@@ -38,6 +46,7 @@ export class AgentHub implements AgentSender {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
   private readonly sessions = new Map<string, WebSocket>();
   private handler: AgentEventHandler | undefined;
+  private fileHandler: FileEventHandler | undefined;
   private readonly pinger: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
 
@@ -52,6 +61,10 @@ export class AgentHub implements AgentSender {
 
   setHandler(handler: AgentEventHandler): void {
     this.handler = handler;
+  }
+
+  setFileHandler(handler: FileEventHandler): void {
+    this.fileHandler = handler;
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -168,6 +181,7 @@ export class AgentHub implements AgentSender {
     this.reply(socket, { type: 'welcome', instanceId, heartbeatSeconds: HEARTBEAT_SECONDS });
     this.logger.info('agent connected', { instanceId, agentVersion: facts.agentVersion, hostname: facts.hostname });
     this.handler?.onConnected(instanceId, coldStart);
+    this.fileHandler?.onConnected(instanceId);
     return instanceId;
   }
 
@@ -194,6 +208,11 @@ export class AgentHub implements AgentSender {
       case 'task-finished':
         handler.onTaskFinished(instanceId, message);
         this.reply(socket, { type: 'finish-ack', taskId: message.taskId, run: message.run });
+        return;
+      case 'file-finished':
+        if (!this.fileHandler) return;
+        this.fileHandler.onFileFinished(instanceId, message);
+        this.reply(socket, { type: 'file-finish-ack', fileId: message.fileId });
         return;
     }
   }

@@ -133,3 +133,45 @@ export interface ActivationRecord {
   resourceGroupId: string;
   tags: Tag[];
 }
+
+/** SendFile's ContentType (spec §14.1). */
+export const FILE_CONTENT_TYPES = ['PlainText', 'Base64'] as const;
+export type FileContentType = (typeof FILE_CONTENT_TYPES)[number];
+
+/** Per-instance InvocationStatus of a SendFile (spec §14.2). */
+export const FILE_INSTANCE_STATUSES = ['Pending', 'Invalid', 'Running', 'Aborted', 'Success', 'Failed', 'Error', 'Timeout'] as const;
+export type FileInstanceStatus = (typeof FILE_INSTANCE_STATUSES)[number];
+
+/** One SendFile call (an `f-…` InvokeId). */
+export interface FileInvocationRecord {
+  invokeId: string;
+  regionId: string;
+  name: string;
+  description: string;
+  /** As the caller gave it, in `contentType`. */
+  content: string;
+  contentType: FileContentType;
+  fileOwner: string;
+  fileGroup: string;
+  fileMode: string;
+  targetDir: string;
+  overwrite: boolean;
+  timeout: number;
+  creationTime: string;
+  resourceGroupId: string;
+  tags: Tag[];
+  instanceIds: string[];
+}
+
+/** One instance's part of a SendFile (the row behind InvokeInstance). */
+export interface FileDeliveryRecord {
+  invokeId: string;
+  instanceId: string;
+  status: FileInstanceStatus;
+  errorCode: string;
+  errorInfo: string;
+  creationTime: string;
+  startTime: string;
+  finishTime: string;
+  updateTime: string;
+}

@@ -5,6 +5,8 @@ import type { ClientTokenRecord } from '../api/idempotency.js';
 import type {
   ActivationRecord,
   CommandRecord,
+  FileDeliveryRecord,
+  FileInvocationRecord,
   InstanceRecord,
   InstanceRunRecord,
   InvocationRecord,
@@ -63,6 +65,9 @@ export class Store {
   readonly instances: Collection<InstanceRecord>;
   readonly activations: Collection<ActivationRecord>;
   readonly clientTokens: Collection<ClientTokenRecord>;
+  /** SendFile calls and their per-instance rows (keyed by runKey). */
+  readonly fileInvocations: Collection<FileInvocationRecord>;
+  readonly fileDeliveries: Collection<FileDeliveryRecord>;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -76,6 +81,8 @@ export class Store {
     this.instances = new Collection(this.db, 'instances', (r) => r.instanceId);
     this.activations = new Collection(this.db, 'activations', (r) => r.activationId);
     this.clientTokens = new Collection(this.db, 'client_tokens', (r) => r.key);
+    this.fileInvocations = new Collection(this.db, 'file_invocations', (r) => r.invokeId);
+    this.fileDeliveries = new Collection(this.db, 'file_deliveries', (r) => runKey(r.invokeId, r.instanceId));
   }
 
   /** Runs `work` in one transaction: all of its writes land, or none. */
@@ -88,6 +95,13 @@ export class Store {
     return invocation.instanceIds
       .map((instanceId) => this.runs.get(runKey(invocation.invokeId, instanceId)))
       .filter((run): run is InstanceRunRecord => run !== undefined);
+  }
+
+  /** The per-instance rows of one SendFile, in its instance order. */
+  deliveriesOf(invocation: FileInvocationRecord): FileDeliveryRecord[] {
+    return invocation.instanceIds
+      .map((instanceId) => this.fileDeliveries.get(runKey(invocation.invokeId, instanceId)))
+      .filter((row): row is FileDeliveryRecord => row !== undefined);
   }
 
   /** The finished runs of one instance's part of an invocation, oldest first. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../../../shared/clock.js';
 import type { Logger } from '../../../shared/logger.js';
+import type { SendFileService } from '../../files/send-file-service.js';
 import type { Fleet } from '../../fleet/fleet.js';
 import type { AgentSender } from '../../hub/agent-hub.js';
 import type { InstanceLifecycle } from '../../instances/instance-lifecycle.js';
@@ -40,6 +41,7 @@ export interface ApiContext {
   registry: InstanceRegistry;
   lifecycle: InstanceLifecycle;
   invocations: InvocationService;
+  files: SendFileService;
   agents: AgentSender;
   fleet: Fleet;
   clock: Clock;

@@ -3,6 +3,7 @@ import { deleteActivation, describeActivations, disableActivation } from './acti
 import { createCommand, deleteCommand, describeCommands, modifyCommand } from './commands.js';
 import { deregisterManagedInstance, modifyManagedInstance } from './managed-instances.js';
 import { describeRegions } from './regions.js';
+import { describeSendFileResults, sendFile } from './send-file.js';
 import type { Handler } from './context.js';
 import {
   deleteInstance,
@@ -31,6 +32,8 @@ export const HANDLERS: Record<ActionName, Handler> = {
   ModifyInvocationAttribute: modifyInvocationAttribute,
   DescribeInvocations: describeInvocations,
   DescribeInvocationResults: describeInvocationResults,
+  SendFile: sendFile,
+  DescribeSendFileResults: describeSendFileResults,
   DescribeCloudAssistantStatus: describeCloudAssistantStatus,
   CreateActivation: createActivation,
   DescribeActivations: describeActivations,

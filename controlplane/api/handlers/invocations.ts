@@ -103,7 +103,7 @@ export const runCommand: Handler = (args, ctx) => {
   });
 };
 
-function matchesTags(have: InvocationRecord['tags'], wanted: InvocationRecord['tags']): boolean {
+export function matchesTags(have: InvocationRecord['tags'], wanted: InvocationRecord['tags']): boolean {
   return wanted.every((w) => have.some((h) => h.key === w.key && (w.value === '' || h.value === w.value)));
 }
 

@@ -1,0 +1,70 @@
+import { formatApiTime } from '../../../shared/clock.js';
+import { fileAggregateStatus } from '../../files/file-aggregate-status.js';
+import { FILE_DEFAULTS, fileContentBase64, sendFileTimeout } from '../../files/file-content.js';
+import { newFileInvokeId } from '../../ids.js';
+import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
+import type { FileContentType, FileInvocationRecord } from '../../store/records.js';
+import { apiError } from '../errors.js';
+import { pageFields, paginate } from '../paging.js';
+import { fileInvocationView } from '../send-file-view.js';
+import type { Handler } from './context.js';
+import { matchesTags } from './invocations.js';
+import { pageRequest } from './paging-request.js';
+
+/** SendFile (spec §14.1): checks the call, stores it and pushes the file to every instance. */
+export const sendFile: Handler = (args, ctx) => {
+  const contentType = (args.string('ContentType') as FileContentType | undefined) ?? 'PlainText';
+  const content = args.string('Content') ?? '';
+  fileContentBase64(content, contentType); // FileContent.DecodeError, FileSize.ExceedLimit
+  const instanceIds = [...new Set(args.list('InstanceId'))];
+  const notRunning = new Set<string>();
+  for (const instanceId of instanceIds) {
+    const instance = ctx.registry.get(instanceId);
+    if (!instance) throw apiError('InvalidInstance.NotFound', '', 'SendFile');
+    if (lifecycleStatus(instance) !== 'Running') notRunning.add(instanceId);
+  }
+  const invocation: FileInvocationRecord = {
+    invokeId: newFileInvokeId(),
+    regionId: args.string('RegionId') ?? '',
+    name: args.string('Name') ?? '',
+    description: args.string('Description') ?? '',
+    content,
+    contentType,
+    fileOwner: args.string('FileOwner') ?? FILE_DEFAULTS.owner,
+    fileGroup: args.string('FileGroup') ?? FILE_DEFAULTS.group,
+    fileMode: args.string('FileMode') ?? FILE_DEFAULTS.mode,
+    targetDir: args.string('TargetDir') ?? '',
+    overwrite: args.boolean('Overwrite') ?? false,
+    timeout: sendFileTimeout(args.integer('Timeout')),
+    creationTime: formatApiTime(ctx.clock.now()),
+    resourceGroupId: args.string('ResourceGroupId') ?? '',
+    tags: args.tags('Tag'),
+    instanceIds,
+  };
+  ctx.files.start(invocation, notRunning);
+  return { InvokeId: invocation.invokeId };
+};
+
+/**
+ * DescribeSendFileResults (spec §14.2): newest first; with InstanceId, only that instance's part
+ * (and its status as the aggregate), as DescribeInvocations does.
+ */
+export const describeSendFileResults: Handler = (args, ctx) => {
+  const instanceId = args.string('InstanceId');
+  const status = args.string('InvocationStatus');
+  const rows = ctx.store.fileInvocations
+    .all()
+    .filter((inv) => inv.regionId === args.string('RegionId'))
+    .filter((inv) => !args.has('InvokeId') || inv.invokeId === args.string('InvokeId'))
+    .filter((inv) => !args.has('Name') || inv.name === args.string('Name'))
+    .filter((inv) => instanceId === undefined || inv.instanceIds.includes(instanceId))
+    .filter((inv) => !args.has('ResourceGroupId') || inv.resourceGroupId === args.string('ResourceGroupId'))
+    .filter((inv) => matchesTags(inv.tags, args.tags('Tag')))
+    .map((inv) => ({ inv, deliveries: ctx.store.deliveriesOf(inv).filter((r) => instanceId === undefined || r.instanceId === instanceId) }))
+    .filter(({ deliveries }) => status === undefined || fileAggregateStatus(deliveries.map((r) => r.status)) === status);
+  const page = paginate(rows, pageRequest(args));
+  return {
+    ...pageFields(page),
+    Invocations: { Invocation: page.items.map(({ inv, deliveries }) => fileInvocationView(inv, deliveries)) },
+  };
+};
