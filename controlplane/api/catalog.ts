@@ -65,7 +65,7 @@ const invocationOptions = {
   Timed: { kind: 'boolean' },
   Parameters: { kind: 'json-object', invalid: 'InvalidParameter.Parameters' },
   Username: { kind: 'string', maxLength: [255, 'Username.ExceedLimit'] },
-  WindowsPasswordName: { kind: 'string' },
+  WindowsPasswordName: { kind: 'string', maxLength: [255, 'WindowsPasswordName.ExceedLimit'] },
   Timeout: timeout,
   WorkingDir: workingDir,
   ContainerId: containerId,

@@ -56,6 +56,7 @@ export const API_ERRORS = {
   'Parameter.NotMatched': [403, 'The passed-in parameters do not match the parameters defined when you created the command.'],
   'ParameterType.NotSupported': [403, 'The type of parameter value is not supported.'],
   'Username.ExceedLimit': [403, 'The length of the username exceeds the upper limit.'],
+  'WindowsPasswordName.ExceedLimit': [403, 'The length of the WindowsPasswordName exceeds the upper limit.'],
   'ParameterStore.NotSupported': [403, 'Parameter Store is not supported in this region.'],
   'InvalidRepeatMode.NotFound': [404, 'The specified repeat mode does not exist.'],
   'InvalidInstance.NotFound': [404, 'The specified instance does not exist.'],
@@ -97,6 +98,9 @@ export type ApiErrorCode = keyof typeof API_ERRORS;
 
 /** Where an operation's documented message differs from the common one for the same code. */
 const MESSAGE_VARIANTS: Partial<Record<ApiErrorCode, Record<string, string>>> = {
+  'CmdContent.ExceedLimit': {
+    InvokeCommand: 'The maximum length of a command is exceeded.',
+  },
   'InvalidInstance.NotFound': {
     DeregisterManagedInstance: 'The specified instance id does not exist.',
     SendFile: 'The specified instances not found.',

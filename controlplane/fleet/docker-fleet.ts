@@ -25,6 +25,7 @@ function dockerSocketBinds(): string[] {
  */
 export class DockerFleet implements Fleet {
   private readonly docker = new Docker();
+  readonly available = true;
 
   constructor(
     /** The control plane URL as seen from a container on the host network. */

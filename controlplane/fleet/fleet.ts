@@ -10,11 +10,14 @@ export interface Fleet {
   /** Reboots the machine. */
   restart(containerId: string): Promise<void>;
   readonly defaultImage: string;
+  /** False for a server started without a fleet: RunInstances is then refused. */
+  readonly available: boolean;
 }
 
 /** A fleet for a server started without Docker: RunInstances is refused. */
 export class NoFleet implements Fleet {
   readonly defaultImage = '';
+  readonly available = false;
   start(): Promise<string> {
     return Promise.reject(new Error('this server has no Docker fleet (start it with --fleet docker)'));
   }

@@ -5,7 +5,7 @@
 import * as ecsModule from '@alicloud/ecs20140526';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import RPCClient from '@alicloud/pop-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_KEY, useServerWithAgent, waitFor } from '../support/harness.js';
 
 type EcsClient = InstanceType<typeof ecsModule.default.default>;

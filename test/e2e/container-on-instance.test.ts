@@ -93,7 +93,7 @@ describe.skipIf(skipDocker)('a script in a container on a Docker instance (Conta
     expect(result).toMatchObject({ InvocationStatus: 'Timeout', ErrorCode: 'ExecutionTimeout', Output: `${sibling.hostname}\n` });
     await waitFor(async () => {
       const top = await docker.getContainer(sibling.id).top({ ps_args: '-eo pid,args' });
-      return (top.Processes ?? []).some((row) => row.join(' ').includes(sleep)) ? undefined : true;
+      return (top.Processes ?? []).some((row: string[]) => row.join(' ').includes(sleep)) ? undefined : true;
     }, 5_000, 'the timed-out sleep to die in the sibling');
   });
 

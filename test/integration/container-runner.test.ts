@@ -30,7 +30,7 @@ async function startPlainContainer(name: string, hostname: string): Promise<Dock
 /** The command lines of the processes running in a container, from the host side (`docker top`). */
 async function processesIn(containerId: string): Promise<string[]> {
   const top = await docker.getContainer(containerId).top({ ps_args: '-eo pid,args' });
-  return (top.Processes ?? []).map((row) => row.join(' '));
+  return (top.Processes ?? []).map((row: string[]) => row.join(' '));
 }
 
 describe.skipIf(skipDocker)('scripts in a container on the instance (ContainerId / ContainerName)', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useServerWithAgent, waitForResults } from '../support/harness.js';
 
 const env = useServerWithAgent('param-host');

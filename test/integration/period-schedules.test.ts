@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../shared/clock.js';
 import { removeDir, startLocalAgent, useServerWithAgent, waitFor } from '../support/harness.js';
 

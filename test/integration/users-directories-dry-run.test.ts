@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useServerWithAgent, waitForResults } from '../support/harness.js';
 
 const env = useServerWithAgent('users');

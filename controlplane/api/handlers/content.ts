@@ -15,6 +15,7 @@ export function contentAsBase64(content: string, encoding: TextEncoding): string
   return compact;
 }
 
-export function checkContentSize(base64: string, limit: number): void {
-  if (base64.length > limit) throw apiError('CmdContent.ExceedLimit');
+/** `action` picks the operation's own wording of the error (InvokeCommand's differs). */
+export function checkContentSize(base64: string, limit: number, action?: string): void {
+  if (base64.length > limit) throw apiError('CmdContent.ExceedLimit', '', action);
 }

@@ -12,6 +12,7 @@ import type { ApiContext, Handler } from './context.js';
  */
 
 export const runInstances: Handler = async (args, ctx) => {
+  if (!ctx.fleet.available) throw apiError('Operation.Forbidden'); // started with --no-fleet
   const amount = args.integer('Amount') ?? 1;
   const imageId = args.string('ImageId') ?? ctx.fleet.defaultImage;
   const ids: string[] = [];

@@ -31,7 +31,7 @@ function repeatModeOf(args: ValidArgs, timeoutSeconds: number, now: Date): Repea
 }
 
 /** Checks and starts an invocation of `command` (InvokeCommand and RunCommand share this). */
-function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, contentLimit: number): string {
+function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, contentLimit: number, action: 'InvokeCommand' | 'RunCommand'): string {
   const today = formatApiTime(ctx.clock.now()).slice(0, 10);
   const todays = ctx.store.invocations.all().filter((inv) => inv.regionId === command.regionId && inv.creationTime.startsWith(today));
   if (todays.length >= ctx.quotas.invocationsPerDay) throw apiError('Invocation.ExceedQuota');
@@ -53,7 +53,7 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
   }
   if (command.enableParameter) {
     const substituted = substituteParameters(Buffer.from(command.content, 'base64').toString('utf8'), parameters);
-    checkContentSize(Buffer.from(substituted, 'utf8').toString('base64'), contentLimit);
+    checkContentSize(Buffer.from(substituted, 'utf8').toString('base64'), contentLimit, action);
   }
   const invocation: InvocationRecord = {
     invokeId: newInvokeId(),
@@ -89,7 +89,7 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
 export const invokeCommand: Handler = (args, ctx) => {
   const command = ctx.store.commands.get(args.string('CommandId') ?? '');
   if (!command || !command.kept || command.regionId !== args.string('RegionId')) throw apiError('InvalidCmdId.NotFound');
-  return { InvokeId: invoke(command, args, ctx, SAVED_CONTENT_LIMIT) };
+  return { InvokeId: invoke(command, args, ctx, SAVED_CONTENT_LIMIT, 'InvokeCommand') };
 };
 
 export const runCommand: Handler = (args, ctx) => {
@@ -99,7 +99,7 @@ export const runCommand: Handler = (args, ctx) => {
   // The command and its invocation are stored together or not at all.
   return ctx.store.transaction(() => {
     ctx.store.commands.add(command);
-    return { CommandId: command.commandId, InvokeId: invoke(command, args, ctx, limit) };
+    return { CommandId: command.commandId, InvokeId: invoke(command, args, ctx, limit, 'RunCommand') };
   });
 };
 
