@@ -1,6 +1,6 @@
 import { TERMINATION_MODES } from '../../shared/protocol.js';
 import { COMMAND_TYPES, FILE_CONTENT_TYPES, REPEAT_MODES } from '../store/records.js';
-import type { ParamSpec, ParamSpecs } from './param-spec.js';
+import { RESOURCE_TAG_ERRORS, type ParamSpec, type ParamSpecs } from './param-spec.js';
 import { REGION_IDS } from './regions.js';
 
 /**
@@ -59,7 +59,9 @@ const commandDefinition = {
 } as const satisfies ParamSpecs;
 
 const invocationOptions = {
-  InstanceId: { kind: 'list', required: 'MissingParam.InstanceId', maxItems: [100, 'InstanceIds.ExceedLimit'] },
+  // InstanceId.N or ResourceTag.N: one of the two is needed (checked by the handler).
+  InstanceId: { kind: 'list', maxItems: [100, 'InstanceIds.ExceedLimit'] },
+  ResourceTag: { kind: 'tags', maxItems: 20, codes: RESOURCE_TAG_ERRORS },
   RepeatMode: { kind: 'string', oneOf: [REPEAT_MODES, 'InvalidRepeatMode.NotFound'] },
   Frequency: { kind: 'string' },
   Timed: { kind: 'boolean' },

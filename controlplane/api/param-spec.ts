@@ -23,8 +23,8 @@ export type ParamSpec =
   | { kind: 'boolean' }
   /** `Name.1 … Name.N` repeated scalars. */
   | { kind: 'list'; required?: ApiErrorCode; maxItems?: readonly [number, ApiErrorCode] }
-  /** `Tag.N.Key` / `Tag.N.Value`. */
-  | { kind: 'tags'; maxItems: number }
+  /** `Tag.N.Key` / `Tag.N.Value` (or `ResourceTag.N.…`, with that family's error codes). */
+  | { kind: 'tags'; maxItems: number; codes?: TagErrorCodes }
   /** A JSON object sent as one string (`Parameters`). */
   | { kind: 'json-object'; invalid: ApiErrorCode };
 
@@ -34,3 +34,28 @@ export interface Tag {
   key: string;
   value: string;
 }
+
+/** The error codes of one tag family (spec §1.11 for Tag.N, §3 for ResourceTag.N). */
+export interface TagErrorCodes {
+  tooMany: ApiErrorCode;
+  missingKey: ApiErrorCode;
+  badKey: ApiErrorCode;
+  badValue: ApiErrorCode;
+  duplicateKey: ApiErrorCode;
+}
+
+export const TAG_ERRORS: TagErrorCodes = {
+  tooMany: 'NumberExceed.Tags',
+  missingKey: 'MissingParameter.TagKey',
+  badKey: 'InvalidTagKey.Malformed',
+  badValue: 'InvalidTagValue.Malformed',
+  duplicateKey: 'Duplicate.TagKey',
+};
+
+export const RESOURCE_TAG_ERRORS: TagErrorCodes = {
+  tooMany: 'NumberExceed.ResourceTags',
+  missingKey: 'MissingParameter.ResourceTagKey',
+  badKey: 'InvalidResourceTagKey.Malformed',
+  badValue: 'InvalidResourceTagValue.Malformed',
+  duplicateKey: 'Duplicate.ResourceTagKey',
+};

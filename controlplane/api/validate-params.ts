@@ -1,5 +1,5 @@
 import { apiError, invalidParameter, missingParameter, type ApiError } from './errors.js';
-import type { ParamSpec, ParamSpecs, Tag } from './param-spec.js';
+import { TAG_ERRORS, type ParamSpec, type ParamSpecs, type Tag, type TagErrorCodes } from './param-spec.js';
 import { repeatedList, repeatedTags, type RawParams } from './request-params.js';
 
 export type ParamValue = string | number | boolean | string[] | Tag[] | Record<string, unknown>;
@@ -73,15 +73,15 @@ function checkBoolean(name: string, raw: string): boolean {
   throw invalidParameter(name);
 }
 
-function checkTags(params: RawParams, name: string, maxItems: number): Tag[] {
+function checkTags(params: RawParams, name: string, maxItems: number, codes: TagErrorCodes): Tag[] {
   const tags = repeatedTags(params, name);
-  if (tags.length > maxItems) throw apiError('NumberExceed.Tags');
+  if (tags.length > maxItems) throw apiError(codes.tooMany);
   const seen = new Set<string>();
   return tags.map(({ key, value }) => {
-    if (key === undefined || key === '') throw apiError('MissingParameter.TagKey');
-    if ([...key].length > 64 || TAG_KEY_FORBIDDEN.test(key)) throw apiError('InvalidTagKey.Malformed');
-    if ([...value].length > 128 || /^https?:\/\//i.test(value)) throw apiError('InvalidTagValue.Malformed');
-    if (seen.has(key)) throw apiError('Duplicate.TagKey');
+    if (key === undefined || key === '') throw apiError(codes.missingKey);
+    if ([...key].length > 64 || TAG_KEY_FORBIDDEN.test(key)) throw apiError(codes.badKey);
+    if ([...value].length > 128 || /^https?:\/\//i.test(value)) throw apiError(codes.badValue);
+    if (seen.has(key)) throw apiError(codes.duplicateKey);
     seen.add(key);
     return { key, value };
   });
@@ -110,7 +110,7 @@ function validateOne(params: RawParams, name: string, spec: ParamSpec): ParamVal
       return items;
     }
     case 'tags': {
-      const tags = checkTags(params, name, spec.maxItems);
+      const tags = checkTags(params, name, spec.maxItems, spec.codes ?? TAG_ERRORS);
       return tags.length > 0 ? tags : undefined;
     }
     default:

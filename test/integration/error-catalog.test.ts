@@ -113,7 +113,7 @@ beforeAll(async () => {
   ({ InvokeId: periodInvokeId } = await c.call<{ InvokeId: string }>('InvokeCommand', onLocalNow({ Frequency: 'rate(1h)' })));
   const managed = await c.call<{ Instances: Array<{ ActivationId: string }> }>('DescribeManagedInstances', { InstanceId: [local.instanceId] });
   agentActivationId = managed.Instances[0]!.ActivationId;
-  const ran = await c.call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('RunInstances', { Amount: 2, InstanceName: 'ecs' });
+  const ran = await c.call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('RunInstances', { Amount: 2, InstanceName: 'ecs', 'Tag.1.Key': 'role', 'Tag.1.Value': 'web' });
   [runningEcsId = '', stoppedEcsId = ''] = ran.InstanceIdSets.InstanceIdSet;
   await c.call('StopInstance', { InstanceId: stoppedEcsId });
 
@@ -307,6 +307,13 @@ const ROWS: Row[] = [
   { code: 'ParameterType.NotSupported', action: 'InvokeCommand', what: 'with a number as a parameter value', params: () => withParams('{"who":3}') },
   { code: 'Username.ExceedLimit', action: 'RunCommand', what: 'with a 256-character Username', params: () => ({ Type: 'RunShellScript', CommandContent: 'id', InstanceId: [local.instanceId], Username: 'u'.repeat(256) }) },
   { code: 'WindowsPasswordName.ExceedLimit', action: 'InvokeCommand', what: 'with a 256-character WindowsPasswordName', params: () => onLocal({ WindowsPasswordName: 'w'.repeat(256) }) },
+  { code: 'NumberExceed.ResourceTags', action: 'InvokeCommand', what: 'with 21 ResourceTag.N', params: () => ({ CommandId: plainCommandId, ...Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`ResourceTag.${i + 1}.Key`, `k${i}`])) }) },
+  { code: 'MissingParameter.ResourceTagKey', action: 'InvokeCommand', what: 'with a ResourceTag.1.Value but no Key', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Value': 'web' }) },
+  { code: 'InvalidResourceTagKey.Malformed', action: 'InvokeCommand', what: 'with a ResourceTag key starting with aliyun', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'aliyun-role' }) },
+  { code: 'InvalidResourceTagValue.Malformed', action: 'InvokeCommand', what: 'with a ResourceTag value that is a URL', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'role', 'ResourceTag.1.Value': 'http://x' }) },
+  { code: 'Duplicate.ResourceTagKey', action: 'InvokeCommand', what: 'with the same ResourceTag key twice', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'role', 'ResourceTag.2.Key': 'role' }) },
+  { code: 'InvalidResourceTag.InstanceNotFound', action: 'InvokeCommand', what: 'with a ResourceTag no instance has', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'no-such-tag' }) },
+  { code: 'InvalidResourceTag.ConflictWithInstanceIds', action: 'InvokeCommand', what: 'with both ResourceTag and InstanceId', params: () => ({ ...onLocal(), 'ResourceTag.1.Key': 'role', 'ResourceTag.1.Value': 'web' }) },
   {
     code: 'ParameterStore.NotSupported',
     action: 'RunCommand',
@@ -553,6 +560,14 @@ describe('gateway errors of the request envelope (hand-built V1 requests)', () =
     const answer = await postForm([...pairs, ['Padding', 'x'.repeat(1_100_000)]], '?Format=JSON');
     const { status, message } = catalogued('InvalidParameter');
     expectError(answer, status, 'InvalidParameter', message);
+  });
+});
+
+describe('ResourceTag.N selects the Running instances carrying the tags', () => {
+  it('invokes on the tagged running instance only', async () => {
+    const { InvokeId } = await test.client.call<{ InvokeId: string }>('InvokeCommand', { CommandId: plainCommandId, 'ResourceTag.1.Key': 'role', 'ResourceTag.1.Value': 'web' });
+    const body = await test.client.call<{ Invocations: { Invocation: Array<{ InvokeInstances: { InvokeInstance: Array<{ InstanceId: string }> } }> } }>('DescribeInvocations', { InvokeId });
+    expect(body.Invocations.Invocation[0]!.InvokeInstances.InvokeInstance.map((i) => i.InstanceId)).toEqual([runningEcsId]);
   });
 });
 

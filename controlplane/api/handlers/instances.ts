@@ -4,6 +4,7 @@ import { apiError } from '../errors.js';
 import { pageFields, paginate } from '../paging.js';
 import { managedInstanceView } from '../views.js';
 import type { ApiContext, Handler } from './context.js';
+import { matchesTags } from './invocations.js';
 import { pageRequest } from './paging-request.js';
 
 /**
@@ -83,7 +84,9 @@ export const describeManagedInstances: Handler = (args, ctx) => {
     .filter((i) => !args.has('InstanceName') || i.name === args.string('InstanceName'))
     .filter((i) => !args.has('ActivationId') || i.activationId === args.string('ActivationId'))
     .filter((i) => !args.has('OsType') || i.osType.toLowerCase() === args.string('OsType')?.toLowerCase())
-    .filter((i) => connected === undefined || String(isAgentOnline(i, ctx)) === connected.toLowerCase());
+    .filter((i) => connected === undefined || String(isAgentOnline(i, ctx)) === connected.toLowerCase())
+    .filter((i) => !args.has('ResourceGroupId') || args.string('ResourceGroupId') === '')
+    .filter((i) => matchesTags(i.tags, args.tags('Tag')));
   const page = paginate(instances, pageRequest(args));
   return { ...pageFields(page), Instances: page.items.map((i) => managedInstanceView(i, isAgentOnline(i, ctx))) };
 };

@@ -30,12 +30,33 @@ function repeatModeOf(args: ValidArgs, timeoutSeconds: number, now: Date): Repea
   return mode;
 }
 
+/**
+ * InstanceId.N, or the Running instances carrying every ResourceTag.N (spec §3); the two are
+ * mutually exclusive and one is needed. ResourceTag may match at most 100 instances.
+ */
+function targetInstances(args: ValidArgs, ctx: ApiContext): string[] {
+  const ids = [...new Set(args.list('InstanceId'))];
+  const resourceTags = args.tags('ResourceTag');
+  if (resourceTags.length === 0) {
+    if (ids.length === 0) throw apiError('MissingParam.InstanceId');
+    return ids;
+  }
+  if (ids.length > 0) throw apiError('InvalidResourceTag.ConflictWithInstanceIds');
+  const matched = ctx.registry
+    .list()
+    .filter((i) => i.regionId === args.string('RegionId') && lifecycleStatus(i) === 'Running' && matchesTags(i.tags, resourceTags))
+    .map((i) => i.instanceId);
+  if (matched.length === 0) throw apiError('InvalidResourceTag.InstanceNotFound');
+  if (matched.length > 100) throw apiError('InstanceIds.ExceedLimit');
+  return matched;
+}
+
 /** Checks and starts an invocation of `command` (InvokeCommand and RunCommand share this). */
 function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, contentLimit: number, action: 'InvokeCommand' | 'RunCommand'): string {
   const today = formatApiTime(ctx.clock.now()).slice(0, 10);
   const todays = ctx.store.invocations.all().filter((inv) => inv.regionId === command.regionId && inv.creationTime.startsWith(today));
   if (todays.length >= ctx.quotas.invocationsPerDay) throw apiError('Invocation.ExceedQuota');
-  const instanceIds = [...new Set(args.list('InstanceId'))];
+  const instanceIds = targetInstances(args, ctx);
   for (const instanceId of instanceIds) {
     const instance = ctx.registry.get(instanceId);
     if (!instance) throw apiError('InvalidInstance.NotFound');
