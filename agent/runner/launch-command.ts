@@ -9,13 +9,19 @@ export const SESSION_ARGV0 = 'casim';
  * - `-icanon min 0 time 0`: a read of `/dev/tty` returns at once with EOF instead of hanging
  *   (password prompts, `read </dev/tty`);
  * - `</dev/null`: stdin gives EOF at once (`read x` does not wait for the timeout);
+ * - stdout and stderr go into one pipe that `cat` copies to the terminal: the script sees a
+ *   pipe, as under the real agent, so `ls` prints one name per line, `more` does not wait for
+ *   a key, and both streams stay interleaved in the order they were written;
  * - `sh -c "$1"` execs the file, so a shebang is honoured and a file without one runs in sh;
  *   `$1` is the shell-quoted script path, or the Launcher command around it;
+ * - the script's own exit status comes back through fd 4 (POSIX sh has no pipefail);
  * - then `$2`, the end marker, is written, so the reader knows every byte the script wrote has
  *   arrived (see pty-session.ts), and the script's exit status is passed on.
  */
 export const PTY_BOOTSTRAP =
-  'stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; sh -c "$1" </dev/null; rc=$?; printf \'%s\' "$2"; exit $rc';
+  'stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; ' +
+  'rc=$( { { sh -c "$1" </dev/null 2>&1 3>&- 4>&-; echo $? >&4; } | cat >&3; } 4>&1 ); ' +
+  'printf \'%s\' "$2"; exit $rc';
 
 export interface UserSwitch {
   user: PasswdEntry;

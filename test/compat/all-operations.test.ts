@@ -979,7 +979,7 @@ describe('every operation through @alicloud/pop-core 1.8 RPCClient (POST)', () =
     wire('RebootInstance', await pop().request('RebootInstance', { InstanceId: id }, { method: 'POST' }), REQUEST_ONLY);
     wire('DeleteInstances', await call('DeleteInstances', { InstanceId: [id], Force: true }), REQUEST_ONLY);
     const second = await call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('RunInstances', { Amount: 1 });
-    wire('DeleteInstance', await pop().request('DeleteInstance', { InstanceId: second.InstanceIdSets.InstanceIdSet[0] }, { method: 'POST' }), REQUEST_ONLY);
+    wire('DeleteInstance', await pop().request('DeleteInstance', { InstanceId: second.InstanceIdSets.InstanceIdSet[0], Force: true }, { method: 'POST' }), REQUEST_ONLY);
   });
 
   it('SendFile and DescribeSendFileResults', async () => {

@@ -142,14 +142,26 @@ describe('runScript', () => {
     expect(elapsedMs).toBeLessThan(4000);
   });
 
-  it('finishes when the script exits although a background child still holds the terminal', async () => {
+  it('finishes as soon as the script exits when a background child has its output redirected', async () => {
     const daemon = uniqueSleep(20);
-    const { result, elapsedMs } = await observe(makeTask(`setsid sleep ${daemon} &\nseq 1 20000\necho done\n`));
+    const { result, elapsedMs } = await observe(makeTask(`setsid sleep ${daemon} >/dev/null 2>&1 &\nseq 1 20000\necho done\n`));
     leftovers.push(...liveProcessesWithArg(daemon));
     expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
     expect(result.output.subarray(-17).toString()).toBe('19999\n20000\ndone\n');
     expect(result.dropped).toBe(108_894 + 5 - 24_576);
     expect(elapsedMs).toBeLessThan(3000);
+  });
+
+  it('waits, like the real agent on pipes, for a background child that still holds the output', async () => {
+    const { result, elapsedMs } = await observe(makeTask('(sleep 2; echo late) &\necho done\n'));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(result.output.toString()).toBe('done\nlate\n');
+    expect(elapsedMs).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('gives the script a pipe, not a terminal, on stdout and stderr', async () => {
+    const { result } = await observe(makeTask('mkdir -p cols && touch cols/a cols/b\nls cols\n[ -t 1 ] && echo tty1 || echo pipe1\n[ -t 2 ] && echo tty2 || echo pipe2\nseq 1 60 | more | tail -1\n'));
+    expect(result.output.toString()).toBe('a\nb\npipe1\npipe2\n60\n');
   });
 
   it('writes the script to <name>-<taskId>.iv<run>.sh with mode 0755', async () => {

@@ -36,3 +36,40 @@ export async function execIn(containerId: string, cmd: string[]): Promise<{ exit
   const info = await exec.inspect();
   return { exitCode: info.ExitCode ?? -1, output };
 }
+
+/** The container of one fleet instance (by its `casim.instance` label), stopped ones included. */
+export async function instanceContainer(instanceId: string): Promise<Docker.ContainerInfo | undefined> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${INSTANCE_LABEL}=${instanceId}`] } });
+  return containers[0];
+}
+
+/**
+ * Removes the containers of the given instances only (tests run concurrently: never remove
+ * another run's instances, unlike removeInstanceContainers()).
+ */
+export async function removeContainersOfInstances(instanceIds: readonly string[]): Promise<void> {
+  for (const instanceId of instanceIds) {
+    const containers = await docker.listContainers({ all: true, filters: { label: [`${INSTANCE_LABEL}=${instanceId}`] } });
+    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  }
+}
+
+/** Waits until DescribeCloudAssistantStatus shows `status` ("true" / "false") for every instance. */
+export async function waitForAgentStatus(
+  client: { call<T>(action: string, params?: Record<string, string | string[]>): Promise<T> },
+  instanceIds: readonly string[],
+  status: 'true' | 'false',
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = await client.call<{ InstanceCloudAssistantStatusSet: { InstanceCloudAssistantStatus: Array<{ CloudAssistantStatus: string }> } }>(
+      'DescribeCloudAssistantStatus',
+      { InstanceId: [...instanceIds] },
+    );
+    const rows = body.InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus;
+    if (rows.length === instanceIds.length && rows.every((r) => r.CloudAssistantStatus === status)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for CloudAssistantStatus "${status}" on ${instanceIds.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -88,7 +88,8 @@ const ALLOWED_FROM: Record<Operation, readonly InstanceLifecycleStatus[]> = {
   start: ['Stopped'],
   stop: ['Running', 'Starting'],
   reboot: ['Running'],
-  delete: ['Running', 'Stopped', 'Pending'],
+  // Without Force only a Stopped instance can be deleted (ECS DeleteInstance).
+  delete: ['Stopped'],
 };
 
 function checkState(instance: InstanceRecord, operation: Operation, force: boolean): void {

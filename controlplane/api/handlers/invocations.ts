@@ -107,13 +107,20 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
   return invocation.invokeId;
 }
 
+/** One of InstanceId.N and ResourceTag.N is needed, checked before anything else (spec §3). */
+function requireTargets(args: ValidArgs): void {
+  if (args.list('InstanceId').length === 0 && args.tags('ResourceTag').length === 0) throw apiError('MissingParam.InstanceId');
+}
+
 export const invokeCommand: Handler = (args, ctx) => {
+  requireTargets(args);
   const command = ctx.store.commands.get(args.string('CommandId') ?? '');
   if (!command || !command.kept || command.regionId !== args.string('RegionId')) throw apiError('InvalidCmdId.NotFound');
   return { InvokeId: invoke(command, args, ctx, SAVED_CONTENT_LIMIT, 'InvokeCommand') };
 };
 
 export const runCommand: Handler = (args, ctx) => {
+  requireTargets(args);
   const kept = args.boolean('KeepCommand') ?? false;
   const limit = kept ? SAVED_CONTENT_LIMIT : RUN_ONLY_CONTENT_LIMIT;
   const command = buildCommand(args, ctx, { kept, defaultEncoding: 'PlainText', contentLimit: limit });
