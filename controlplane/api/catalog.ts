@@ -59,8 +59,9 @@ const commandDefinition = {
 } as const satisfies ParamSpecs;
 
 const invocationOptions = {
-  // InstanceId.N or ResourceTag.N: one of the two is needed (checked by the handler).
-  InstanceId: { kind: 'list', maxItems: [100, 'InstanceIds.ExceedLimit'] },
+  // InstanceId.N or ResourceTag.N: one of the two is needed, and at most the configured
+  // instances per call (quota, default 100): checked by the handler.
+  InstanceId: { kind: 'list' },
   ResourceTag: { kind: 'tags', maxItems: 20, codes: RESOURCE_TAG_ERRORS },
   RepeatMode: { kind: 'string', oneOf: [REPEAT_MODES, 'InvalidRepeatMode.NotFound'] },
   Frequency: { kind: 'string' },

@@ -138,6 +138,13 @@ export class InvocationService implements AgentEventHandler {
       updateTime: now,
       nextRunTime: '',
     };
+    const instance = this.registry.get(instanceId);
+    if (!instance || (instance.status ?? 'Running') !== 'Running') {
+      // A scheduled run on a stopped or released instance cannot be delivered (spec §7.4).
+      const code = instance ? 'InstanceNotRunning' : 'InstanceReleased';
+      this.settle(invocation, { ...next, status: 'Aborted', errorCode: code, errorInfo: INSTANCE_ERROR_INFO[code], finishTime: now }, !instance);
+      return true;
+    }
     this.store.runs.put(next);
     this.deliver(invocation, next);
     return true;

@@ -136,7 +136,7 @@ describe('quotas', () => {
       dataDir: dir,
       accessKeys: [TEST_KEY],
       logger: createLogger('test-controlplane'),
-      quotas: { commandsPerRegion: 1, invocationsPerDay: 1, activationsPerRegion: 1 },
+      quotas: { commandsPerRegion: 1, invocationsPerDay: 1, activationsPerRegion: 1, instancesPerCall: 2 },
     });
     client = new ApiClient({ server: server.url, accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, regionId: 'cn-hangzhou' });
   });
@@ -145,7 +145,7 @@ describe('quotas', () => {
     removeDir(dir);
   });
 
-  it('gives CmdCount.ExceedQuota, ActivationCount.ExceedLimit and Invocation.ExceedQuota at the configured limits', async () => {
+  it('gives CmdCount.ExceedQuota, ActivationCount.ExceedLimit, InstanceIds.ExceedLimit and Invocation.ExceedQuota at the configured limits', async () => {
     await client.call('CreateCommand', { Name: 'one', Type: 'RunShellScript', CommandContent: b64('true') });
     await expect(client.call('CreateCommand', { Name: 'two', Type: 'RunShellScript', CommandContent: b64('true') })).rejects.toMatchObject({
       status: 403,
@@ -157,6 +157,10 @@ describe('quotas', () => {
     const agent = new Agent({ server: server.url, stateDir: join(dir, 'agent'), activation: { id: ActivationId, code: ActivationCode }, logger: createLogger('test-agent') });
     agent.start();
     const instanceId = await waitFor(() => agent.instanceId, 10_000, 'registration');
+    await expect(client.call('RunCommand', { Type: 'RunShellScript', CommandContent: 'true', InstanceId: [instanceId, 'i-2', 'i-3'] })).rejects.toMatchObject({
+      status: 403,
+      code: 'InstanceIds.ExceedLimit',
+    });
     await client.call('RunCommand', { Type: 'RunShellScript', CommandContent: 'true', InstanceId: [instanceId] });
     await expect(client.call('RunCommand', { Type: 'RunShellScript', CommandContent: 'true', InstanceId: [instanceId] })).rejects.toMatchObject({
       status: 403,

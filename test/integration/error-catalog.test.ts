@@ -125,7 +125,7 @@ beforeAll(async () => {
     dataDir: quotaDir,
     accessKeys: [TEST_KEY],
     logger: createLogger('test-controlplane'),
-    quotas: { commandsPerRegion: 1, invocationsPerDay: 1, activationsPerRegion: 1 },
+    quotas: { commandsPerRegion: 1, invocationsPerDay: 1, activationsPerRegion: 1, instancesPerCall: 100 },
   });
   quotaClient = clientFor(quotaServer);
   quotaAgent = await startLocalAgent({ server: quotaServer, client: quotaClient, dataDir: quotaDir, close: () => quotaServer.close() }, 'quota');

@@ -130,3 +130,31 @@ describe('RepeatMode=Period on simulated time', () => {
     ).rejects.toMatchObject({ status, code });
   });
 });
+
+describe('a schedule on an instance that stopped', () => {
+  it('aborts the due run with InstanceNotRunning and keeps the schedule', async () => {
+    const { FakeFleet } = await import('../support/fake-fleet.js');
+    const { startTestServer, removeDir } = await import('../support/harness.js');
+    const own = await startTestServer({ fleet: new FakeFleet(), clock: new AdjustableClock() });
+    try {
+      const ran = await own.client.call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('RunInstances', { Amount: 1 });
+      const id = ran.InstanceIdSets.InstanceIdSet[0]!;
+      const { InvokeId } = await own.client.call<{ InvokeId: string }>('RunCommand', { Type: 'RunShellScript', CommandContent: 'true', InstanceId: [id], Frequency: 'rate(1h)' });
+      await own.client.call('StopInstance', { InstanceId: id });
+      const response = await fetch(`${own.server.url}/casim/admin/clock/advance?seconds=3601`, { method: 'POST' });
+      expect(response.status).toBe(200);
+      const history = await own.client.call<{ Invocation: { InvocationResults: { InvocationResult: Array<{ InvocationStatus: string; ErrorCode: string }> } } }>(
+        'DescribeInvocationResults',
+        { InvokeId, IncludeHistory: true },
+      );
+      expect(history.Invocation.InvocationResults.InvocationResult).toEqual([expect.objectContaining({ InvocationStatus: 'Aborted', ErrorCode: 'InstanceNotRunning' })]);
+      const listed = await own.client.call<{ Invocations: { Invocation: Array<{ InvocationStatus: string }> } }>('DescribeInvocations', { InvokeId });
+      expect(listed.Invocations.Invocation[0]!.InvocationStatus).toBe('Scheduled');
+      await expect(own.client.call('InvokeCommand', { CommandId: 'c-x', InstanceId: [id] })).rejects.toMatchObject({ code: 'InvalidCmdId.NotFound' });
+      await expect(own.client.call('RunCommand', { Type: 'RunShellScript', CommandContent: 'true', InstanceId: [id] })).rejects.toMatchObject({ status: 400, code: 'InvalidInstance.NotMatch' });
+    } finally {
+      await own.close();
+      removeDir(own.dataDir);
+    }
+  });
+});

@@ -17,12 +17,17 @@ export interface Quotas {
   invocationsPerDay: number;
   /** Unexpired activations per region (ActivationCount.ExceedLimit). */
   activationsPerRegion: number;
+  /** Instances one InvokeCommand / RunCommand may target (InstanceIds.ExceedLimit). */
+  instancesPerCall: number;
 }
 
 /** The real service's defaults (spec §1.9, §15.1). */
-export const DEFAULT_QUOTAS: Quotas = { commandsPerRegion: 500, invocationsPerDay: 5000, activationsPerRegion: 10 };
+export const DEFAULT_QUOTAS: Quotas = { commandsPerRegion: 500, invocationsPerDay: 5000, activationsPerRegion: 10, instancesPerCall: 100 };
 
-/** Defaults overridden by CASIM_QUOTA_COMMANDS, CASIM_QUOTA_INVOCATIONS_PER_DAY, CASIM_QUOTA_ACTIVATIONS. */
+/**
+ * Defaults overridden by CASIM_QUOTA_COMMANDS, CASIM_QUOTA_INVOCATIONS_PER_DAY,
+ * CASIM_QUOTA_ACTIVATIONS and CASIM_QUOTA_INSTANCES_PER_CALL.
+ */
 export function quotasFromEnv(env: NodeJS.ProcessEnv): Quotas {
   const read = (name: string, fallback: number): number => {
     const value = Number(env[name]);
@@ -32,6 +37,7 @@ export function quotasFromEnv(env: NodeJS.ProcessEnv): Quotas {
     commandsPerRegion: read('CASIM_QUOTA_COMMANDS', DEFAULT_QUOTAS.commandsPerRegion),
     invocationsPerDay: read('CASIM_QUOTA_INVOCATIONS_PER_DAY', DEFAULT_QUOTAS.invocationsPerDay),
     activationsPerRegion: read('CASIM_QUOTA_ACTIVATIONS', DEFAULT_QUOTAS.activationsPerRegion),
+    instancesPerCall: read('CASIM_QUOTA_INSTANCES_PER_CALL', DEFAULT_QUOTAS.instancesPerCall),
   };
 }
 

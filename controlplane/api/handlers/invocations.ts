@@ -39,6 +39,7 @@ function targetInstances(args: ValidArgs, ctx: ApiContext): string[] {
   const resourceTags = args.tags('ResourceTag');
   if (resourceTags.length === 0) {
     if (ids.length === 0) throw apiError('MissingParam.InstanceId');
+    if (ids.length > ctx.quotas.instancesPerCall) throw apiError('InstanceIds.ExceedLimit');
     return ids;
   }
   if (ids.length > 0) throw apiError('InvalidResourceTag.ConflictWithInstanceIds');
@@ -47,7 +48,7 @@ function targetInstances(args: ValidArgs, ctx: ApiContext): string[] {
     .filter((i) => i.regionId === args.string('RegionId') && lifecycleStatus(i) === 'Running' && matchesTags(i.tags, resourceTags))
     .map((i) => i.instanceId);
   if (matched.length === 0) throw apiError('InvalidResourceTag.InstanceNotFound');
-  if (matched.length > 100) throw apiError('InstanceIds.ExceedLimit');
+  if (matched.length > ctx.quotas.instancesPerCall) throw apiError('InstanceIds.ExceedLimit');
   return matched;
 }
 
@@ -108,19 +109,20 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
 }
 
 /** One of InstanceId.N and ResourceTag.N is needed, checked before anything else (spec §3). */
-function requireTargets(args: ValidArgs): void {
+function requireTargets(args: ValidArgs, ctx: ApiContext): void {
   if (args.list('InstanceId').length === 0 && args.tags('ResourceTag').length === 0) throw apiError('MissingParam.InstanceId');
+  if (args.list('InstanceId').length > ctx.quotas.instancesPerCall) throw apiError('InstanceIds.ExceedLimit');
 }
 
 export const invokeCommand: Handler = (args, ctx) => {
-  requireTargets(args);
+  requireTargets(args, ctx);
   const command = ctx.store.commands.get(args.string('CommandId') ?? '');
   if (!command || !command.kept || command.regionId !== args.string('RegionId')) throw apiError('InvalidCmdId.NotFound');
   return { InvokeId: invoke(command, args, ctx, SAVED_CONTENT_LIMIT, 'InvokeCommand') };
 };
 
 export const runCommand: Handler = (args, ctx) => {
-  requireTargets(args);
+  requireTargets(args, ctx);
   const kept = args.boolean('KeepCommand') ?? false;
   const limit = kept ? SAVED_CONTENT_LIMIT : RUN_ONLY_CONTENT_LIMIT;
   const command = buildCommand(args, ctx, { kept, defaultEncoding: 'PlainText', contentLimit: limit });
