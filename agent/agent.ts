@@ -15,6 +15,7 @@ import { AGENT_VERSION } from '../shared/version.js';
 import { backoffDelay } from './backoff.js';
 import { consumeColdStart } from './cold-start.js';
 import { loadIdentity, saveIdentity, type AgentIdentity } from './identity-store.js';
+import { requestedPowerAction, runPowerAction, type AgentPowerAction } from './power-action.js';
 import { TaskJournal } from './task-journal.js';
 import { FileReceiver } from './file-receiver.js';
 import { runInContainer } from './runner/container-runner.js';
@@ -31,6 +32,14 @@ export interface AgentOptions {
   /** A fixed identity (fleet instances get theirs from the environment). */
   identity?: AgentIdentity;
   activation?: { id: string; code: string };
+  /**
+   * A machine of your own (managed instance) reboots / powers off on a script's exit code 194 /
+   * 193 only when this is set (`casim agent --allow-power-actions`); Docker instances are
+   * rebooted by the control plane instead.
+   */
+  allowPowerActions?: boolean;
+  /** What a power action does (default: systemctl reboot / poweroff). */
+  powerAction?: (action: AgentPowerAction) => void;
   name?: string;
   logger: Logger;
 }
@@ -183,9 +192,20 @@ export class Agent {
       case 'task-stop':
         this.running.get(taskKey(message.taskId, message.run))?.cancel();
         return;
-      case 'finish-ack':
-        this.journal.acknowledged(taskKey(message.taskId, message.run));
+      case 'finish-ack': {
+        const key = taskKey(message.taskId, message.run);
+        const report = this.journal.unacknowledged().find((r) => taskKey(r.taskId, r.run) === key);
+        this.journal.acknowledged(key);
+        // After the final report is safe on the server, like the real agent's side effect.
+        const action = report ? requestedPowerAction(report.outcome) : null;
+        if (action && this.options.allowPowerActions) {
+          this.options.logger.warn(`the script asked for ${action}: doing it`);
+          (this.options.powerAction ?? runPowerAction)(action);
+        } else if (action) {
+          this.options.logger.warn(`the script asked for ${action}; refused (start the agent with --allow-power-actions)`);
+        }
         return;
+      }
       case 'file':
         this.files.accept(message.file);
         return;

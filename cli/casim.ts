@@ -58,7 +58,8 @@ program
   .option('--activation-code <code>', 'from CreateActivation')
   .option('--state-dir <dir>', 'where the identity and scripts are kept', process.env.CASIM_STATE_DIR ?? './.casim/agent')
   .option('--name <name>', 'instance name to register with')
-  .action((options: { server: string; activationId?: string; activationCode?: string; stateDir: string; name?: string }) => {
+  .option('--allow-power-actions', 'let exit code 194 / 193 reboot / power off this machine')
+  .action((options: { server: string; activationId?: string; activationCode?: string; stateDir: string; name?: string; allowPowerActions?: boolean }) => {
     const id = process.env.CASIM_INSTANCE_ID;
     const secret = process.env.CASIM_INSTANCE_SECRET;
     const agent = new Agent({
@@ -67,6 +68,7 @@ program
       identity: id && secret ? { instanceId: id, secret } : undefined,
       activation: options.activationId && options.activationCode ? { id: options.activationId, code: options.activationCode } : undefined,
       name: options.name,
+      allowPowerActions: options.allowPowerActions === true,
       logger: createLogger('agent'),
     });
     agent.start();

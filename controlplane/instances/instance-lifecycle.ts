@@ -61,7 +61,8 @@ export class InstanceLifecycle {
   powerAction(instanceId: string, action: PowerAction): void {
     const instance = this.registry.get(instanceId);
     if (!instance || instance.kind !== 'ecs' || !instance.containerId) {
-      this.logger.warn(`script asked for ${action}; only Docker instances are rebooted or powered off by casim`, { instanceId });
+      // A managed instance's own agent does it when started with --allow-power-actions.
+      this.logger.info(`script asked for ${action}; left to the instance's agent`, { instanceId });
       return;
     }
     // After the final report has been stored and acknowledged.
