@@ -18,14 +18,14 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ecsModule from '@alicloud/ecs20140526';
-import { ClientError, $OpenApiUtil } from '@alicloud/openapi-core';
+import { ClientError } from '@alicloud/openapi-core';
 import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Fleet } from '../../controlplane/fleet/fleet.js';
 import { AdjustableClock } from '../../shared/clock.js';
 import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitFor, type LocalAgent, type TestServer } from '../support/harness.js';
+import { ecsClient, type EcsClient } from '../support/sdk-clients.js';
+import { FakeFleet } from '../support/fake-fleet.js';
 
-type EcsClient = InstanceType<typeof ecsModule.default.default>;
 
 const REGION = 'cn-hangzhou';
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
@@ -33,21 +33,6 @@ const API_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/;
 const FINAL = new Set(['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated']);
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
-/** The package is CJS with `exports.default = Client`; ESM interop may wrap it once more. */
-function ecsClient(port: number, signatureAlgorithm?: string): EcsClient {
-  const exported: unknown = ecsModule.default;
-  const Client = typeof exported === 'function' ? (exported as typeof ecsModule.default.default) : ecsModule.default.default;
-  return new Client(
-    new $OpenApiUtil.Config({
-      accessKeyId: TEST_KEY.id,
-      accessKeySecret: TEST_KEY.secret,
-      endpoint: `127.0.0.1:${port}`,
-      protocol: 'http',
-      regionId: REGION,
-      ...(signatureAlgorithm ? { signatureAlgorithm } : {}),
-    }),
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // Field tables
@@ -372,28 +357,6 @@ const SEND_FILE_FIELDS: Fields = {
 // ---------------------------------------------------------------------------------------------
 // Server, agent, fake fleet, simulated time
 
-/** A fleet that starts no container: enough for the ECS instance operations' API behaviour. */
-class FakeFleet implements Fleet {
-  readonly defaultImage = 'casim/instance';
-  readonly available = true;
-  private started = 0;
-  start(): Promise<string> {
-    this.started += 1;
-    return Promise.resolve(`fake-container-${this.started}`);
-  }
-  remove(): Promise<void> {
-    return Promise.resolve();
-  }
-  stop(): Promise<void> {
-    return Promise.resolve();
-  }
-  resume(): Promise<void> {
-    return Promise.resolve();
-  }
-  restart(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 let test: TestServer;
 let local: LocalAgent;

@@ -3,28 +3,12 @@
  * what users will actually run. Response bodies must come back fully typed.
  */
 import * as ecsModule from '@alicloud/ecs20140526';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
 import RPCClient from '@alicloud/pop-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_KEY, useServerWithAgent, waitFor } from '../support/harness.js';
+import { ecsClient, type EcsClient } from '../support/sdk-clients.js';
 
-type EcsClient = InstanceType<typeof ecsModule.default.default>;
 
-/** The package is CJS with `exports.default = Client`; ESM interop may wrap it once more. */
-function ecsClient(port: number, signatureAlgorithm?: string): EcsClient {
-  const exported: unknown = ecsModule.default;
-  const Client = typeof exported === 'function' ? (exported as typeof ecsModule.default.default) : ecsModule.default.default;
-  return new Client(
-    new $OpenApiUtil.Config({
-      accessKeyId: TEST_KEY.id,
-      accessKeySecret: TEST_KEY.secret,
-      endpoint: `127.0.0.1:${port}`,
-      protocol: 'http',
-      regionId: 'cn-hangzhou',
-      ...(signatureAlgorithm ? { signatureAlgorithm } : {}),
-    }),
-  );
-}
 
 const env = useServerWithAgent('compat');
 

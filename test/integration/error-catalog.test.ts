@@ -27,11 +27,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type Params } from '../../cli/api-client.js';
 import { API_ERRORS, type ApiErrorCode } from '../../controlplane/api/errors.js';
 import { rpcStringToSign, signV1 } from '../../controlplane/auth/signature-v1.js';
-import type { Fleet } from '../../controlplane/fleet/fleet.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
 import { formatApiTime } from '../../shared/clock.js';
 import { createLogger } from '../../shared/logger.js';
 import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitForResults, type LocalAgent, type TestServer } from '../support/harness.js';
+import { FakeFleet } from '../support/fake-fleet.js';
 
 /** Codes no API call can produce (see the comment at the top). */
 const NOT_PROVOKED: readonly ApiErrorCode[] = ['InternalError', 'RegionId.ApiNotSupported'];
@@ -44,28 +44,6 @@ const UNKNOWN_ACTIVATION = '00000000-0000-4000-8000-000000000000';
 const missingParameterMessage = (name: string): string => `The input parameter “${name}” that is mandatory for processing this request is not supplied.`;
 const invalidParameterMessage = (name: string): string => `The specified parameter “${name}” is not valid.`;
 
-/** A fleet that starts no container: ECS instances exist in the registry only. */
-class FakeFleet implements Fleet {
-  readonly defaultImage = 'casim/instance';
-  readonly available = true;
-  private started = 0;
-  start(): Promise<string> {
-    this.started += 1;
-    return Promise.resolve(`fake-container-${this.started}`);
-  }
-  remove(): Promise<void> {
-    return Promise.resolve();
-  }
-  stop(): Promise<void> {
-    return Promise.resolve();
-  }
-  resume(): Promise<void> {
-    return Promise.resolve();
-  }
-  restart(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Servers and fixtures
