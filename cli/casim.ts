@@ -131,6 +131,21 @@ program
     process.exitCode = ok ? 0 : 1;
   });
 
+program
+  .command('clock')
+  .description('show simulated time, or move it forward (server started with --time-control)')
+  .argument('[advance]', '"advance" to move time forward')
+  .argument('[seconds]', 'how far, in seconds')
+  .option(...serverOption)
+  .action(async (verb: string | undefined, seconds: string | undefined, options: { server: string }) => {
+    const base = `${options.server.replace(/\/$/, '')}/casim/admin/clock`;
+    if (verb !== undefined && verb !== 'advance') throw new Error('usage: casim clock [advance <seconds>]');
+    const response = verb === 'advance' ? await fetch(`${base}/advance?seconds=${Number(seconds)}`, { method: 'POST' }) : await fetch(base);
+    const body = (await response.json()) as Record<string, string>;
+    if (!response.ok) throw new Error(`${body.Code ?? response.status}: ${body.Message ?? ''}`);
+    process.stdout.write(`simulated time: ${body.Now}\n`);
+  });
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`casim: ${error instanceof ApiCallError || error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -82,7 +82,7 @@ Call it from your own code (Node, @alicloud/ecs20140526):
     accessKeyId: '${keyId}', accessKeySecret: '${keySecret}',
     endpoint: '127.0.0.1:${port}', protocol: 'http',
   });
-  const client = new Ecs(config);
+  const client = new Ecs.default(config);   // import Ecs, { RunCommandRequest } from '@alicloud/ecs20140526'
   await client.runCommand(new RunCommandRequest({ regionId: 'cn-hangzhou',
     type: 'RunShellScript', commandContent: 'uname -a', instanceId: ['${ids[0]}'] }));
 
