@@ -156,8 +156,8 @@ export class InvocationService implements AgentEventHandler {
    */
   interruptRuns(instanceId: string, reason: 'interrupted' | 'released', statuses: readonly InstanceRunRecord['status'][] = IN_PROGRESS): void {
     const now = formatApiTime(this.clock.now());
-    for (const run of this.store.runs.all()) {
-      if (run.instanceId !== instanceId || !statuses.includes(run.status)) continue;
+    for (const run of this.store.runs.withLabel(statuses)) {
+      if (run.instanceId !== instanceId) continue;
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;
       const code = reason === 'released' ? 'InstanceReleased' : run.status === 'Pending' ? 'InstanceNotRunning' : 'ExecutionInterrupted';
@@ -277,8 +277,8 @@ export class InvocationService implements AgentEventHandler {
 
   /** A boot of the instance: NextRebootOnly and EveryReboot tasks run now (spec §20). */
   private onBoot(instanceId: string): void {
-    for (const run of this.store.runs.all()) {
-      if (run.instanceId !== instanceId || run.status !== 'Scheduled') continue;
+    for (const run of this.store.runs.withLabel(['Scheduled'])) {
+      if (run.instanceId !== instanceId) continue;
       const invocation = this.store.invocations.get(run.invokeId);
       if (invocation && runsOnBoot(invocation.repeatMode)) this.trigger(run.invokeId, instanceId);
     }
@@ -288,8 +288,8 @@ export class InvocationService implements AgentEventHandler {
     // After a boot nothing that was running can still be running there.
     if (coldStart) this.interruptRuns(instanceId, 'interrupted', ['Running', 'Stopping']);
     // Re-push what this instance has not finished: the agent de-duplicates by (taskId, run).
-    for (const run of this.store.runs.all()) {
-      if (run.instanceId !== instanceId || !IN_PROGRESS.includes(run.status)) continue;
+    for (const run of this.store.runs.withLabel(IN_PROGRESS)) {
+      if (run.instanceId !== instanceId) continue;
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;
       this.deliver(invocation, run);
@@ -365,8 +365,8 @@ export class InvocationService implements AgentEventHandler {
   /** Pending runs that no agent took within the delivery window become Aborted. */
   private abortUndelivered(): void {
     const nowMs = this.clock.now().getTime();
-    for (const run of this.store.runs.all()) {
-      if (run.status !== 'Pending' || nowMs - Date.parse(run.updateTime) < DELIVERY_TIMEOUT_MS) continue;
+    for (const run of this.store.runs.withLabel(['Pending'])) {
+      if (nowMs - Date.parse(run.updateTime) < DELIVERY_TIMEOUT_MS) continue;
       const code = this.agents.isConnected(run.instanceId) ? 'DeliveryTimeout' : 'ClientNotRunning';
       const now = formatApiTime(this.clock.now());
       const invocation = this.store.invocations.get(run.invokeId);

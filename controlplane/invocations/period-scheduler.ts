@@ -65,8 +65,8 @@ export class PeriodScheduler {
   /** Starts every run that is due now. */
   tick(): void {
     const now = this.clock.now().getTime();
-    for (const run of this.store.runs.all()) {
-      if (run.status !== 'Scheduled' || !run.nextRunTime || Date.parse(run.nextRunTime) > now) continue;
+    for (const run of this.store.runs.withLabel(['Scheduled'])) {
+      if (!run.nextRunTime || Date.parse(run.nextRunTime) > now) continue;
       if (this.invocations.trigger(run.invokeId, run.instanceId)) {
         this.logger.info('scheduled run started', { invokeId: run.invokeId, instanceId: run.instanceId, due: run.nextRunTime });
       }

@@ -12,7 +12,11 @@ import type {
   InvocationRecord,
 } from './records.js';
 
-/** A table of JSON documents keyed by id, listed newest first (by insertion order). */
+/**
+ * A table of JSON documents keyed by id, listed newest first (by insertion order). An optional
+ * `labelOf` (e.g. a run's status) is kept in an indexed column, so `withLabel` reads only the
+ * documents it needs.
+ */
 class Collection<T> {
   private readonly insert: Database.Statement;
   private readonly update: Database.Statement;
@@ -20,13 +24,32 @@ class Collection<T> {
   private readonly selectAll: Database.Statement;
   private readonly remove: Database.Statement;
 
-  constructor(db: Database.Database, table: string, private readonly keyOf: (record: T) => string) {
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`);
-    this.insert = db.prepare(`INSERT INTO ${table} (id, doc) VALUES (?, ?)`);
-    this.update = db.prepare(`UPDATE ${table} SET doc = ? WHERE id = ?`);
+  constructor(
+    private readonly db: Database.Database,
+    private readonly table: string,
+    private readonly keyOf: (record: T) => string,
+    private readonly labelOf: (record: T) => string = () => '',
+  ) {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, label TEXT NOT NULL DEFAULT '')`);
+    this.migrateLabel();
+    db.exec(`CREATE INDEX IF NOT EXISTS ${table}_label ON ${table} (label)`);
+    this.insert = db.prepare(`INSERT INTO ${table} (id, doc, label) VALUES (?, ?, ?)`);
+    this.update = db.prepare(`UPDATE ${table} SET doc = ?, label = ? WHERE id = ?`);
     this.selectOne = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
     this.selectAll = db.prepare(`SELECT doc FROM ${table} ORDER BY seq DESC`);
     this.remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
+  }
+
+  /** A data dir written before the label column existed gets it, filled in. */
+  private migrateLabel(): void {
+    const columns = this.db.prepare(`PRAGMA table_info(${this.table})`).all() as Array<{ name: string }>;
+    if (columns.some((c) => c.name === 'label')) return;
+    this.db.exec(`ALTER TABLE ${this.table} ADD COLUMN label TEXT NOT NULL DEFAULT ''`);
+    const setLabel = this.db.prepare(`UPDATE ${this.table} SET label = ? WHERE id = ?`);
+    const rows = this.db.prepare(`SELECT id, doc FROM ${this.table}`).all() as Array<{ id: string; doc: string }>;
+    this.db.transaction(() => {
+      for (const row of rows) setLabel.run(this.labelOf(JSON.parse(row.doc) as T), row.id);
+    })();
   }
 
   get(id: string): T | undefined {
@@ -37,11 +60,18 @@ class Collection<T> {
   all(): T[] {
     return (this.selectAll.all() as Array<{ doc: string }>).map((row) => JSON.parse(row.doc) as T);
   }
+  /** The documents whose label is one of `labels`, newest first. */
+  withLabel(labels: readonly string[]): T[] {
+    if (labels.length === 0) return [];
+    const marks = labels.map(() => '?').join(', ');
+    const rows = this.db.prepare(`SELECT doc FROM ${this.table} WHERE label IN (${marks}) ORDER BY seq DESC`).all(...labels) as Array<{ doc: string }>;
+    return rows.map((row) => JSON.parse(row.doc) as T);
+  }
   add(record: T): void {
-    this.insert.run(this.keyOf(record), JSON.stringify(record));
+    this.insert.run(this.keyOf(record), JSON.stringify(record), this.labelOf(record));
   }
   put(record: T): void {
-    const info = this.update.run(JSON.stringify(record), this.keyOf(record));
+    const info = this.update.run(JSON.stringify(record), this.labelOf(record), this.keyOf(record));
     if (info.changes === 0) this.add(record);
   }
   delete(id: string): void {
@@ -76,7 +106,8 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.commands = new Collection(this.db, 'commands', (r) => r.commandId);
     this.invocations = new Collection(this.db, 'invocations', (r) => r.invokeId);
-    this.runs = new Collection(this.db, 'instance_runs', (r) => runKey(r.invokeId, r.instanceId));
+    // Labelled by status: the scheduler, the delivery sweeper and reconnects read few rows.
+    this.runs = new Collection(this.db, 'instance_runs', (r) => runKey(r.invokeId, r.instanceId), (r) => r.status);
     this.runHistory = new Collection(this.db, 'run_history', (r) => `${runKey(r.invokeId, r.instanceId)}/${r.run}`);
     this.instances = new Collection(this.db, 'instances', (r) => r.instanceId);
     this.activations = new Collection(this.db, 'activations', (r) => r.activationId);
