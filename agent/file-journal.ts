@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { FileFinishedMessage } from '../shared/protocol.js';
+import { readStateFile, writeStateFile } from './state-file.js';
 
 interface FileJournalData {
   /** Final reports not yet acknowledged by the control plane, by fileId. */
@@ -24,19 +23,12 @@ export class FileJournal {
   }
 
   private static load(file: string): FileJournalData {
-    try {
-      const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<FileJournalData>;
-      return { reports: value.reports ?? {}, done: value.done ?? [] };
-    } catch {
-      return { reports: {}, done: [] };
-    }
+    const value = readStateFile<FileJournalData>(file);
+    return { reports: value?.reports ?? {}, done: value?.done ?? [] };
   }
 
   private save(): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, JSON.stringify(this.data), { mode: 0o600 });
-    renameSync(temporary, this.file);
+    writeStateFile(this.file, this.data);
   }
 
   unacknowledged(): FileFinishedMessage[] {

@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { TaskFinishedMessage } from '../shared/protocol.js';
+import { readStateFile, writeStateFile } from './state-file.js';
 
 interface JournalData {
   /** Runs started and not finished, by `taskId#run`. */
@@ -27,19 +26,12 @@ export class TaskJournal {
   }
 
   private static load(file: string): JournalData {
-    try {
-      const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<JournalData>;
-      return { started: value.started ?? {}, reports: value.reports ?? {}, done: value.done ?? [] };
-    } catch {
-      return { started: {}, reports: {}, done: [] };
-    }
+    const value = readStateFile<JournalData>(file);
+    return { started: value?.started ?? {}, reports: value?.reports ?? {}, done: value?.done ?? [] };
   }
 
   private save(): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, JSON.stringify(this.data), { mode: 0o600 });
-    renameSync(temporary, this.file);
+    writeStateFile(this.file, this.data);
   }
 
   /** Runs left going by a previous agent process become `interrupted` reports. */

@@ -5,7 +5,7 @@ import type { TaskOutcome, TaskSpec } from '../../shared/protocol.js';
 import { killMarkedProcesses, markerEnv, newExecMarker } from './container-kill.js';
 import { ContainerCheckError, containerSelector, resolveContainer, type ContainerTarget } from './container-target.js';
 import { DockerFrameDecoder } from './docker-frames.js';
-import type { ScriptRun, ScriptRunCallbacks, ScriptRunResult } from './types.js';
+import { runResult, type ScriptRun, type ScriptRunCallbacks, type ScriptRunResult } from './types.js';
 
 export interface ContainerRunOptions {
   /** The Docker Engine API client; default `new Docker()` (DOCKER_HOST, else /var/run/docker.sock). */
@@ -204,13 +204,7 @@ class ContainerExecution {
 
   private finish(outcome: TaskOutcome, startedAt: Date | null): ScriptRunResult {
     this.finished = true;
-    return {
-      outcome,
-      output: this.buffer.contents(),
-      dropped: this.buffer.dropped,
-      startedAt,
-      finishedAt: this.now(),
-    };
+    return runResult(outcome, this.buffer, startedAt, this.now());
   }
 
   /** A small primitive: the Docker call, or a rejection after apiTimeoutMs. */

@@ -8,7 +8,7 @@ import { STANDARD_PATH, scriptEnvironment } from './pty-environment.js';
 import { PtySession } from './pty-session.js';
 import { scriptCommand } from './launcher.js';
 import { writeScriptFile } from './script-file.js';
-import type { ScriptRun, ScriptRunCallbacks, ScriptRunOptions, ScriptRunResult } from './types.js';
+import { runResult, type ScriptRun, type ScriptRunCallbacks, type ScriptRunOptions, type ScriptRunResult } from './types.js';
 
 export type { ScriptRun, ScriptRunCallbacks, ScriptRunOptions, ScriptRunResult } from './types.js';
 
@@ -165,13 +165,7 @@ class ScriptExecution {
 
   private finish(outcome: TaskOutcome, startedAt: Date | null): ScriptRunResult {
     this.finished = true;
-    return {
-      outcome,
-      output: this.buffer.contents(),
-      dropped: this.buffer.dropped,
-      startedAt,
-      finishedAt: this.now(),
-    };
+    return runResult(outcome, this.buffer, startedAt, this.now());
   }
 
   /** A callback that throws must not break the run; its error is surfaced as a process warning. */

@@ -1,3 +1,4 @@
+import type { OutputBuffer } from '../../shared/output-buffer.js';
 import type { TaskOutcome } from '../../shared/protocol.js';
 
 export interface ScriptRunOptions {
@@ -37,4 +38,9 @@ export interface ScriptRun {
    * and reports `{ kind: 'killed' }`. A no-op once the run has ended or is already being stopped.
    */
   cancel(): void;
+}
+
+/** A run's final result from its outcome and its output buffer (host and container runners). */
+export function runResult(outcome: TaskOutcome, buffer: OutputBuffer, startedAt: Date | null, finishedAt: Date): ScriptRunResult {
+  return { outcome, output: buffer.contents(), dropped: buffer.dropped, startedAt, finishedAt };
 }
