@@ -15,7 +15,8 @@ import { AGENT_VERSION } from '../shared/version.js';
 import { backoffDelay } from './backoff.js';
 import { consumeColdStart } from './cold-start.js';
 import { loadIdentity, saveIdentity, type AgentIdentity } from './identity-store.js';
-import { requestedPowerAction, runPowerAction, type AgentPowerAction } from './power-action.js';
+import { powerActionOf, type PowerAction } from '../shared/power-action.js';
+import { runPowerAction } from './power-action.js';
 import { TaskJournal } from './task-journal.js';
 import { FileReceiver } from './file-receiver.js';
 import { runInContainer } from './runner/container-runner.js';
@@ -39,7 +40,7 @@ export interface AgentOptions {
    */
   allowPowerActions?: boolean;
   /** What a power action does (default: systemctl reboot / poweroff). */
-  powerAction?: (action: AgentPowerAction) => void;
+  powerAction?: (action: PowerAction) => void;
   name?: string;
   logger: Logger;
 }
@@ -197,7 +198,7 @@ export class Agent {
         const report = this.journal.unacknowledged().find((r) => taskKey(r.taskId, r.run) === key);
         this.journal.acknowledged(key);
         // After the final report is safe on the server, like the real agent's side effect.
-        const action = report ? requestedPowerAction(report.outcome) : null;
+        const action = report ? powerActionOf(report.outcome) : null;
         if (action && this.options.allowPowerActions) {
           this.options.logger.warn(`the script asked for ${action}: doing it`);
           (this.options.powerAction ?? runPowerAction)(action);

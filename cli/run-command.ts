@@ -1,3 +1,4 @@
+import { FINAL_STATUSES } from '../controlplane/invocations/aggregate-status.js';
 import type { ApiClient } from './api-client.js';
 
 interface ResultsBody {
@@ -8,7 +9,7 @@ interface ResultsBody {
   };
 }
 
-const FINAL = new Set(['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated']);
+const FINAL = FINAL_STATUSES;
 
 export interface RunOptions {
   instanceIds: string[];

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdjustableClock, formatApiTime, type Clock } from '../../shared/clock.js';
+import { apiError, type ApiErrorCode } from '../api/errors.js';
 
 export const ADMIN_CLOCK_PATH = '/casim/admin/clock';
+
+function fail(response: ServerResponse, code: ApiErrorCode): void {
+  const error = apiError(code);
+  reply(response, error.status, { Code: error.code, Message: error.message });
+}
 
 function reply(response: ServerResponse, status: number, body: Record<string, unknown>): void {
   const text = JSON.stringify(body);
@@ -16,7 +22,7 @@ function reply(response: ServerResponse, status: number, body: Record<string, un
  */
 export function handleTimeControl(request: IncomingMessage, response: ServerResponse, clock: Clock, afterAdvance: () => void): void {
   if (!(clock instanceof AdjustableClock)) {
-    reply(response, 404, { Code: 'TimeControl.Disabled', Message: 'Start the server with --time-control to use this endpoint.' });
+    fail(response, 'TimeControl.Disabled');
     return;
   }
   const url = new URL(request.url ?? '/', 'http://localhost');
@@ -25,9 +31,10 @@ export function handleTimeControl(request: IncomingMessage, response: ServerResp
     return;
   }
   if (request.method === 'POST' && url.pathname === `${ADMIN_CLOCK_PATH}/advance`) {
-    const seconds = Number(url.searchParams.get('seconds'));
-    if (!Number.isFinite(seconds) || seconds < 0) {
-      reply(response, 400, { Code: 'InvalidParameter.Seconds', Message: 'seconds must be a number ≥ 0.' });
+    const raw = url.searchParams.get('seconds')?.trim() ?? '';
+    const seconds = Number(raw);
+    if (raw === '' || !Number.isFinite(seconds) || seconds < 0) {
+      fail(response, 'InvalidParameter.Seconds');
       return;
     }
     clock.advance(seconds * 1000);
@@ -35,5 +42,5 @@ export function handleTimeControl(request: IncomingMessage, response: ServerResp
     reply(response, 200, { Now: formatApiTime(clock.now()) });
     return;
   }
-  reply(response, 404, { Code: 'InvalidAction.NotFound', Message: 'Specified api is not found, please check your url and method.' });
+  fail(response, 'InvalidAction.NotFound');
 }

@@ -89,6 +89,9 @@ export const API_ERRORS = {
   'ActivationCount.ExceedLimit': [400, 'The count of activation in current region exceeds the limit of {detail}.'],
   'ActivationTTL.ExceedLimit': [400, 'The specified parameter TimeToLiveInHours exceeds the limit of {detail}.'],
   IncorrectInstanceStatus: [403, 'The current status of the resource does not support this operation.'],
+  // casim's own time-control endpoint (README "Testing schedules")
+  'TimeControl.Disabled': [404, 'Start the server with --time-control to use this endpoint.'],
+  'InvalidParameter.Seconds': [400, 'The parameter seconds must be a number of at least 0.'],
   'InvalidActivationId.NotFound': [404, 'The specified activation id does not exist.'],
   'ActivationInUse': [403, 'The activation is in use by registered managed instances and cannot be deleted.'],
   'InvalidCommand.Running': [403, 'The command is being executed and cannot be deleted.'],

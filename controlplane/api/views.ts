@@ -1,5 +1,5 @@
 import type { InstanceRecord, InstanceRunRecord, InvocationRecord, CommandRecord } from '../store/records.js';
-import { aggregateStatus, legacyInstanceStatus, legacyInvokeStatus } from '../invocations/aggregate-status.js';
+import { aggregateStatus, isLive, legacyInstanceStatus, legacyInvokeStatus } from '../invocations/aggregate-status.js';
 import { isRepeating } from '../invocations/repeat-mode.js';
 import type { Tag } from './param-spec.js';
 
@@ -92,7 +92,7 @@ export function invocationView(
     RepeatMode: invocation.repeatMode,
     Frequency: invocation.frequency,
     // Timed: the task will still run by itself (spec §5).
-    Timed: isRepeating(invocation.repeatMode) && ['Pending', 'Scheduled', 'Running', 'Stopping'].includes(aggregateStatus(statuses)),
+    Timed: isRepeating(invocation.repeatMode) && isLive(statuses),
     Timeout: invocation.timeout,
     WorkingDir: invocation.workingDir,
     Username: invocation.username,

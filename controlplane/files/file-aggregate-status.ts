@@ -18,7 +18,3 @@ export function fileAggregateStatus(statuses: readonly FileInstanceStatus[]): Fi
   if (failed === 0) return 'Success';
   return failed === statuses.length ? 'Failed' : 'PartialFailed';
 }
-
-export function isFileFinal(status: FileInstanceStatus): boolean {
-  return status !== 'Pending' && status !== 'Running';
-}

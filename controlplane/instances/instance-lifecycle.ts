@@ -2,7 +2,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Fleet } from '../fleet/fleet.js';
 import type { AgentSender } from '../hub/agent-hub.js';
 import type { InvocationService } from '../invocations/invocation-service.js';
-import type { PowerAction } from '../invocations/repeat-mode.js';
+import type { PowerAction } from '../../shared/power-action.js';
 import type { InstanceLifecycleStatus, InstanceRecord } from '../store/records.js';
 import type { InstanceRegistry } from './instance-registry.js';
 

@@ -26,14 +26,23 @@ function outcomeOf(status: InstanceInvocationStatus): Outcome | null {
   }
 }
 
-const IN_PROGRESS: readonly InstanceInvocationStatus[] = ['Pending', 'Scheduled', 'Running', 'Stopping'];
+/** Not finished: waiting, scheduled, running or being stopped (precedence order, Decisions §5). */
+export const IN_PROGRESS_STATUSES: readonly InstanceInvocationStatus[] = ['Pending', 'Scheduled', 'Running', 'Stopping'];
+
+/** A run that is going or about to go (delivered or being delivered): not Scheduled, not final. */
+export const ACTIVE_RUN_STATUSES: readonly InstanceInvocationStatus[] = ['Pending', 'Running', 'Stopping'];
+
+/** The per-instance statuses that end a run (spec §7.1). */
+export const FINAL_STATUSES: ReadonlySet<string> = new Set<InstanceInvocationStatus>([
+  'Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated',
+]);
 
 /**
  * The invocation's InvocationStatus, derived from its per-instance statuses (spec §7.2,
  * precedence per Decisions §5). Never stored.
  */
 export function aggregateStatus(statuses: readonly InstanceInvocationStatus[]): AggregateStatus {
-  for (const status of IN_PROGRESS) if (statuses.includes(status)) return status as AggregateStatus;
+  for (const status of IN_PROGRESS_STATUSES) if (statuses.includes(status)) return status as AggregateStatus;
   const outcomes = statuses.map(outcomeOf);
   const succeeded = outcomes.includes('success');
   const failed = outcomes.includes('failed');
@@ -68,4 +77,9 @@ export function legacyInstanceStatus(status: InstanceInvocationStatus): string {
 
 export function isFinal(status: InstanceInvocationStatus): boolean {
   return outcomeOf(status) !== null;
+}
+
+/** The task will still run or is running: its aggregate is one of the in-progress statuses. */
+export function isLive(statuses: readonly InstanceInvocationStatus[]): boolean {
+  return (IN_PROGRESS_STATUSES as readonly string[]).includes(aggregateStatus(statuses));
 }

@@ -6,9 +6,10 @@ import type { AgentEventHandler, AgentSender } from '../hub/agent-hub.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { InstanceRunRecord, InvocationRecord } from '../store/records.js';
 import { runKey, type Store } from '../store/store.js';
-import { isFinal } from './aggregate-status.js';
-import { isRepeating, powerActionOf, runsOnBoot, type PowerAction } from './repeat-mode.js';
-import { INSTANCE_ERROR_INFO, statusOfOutcome } from './outcome-status.js';
+import { ACTIVE_RUN_STATUSES, isFinal } from './aggregate-status.js';
+import { powerActionOf, type PowerAction } from '../../shared/power-action.js';
+import { isRepeating, runsOnBoot } from './repeat-mode.js';
+import { INSTANCE_ERROR_INFO, statusOfOutcome, unknownBuiltInStatus } from './outcome-status.js';
 import { ACCOUNT_ID } from '../account.js';
 import { resolveBuiltIns, type BuiltInValues } from './built-in-parameters.js';
 import { substituteParameters } from './custom-parameters.js';
@@ -16,8 +17,6 @@ import { substituteParameters } from './custom-parameters.js';
 /** A run not delivered within this time is Aborted (spec §7.1: delivery must finish within 1 minute). */
 export const DELIVERY_TIMEOUT_MS = 60_000;
 const OUTPUT_PERSIST_INTERVAL_MS = 500;
-
-const IN_PROGRESS: readonly InstanceRunRecord['status'][] = ['Pending', 'Running', 'Stopping'];
 
 const taskIdOf = (invokeId: string, instanceId: string): string => `${invokeId}.${instanceId}`;
 
@@ -154,7 +153,7 @@ export class InvocationService implements AgentEventHandler {
    * An instance stopped, rebooted or was released: what runs there ends (Error with
    * ExecutionInterrupted or InstanceReleased), what waits for delivery is Aborted.
    */
-  interruptRuns(instanceId: string, reason: 'interrupted' | 'released', statuses: readonly InstanceRunRecord['status'][] = IN_PROGRESS): void {
+  interruptRuns(instanceId: string, reason: 'interrupted' | 'released', statuses: readonly InstanceRunRecord['status'][] = ACTIVE_RUN_STATUSES): void {
     const now = formatApiTime(this.clock.now());
     for (const run of this.store.runs.withLabel(statuses)) {
       if (run.instanceId !== instanceId) continue;
@@ -230,16 +229,8 @@ export class InvocationService implements AgentEventHandler {
   private deliver(invocation: InvocationRecord, run: InstanceRunRecord): void {
     const task = this.taskSpec(invocation, run);
     if ('unknownBuiltIn' in task) {
-      // The real agent refuses the task (InvalidEnvironmentParameter): the run is Invalid.
       const now = formatApiTime(this.clock.now());
-      this.store.runs.put({
-        ...run,
-        status: 'Invalid',
-        errorCode: 'InvalidEnvironmentParameter',
-        errorInfo: `the environment parameter {{ACS::${task.unknownBuiltIn}}} is invalid`,
-        updateTime: now,
-        finishTime: now,
-      });
+      this.settle(invocation, { ...run, ...unknownBuiltInStatus(task.unknownBuiltIn), updateTime: now, finishTime: now });
       return;
     }
     const sent = this.agents.send(run.instanceId, { type: 'task', task });
@@ -288,7 +279,7 @@ export class InvocationService implements AgentEventHandler {
     // After a boot nothing that was running can still be running there.
     if (coldStart) this.interruptRuns(instanceId, 'interrupted', ['Running', 'Stopping']);
     // Re-push what this instance has not finished: the agent de-duplicates by (taskId, run).
-    for (const run of this.store.runs.withLabel(IN_PROGRESS)) {
+    for (const run of this.store.runs.withLabel(ACTIVE_RUN_STATUSES)) {
       if (run.instanceId !== instanceId) continue;
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;
@@ -330,7 +321,7 @@ export class InvocationService implements AgentEventHandler {
   onTaskFinished(instanceId: string, message: TaskFinishedMessage): void {
     this.live.delete(message.taskId);
     const found = this.findRun(instanceId, message.taskId, message.run);
-    if (!found || !IN_PROGRESS.includes(found.run.status)) return; // unknown or already recorded: just acknowledge
+    if (!found || !ACTIVE_RUN_STATUSES.includes(found.run.status)) return; // unknown or already recorded: just acknowledge
     const { invocation, run } = found;
     const result = statusOfOutcome(message.outcome);
     const startTime = message.startedAt ? this.reported(message.startedAt) : run.startTime;

@@ -41,6 +41,11 @@ function withError(status: InstanceInvocationStatus, code: InstanceErrorCode, ex
   return { status, errorCode: code, errorInfo: INSTANCE_ERROR_INFO[code], exitCode };
 }
 
+/** An unknown `{{ACS::name}}` built-in: the real agent refuses the task (spec §17.2). */
+export function unknownBuiltInStatus(name: string): RunResultStatus {
+  return { status: 'Invalid', errorCode: 'InvalidEnvironmentParameter', errorInfo: `the environment parameter {{ACS::${name}}} is invalid`, exitCode: null };
+}
+
 /** Exit code reported for a timed-out run: the real agent's placeholder (reference-agent §1.9). */
 export const TIMEOUT_EXIT_CODE = 1;
 /** Exit code reported for a run killed by StopInvocation (SIGKILL). */

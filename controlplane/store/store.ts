@@ -28,7 +28,7 @@ class Collection<T> {
     private readonly db: Database.Database,
     private readonly table: string,
     private readonly keyOf: (record: T) => string,
-    private readonly labelOf: (record: T) => string = () => '',
+    private readonly labelOf?: (record: T) => string,
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, label TEXT NOT NULL DEFAULT '')`);
     this.migrateLabel();
@@ -40,16 +40,21 @@ class Collection<T> {
     this.remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
   }
 
-  /** A data dir written before the label column existed gets it, filled in. */
+  /** A data dir written before labels existed gets the column, and unlabelled rows are filled in. */
   private migrateLabel(): void {
     const columns = this.db.prepare(`PRAGMA table_info(${this.table})`).all() as Array<{ name: string }>;
-    if (columns.some((c) => c.name === 'label')) return;
-    this.db.exec(`ALTER TABLE ${this.table} ADD COLUMN label TEXT NOT NULL DEFAULT ''`);
+    if (!columns.some((c) => c.name === 'label')) this.db.exec(`ALTER TABLE ${this.table} ADD COLUMN label TEXT NOT NULL DEFAULT ''`);
+    const labelOf = this.labelOf;
+    if (!labelOf) return;
     const setLabel = this.db.prepare(`UPDATE ${this.table} SET label = ? WHERE id = ?`);
-    const rows = this.db.prepare(`SELECT id, doc FROM ${this.table}`).all() as Array<{ id: string; doc: string }>;
+    const rows = this.db.prepare(`SELECT id, doc FROM ${this.table} WHERE label = ''`).all() as Array<{ id: string; doc: string }>;
     this.db.transaction(() => {
-      for (const row of rows) setLabel.run(this.labelOf(JSON.parse(row.doc) as T), row.id);
+      for (const row of rows) setLabel.run(labelOf(JSON.parse(row.doc) as T), row.id);
     })();
+  }
+
+  private label(record: T): string {
+    return this.labelOf?.(record) ?? '';
   }
 
   get(id: string): T | undefined {
@@ -67,16 +72,30 @@ class Collection<T> {
     const rows = this.db.prepare(`SELECT doc FROM ${this.table} WHERE label IN (${marks}) ORDER BY seq DESC`).all(...labels) as Array<{ doc: string }>;
     return rows.map((row) => JSON.parse(row.doc) as T);
   }
+  /** How many documents carry `label`, without reading them. */
+  countWithLabel(label: string): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${this.table} WHERE label = ?`).get(label) as { n: number }).n;
+  }
   add(record: T): void {
-    this.insert.run(this.keyOf(record), JSON.stringify(record), this.labelOf(record));
+    this.insert.run(this.keyOf(record), JSON.stringify(record), this.label(record));
   }
   put(record: T): void {
-    const info = this.update.run(JSON.stringify(record), this.labelOf(record), this.keyOf(record));
+    const info = this.update.run(JSON.stringify(record), this.label(record), this.keyOf(record));
     if (info.changes === 0) this.add(record);
   }
   delete(id: string): void {
     this.remove.run(id);
   }
+}
+
+/** The label of a region's kept commands (CmdCount.ExceedQuota counts them). */
+export function keptCommandsLabel(command: Pick<CommandRecord, 'regionId' | 'kept'>): string {
+  return command.kept ? `${command.regionId}/kept` : `${command.regionId}/run-only`;
+}
+
+/** The label of a region's invocations of one UTC day (Invocation.ExceedQuota counts them). */
+export function invocationDayLabel(regionId: string, time: string): string {
+  return `${regionId}/${time.slice(0, 10)}`;
 }
 
 export const runKey = (invokeId: string, instanceId: string): string => `${invokeId}/${instanceId}`;
@@ -104,8 +123,9 @@ export class Store {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.commands = new Collection(this.db, 'commands', (r) => r.commandId);
-    this.invocations = new Collection(this.db, 'invocations', (r) => r.invokeId);
+    // Labels serve the quotas: kept commands per region, invocations per region and UTC day.
+    this.commands = new Collection<CommandRecord>(this.db, 'commands', (r) => r.commandId, keptCommandsLabel);
+    this.invocations = new Collection(this.db, 'invocations', (r) => r.invokeId, (r) => invocationDayLabel(r.regionId, r.creationTime));
     // Labelled by status: the scheduler, the delivery sweeper and reconnects read few rows.
     this.runs = new Collection(this.db, 'instance_runs', (r) => runKey(r.invokeId, r.instanceId), (r) => r.status);
     this.runHistory = new Collection(this.db, 'run_history', (r) => `${runKey(r.invokeId, r.instanceId)}/${r.run}`);

@@ -25,12 +25,13 @@ import { AdjustableClock } from '../../shared/clock.js';
 import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitFor, type LocalAgent, type TestServer } from '../support/harness.js';
 import { ecsClient, type EcsClient } from '../support/sdk-clients.js';
 import { FakeFleet } from '../support/fake-fleet.js';
+import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 
 
 const REGION = 'cn-hangzhou';
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const API_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/;
-const FINAL = new Set(['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated']);
+const FINAL = FINAL_STATUSES;
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
 

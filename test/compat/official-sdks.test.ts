@@ -7,12 +7,13 @@ import RPCClient from '@alicloud/pop-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_KEY, useServerWithAgent, waitFor } from '../support/harness.js';
 import { ecsClient, type EcsClient } from '../support/sdk-clients.js';
+import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 
 
 
 const env = useServerWithAgent('compat');
 
-const FINAL = new Set(['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated']);
+const FINAL = FINAL_STATUSES;
 
 async function pollWithEcs(client: EcsClient, invokeId: string) {
   return waitFor(async () => {

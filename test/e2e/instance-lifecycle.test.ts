@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiCallError, Params } from '../../cli/api-client.js';
 import { docker, execIn, instanceContainer, removeContainersOfInstances, skipDocker, waitForAgentStatus } from '../support/docker.js';
 import { removeDir, startTestServer, waitFor, type TestServer } from '../support/harness.js';
+import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 
 /**
  * The instance lifecycle on Docker instances (issue "Schedules, reboots and the instance
@@ -19,7 +20,7 @@ interface ResultRow {
   Output: string;
 }
 
-const FINAL = new Set(['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated']);
+const FINAL = FINAL_STATUSES;
 
 describe.skipIf(skipDocker)('instance lifecycle on Docker instances', () => {
   let test: TestServer;

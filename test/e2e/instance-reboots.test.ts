@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Params } from '../../cli/api-client.js';
 import { docker, execIn, instanceContainer, removeContainersOfInstances, skipDocker, waitForAgentStatus } from '../support/docker.js';
 import { removeDir, startTestServer, waitFor, type TestServer } from '../support/harness.js';
+import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 
 /**
  * Reboots on a Docker instance (issue "Schedules, reboots and the instance lifecycle"; spec §3
@@ -20,7 +21,7 @@ interface ResultRow {
   Repeats: number;
 }
 
-const FINAL = new Set(['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated']);
+const FINAL = FINAL_STATUSES;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(skipDocker)('reboots of a Docker instance', () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../../cli/api-client.js';
 import { docker, execIn, instanceContainer, removeContainersOfInstances, skipDocker, waitForAgentStatus } from '../support/docker.js';
 import { removeDir, startTestServer, waitFor, type TestServer } from '../support/harness.js';
+import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 
 /**
  * Execution fidelity on a Docker instance (issue "Execution fidelity on the agent"; DESIGN §2,
@@ -21,7 +22,7 @@ interface Result {
   text: string;
 }
 
-const FINAL = new Set(['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated']);
+const FINAL = FINAL_STATUSES;
 
 interface ResultsBody {
   Invocation: { InvocationResults: { InvocationResult: Array<Omit<Result, 'bytes' | 'text'> & { Output: string }> } };

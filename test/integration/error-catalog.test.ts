@@ -28,7 +28,7 @@ import { ApiClient, type Params } from '../../cli/api-client.js';
 import { API_ERRORS, type ApiErrorCode } from '../../controlplane/api/errors.js';
 import { rpcStringToSign, signV1 } from '../../controlplane/auth/signature-v1.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
-import { formatApiTime } from '../../shared/clock.js';
+import { AdjustableClock, formatApiTime } from '../../shared/clock.js';
 import { createLogger } from '../../shared/logger.js';
 import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitForResults, type LocalAgent, type TestServer } from '../support/harness.js';
 import { FakeFleet } from '../support/fake-fleet.js';
@@ -549,6 +549,38 @@ describe('ResourceTag.N selects the Running instances carrying the tags', () => 
   });
 });
 
+// ---------------------------------------------------------------------------------------------
+// The time-control endpoint (casim's own, unsigned), whose errors are in the catalog too
+
+const ADMIN_CODES: readonly ApiErrorCode[] = ['TimeControl.Disabled', 'InvalidParameter.Seconds'];
+
+describe('time-control endpoint errors', () => {
+  async function admin(url: string, path: string, method = 'POST'): Promise<{ status: number; body: { Code?: string; Message?: string } }> {
+    const response = await fetch(`${url}/casim/admin/clock${path}`, { method });
+    return { status: response.status, body: (await response.json()) as { Code?: string; Message?: string } };
+  }
+
+  it('gives 404 TimeControl.Disabled on a server started without --time-control', async () => {
+    expect(await admin(test.server.url, '/advance?seconds=1')).toEqual({ status: 404, body: { Code: 'TimeControl.Disabled', Message: API_ERRORS['TimeControl.Disabled'][1] } });
+  });
+
+  it('gives 400 InvalidParameter.Seconds for a negative or missing amount, and 404 InvalidAction.NotFound for another path', async () => {
+    const timed = await startTestServer({ clock: new AdjustableClock() });
+    try {
+      for (const query of ['?seconds=-1', '?seconds=soon', '']) {
+        expect(await admin(timed.server.url, `/advance${query}`)).toEqual({
+          status: 400,
+          body: { Code: 'InvalidParameter.Seconds', Message: API_ERRORS['InvalidParameter.Seconds'][1] },
+        });
+      }
+      expect((await admin(timed.server.url, '/rewind')).body.Code).toBe('InvalidAction.NotFound');
+    } finally {
+      await timed.close();
+      removeDir(timed.dataDir);
+    }
+  });
+});
+
 describe('coverage of the catalog', () => {
   const gatewayCodes: readonly ApiErrorCode[] = [
     'InvalidTimeStamp.Expired',
@@ -562,7 +594,7 @@ describe('coverage of the catalog', () => {
   ];
 
   it('provokes every code of API_ERRORS except the ones no API call can produce', () => {
-    const provoked = new Set<string>([...ROWS.map((row) => row.code), ...gatewayCodes]);
+    const provoked = new Set<string>([...ROWS.map((row) => row.code), ...gatewayCodes, ...ADMIN_CODES]);
     const missing = (Object.keys(API_ERRORS) as ApiErrorCode[]).filter((code) => !provoked.has(code) && !NOT_PROVOKED.includes(code));
     expect(missing).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
-import type { AgentPowerAction } from '../../agent/power-action.js';
+import type { PowerAction } from '../../shared/power-action.js';
 import { createLogger } from '../../shared/logger.js';
 import { removeDir, startTestServer, waitFor, waitForResults, type TestServer } from '../support/harness.js';
 
@@ -21,11 +21,11 @@ afterAll(async () => {
 });
 
 /** A managed-instance agent whose reboot / power-off is recorded instead of performed. */
-async function agentWith(allowPowerActions: boolean): Promise<{ instanceId: string; actions: AgentPowerAction[] }> {
+async function agentWith(allowPowerActions: boolean): Promise<{ instanceId: string; actions: PowerAction[] }> {
   const { ActivationId, ActivationCode } = await test.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {});
   const stateDir = mkdtempSync(join(tmpdir(), 'casim-power-'));
   dirs.push(stateDir);
-  const actions: AgentPowerAction[] = [];
+  const actions: PowerAction[] = [];
   const agent = new Agent({
     server: test.server.url,
     stateDir,

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { InstanceRunRecord } from '../../controlplane/store/records.js';
-import { Store } from '../../controlplane/store/store.js';
+import type { CommandRecord, InstanceRunRecord, InvocationRecord } from '../../controlplane/store/records.js';
+import { invocationDayLabel, keptCommandsLabel, Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'casim-store-'));
@@ -28,6 +28,22 @@ describe('Store (a real SQLite file)', () => {
     expect(store.runs.withLabel(['Pending']).map((r) => r.invokeId)).toEqual(['t-3']);
     expect(store.runs.withLabel(['Running', 'Scheduled']).map((r) => r.invokeId)).toEqual(['t-2', 't-1']);
     expect(store.runs.withLabel([])).toEqual([]);
+    store.close();
+  });
+
+  it('counts kept commands per region and invocations per region and day through their labels', () => {
+    const store = new Store(join(dir, 'counts.sqlite'));
+    const command = { commandId: 'c-1', regionId: 'cn-hangzhou', kept: true } as unknown as CommandRecord;
+    store.commands.add(command);
+    store.commands.add({ ...command, commandId: 'c-2', kept: false });
+    expect(store.commands.countWithLabel(keptCommandsLabel({ regionId: 'cn-hangzhou', kept: true }))).toBe(1);
+    store.commands.put({ ...command, kept: false });
+    expect(store.commands.countWithLabel(keptCommandsLabel({ regionId: 'cn-hangzhou', kept: true }))).toBe(0);
+    const invocation = { invokeId: 't-1', regionId: 'cn-hangzhou', creationTime: '2026-11-23T23:59:59Z' } as unknown as InvocationRecord;
+    store.invocations.add(invocation);
+    store.invocations.add({ ...invocation, invokeId: 't-2', creationTime: '2026-11-24T00:00:00Z' });
+    store.invocations.add({ ...invocation, invokeId: 't-3', regionId: 'cn-beijing' });
+    expect(store.invocations.countWithLabel(invocationDayLabel('cn-hangzhou', '2026-11-23T10:00:00Z'))).toBe(1);
     store.close();
   });
 

@@ -8,6 +8,7 @@ import type { Fleet } from '../../controlplane/fleet/fleet.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
 import type { Clock } from '../../shared/clock.js';
 import { createLogger } from '../../shared/logger.js';
+import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 
 export const TEST_KEY = { id: 'test-key-id', secret: 'test-key-secret' };
 
@@ -79,7 +80,7 @@ interface ResultsBody {
   };
 }
 
-const FINAL = new Set(['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated']);
+const FINAL = FINAL_STATUSES;
 
 /** Polls DescribeInvocationResults (PlainText) until every instance has a final status. */
 export async function waitForResults(client: ApiClient, invokeId: string, timeoutMs = 30_000): Promise<ResultsBody['Invocation']['InvocationResults']['InvocationResult']> {

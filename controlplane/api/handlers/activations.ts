@@ -1,6 +1,7 @@
 import type { ActivationRecord } from '../../store/records.js';
 import { apiError } from '../errors.js';
 import { pageFields, paginate } from '../paging.js';
+import { matchesTags } from '../tag-filter.js';
 import type { ValidArgs } from '../validate-params.js';
 import type { ApiContext, Handler } from './context.js';
 import { pageRequest } from './paging-request.js';
@@ -36,7 +37,7 @@ export const describeActivations: Handler = (args, ctx) => {
     .filter((a) => !args.has('ActivationId') || a.activationId === args.string('ActivationId'))
     .filter((a) => !args.has('InstanceName') || a.instanceName === args.string('InstanceName'))
     .filter((a) => !args.has('ResourceGroupId') || a.resourceGroupId === args.string('ResourceGroupId'))
-    .filter((a) => wanted.every((w) => a.tags.some((t) => t.key === w.key && (w.value === '' || t.value === w.value))));
+    .filter((a) => matchesTags(a.tags, wanted));
   const page = paginate(activations, pageRequest(args));
   return { ...pageFields(page), ActivationList: page.items.map((a) => activationView(a)) };
 };

@@ -1,3 +1,4 @@
+import { keptCommandsLabel } from '../../store/store.js';
 import { formatApiTime } from '../../../shared/clock.js';
 import { newCommandId } from '../../ids.js';
 import { parameterNames } from '../../invocations/custom-parameters.js';
@@ -6,6 +7,7 @@ import { apiError } from '../errors.js';
 import type { ValidArgs } from '../validate-params.js';
 import { isFinal } from '../../invocations/aggregate-status.js';
 import { pageFields, paginate } from '../paging.js';
+import { matchesTags } from '../tag-filter.js';
 import { commandView, textEncoding, type TextEncoding } from '../views.js';
 import { pageRequest } from './paging-request.js';
 import { checkContentSize, contentAsBase64, SAVED_CONTENT_LIMIT } from './content.js';
@@ -29,7 +31,7 @@ export function buildCommand(args: ValidArgs, ctx: ApiContext, options: CommandO
   const names = enableParameter ? parameterNames(Buffer.from(content, 'base64').toString('utf8')) : [];
   const regionId = args.string('RegionId') ?? '';
   if (options.kept) {
-    const kept = ctx.store.commands.all().filter((c) => c.kept && c.regionId === regionId).length;
+    const kept = ctx.store.commands.countWithLabel(keptCommandsLabel({ regionId, kept: true }));
     if (kept >= ctx.quotas.commandsPerRegion) throw apiError('CmdCount.ExceedQuota');
   }
   return {
@@ -85,7 +87,7 @@ export const describeCommands: Handler = (args, ctx) => {
         .filter((c) => !args.has('Description') || wildcardMatch(args.string('Description') ?? '', c.description))
         .filter((c) => !args.has('Type') || c.type === args.string('Type'))
         .filter((c) => !args.has('ResourceGroupId') || c.resourceGroupId === args.string('ResourceGroupId'))
-        .filter((c) => wanted.every((w) => c.tags.some((t) => t.key === w.key && (w.value === '' || t.value === w.value))));
+        .filter((c) => matchesTags(c.tags, wanted));
   const page = paginate(commands, pageRequest(args));
   return { ...pageFields(page), Commands: { Command: page.items.map((c) => commandView(c, encoding)) } };
 };

@@ -4,7 +4,7 @@ import { apiError } from '../errors.js';
 import { pageFields, paginate } from '../paging.js';
 import { managedInstanceView } from '../views.js';
 import type { ApiContext, Handler } from './context.js';
-import { matchesTags } from './invocations.js';
+import { matchesTags } from '../tag-filter.js';
 import { pageRequest } from './paging-request.js';
 
 /**

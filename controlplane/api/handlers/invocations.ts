@@ -1,7 +1,8 @@
+import { invocationDayLabel } from '../../store/store.js';
 import { formatApiTime } from '../../../shared/clock.js';
 import type { TerminationMode } from '../../../shared/protocol.js';
 import { newCommandId, newInvokeId } from '../../ids.js';
-import { aggregateStatus, legacyInvokeStatus } from '../../invocations/aggregate-status.js';
+import { aggregateStatus, isLive, legacyInvokeStatus } from '../../invocations/aggregate-status.js';
 import { usesParameterStore } from '../../invocations/built-in-parameters.js';
 import { isRepeating } from '../../invocations/repeat-mode.js';
 import { parseFrequency } from '../../scheduler/parse-frequency.js';
@@ -9,6 +10,7 @@ import { checkInvocationParameters, parameterNames, substituteParameters } from 
 import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
 import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
 import { apiError } from '../errors.js';
+import { matchesTags } from '../tag-filter.js';
 import { pageFields, paginate } from '../paging.js';
 import { pageRequest } from './paging-request.js';
 import type { ValidArgs } from '../validate-params.js';
@@ -54,9 +56,8 @@ function targetInstances(args: ValidArgs, ctx: ApiContext): string[] {
 
 /** Checks and starts an invocation of `command` (InvokeCommand and RunCommand share this). */
 function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, contentLimit: number, action: 'InvokeCommand' | 'RunCommand'): string {
-  const today = formatApiTime(ctx.clock.now()).slice(0, 10);
-  const todays = ctx.store.invocations.all().filter((inv) => inv.regionId === command.regionId && inv.creationTime.startsWith(today));
-  if (todays.length >= ctx.quotas.invocationsPerDay) throw apiError('Invocation.ExceedQuota');
+  const today = ctx.store.invocations.countWithLabel(invocationDayLabel(command.regionId, formatApiTime(ctx.clock.now())));
+  if (today >= ctx.quotas.invocationsPerDay) throw apiError('Invocation.ExceedQuota');
   const instanceIds = targetInstances(args, ctx);
   for (const instanceId of instanceIds) {
     const instance = ctx.registry.get(instanceId);
@@ -133,10 +134,6 @@ export const runCommand: Handler = (args, ctx) => {
   });
 };
 
-export function matchesTags(have: InvocationRecord['tags'], wanted: InvocationRecord['tags']): boolean {
-  return wanted.every((w) => have.some((h) => h.key === w.key && (w.value === '' || h.value === w.value)));
-}
-
 export const describeInvocations: Handler = (args, ctx) => {
   const encoding = textEncoding(args.string('ContentEncoding'));
   const includeOutput = args.boolean('IncludeOutput') ?? false;
@@ -160,8 +157,7 @@ export const describeInvocations: Handler = (args, ctx) => {
     .filter(({ inv, runs }) => {
       const timed = args.boolean('Timed');
       if (timed === undefined) return true;
-      const live = ['Pending', 'Scheduled', 'Running', 'Stopping'].includes(aggregateStatus(runs.map((r) => r.status)));
-      return timed === (isRepeating(inv.repeatMode) && live);
+      return timed === (isRepeating(inv.repeatMode) && isLive(runs.map((r) => r.status)));
     })
     .filter(({ runs }) => {
       if (status === undefined) return true;
@@ -230,8 +226,7 @@ export const stopInvocation: Handler = (args, ctx) => {
 export const modifyInvocationAttribute: Handler = (args, ctx) => {
   const invocation = ctx.store.invocations.get(args.string('InvokeId') ?? '');
   if (!invocation || invocation.regionId !== args.string('RegionId')) throw apiError('InvalidInvokeId.NotFound');
-  const live = ['Pending', 'Running', 'Scheduled', 'Stopping'].includes(aggregateStatus(ctx.store.runsOf(invocation).map((r) => r.status)));
-  if (!isRepeating(invocation.repeatMode) || !live) throw apiError('Operation.Forbidden');
+  if (!isRepeating(invocation.repeatMode) || !isLive(ctx.store.runsOf(invocation).map((r) => r.status))) throw apiError('Operation.Forbidden');
   const command = ctx.store.commands.get(invocation.commandId);
   let updated: InvocationRecord = { ...invocation };
   let commandId = invocation.commandId;

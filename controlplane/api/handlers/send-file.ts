@@ -8,7 +8,7 @@ import { apiError } from '../errors.js';
 import { pageFields, paginate } from '../paging.js';
 import { fileInvocationView } from '../send-file-view.js';
 import type { Handler } from './context.js';
-import { matchesTags } from './invocations.js';
+import { matchesTags } from '../tag-filter.js';
 import { pageRequest } from './paging-request.js';
 
 /** SendFile (spec §14.1): checks the call, stores it and pushes the file to every instance. */
