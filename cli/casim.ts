@@ -115,13 +115,13 @@ program
   .description('run a shell script on instances (RunCommand) and show live output')
   .argument('<script>', 'the script text')
   .option(...serverOption)
-  .option('-i, --instance <id...>', 'instance IDs (default: every fleet instance)')
+  .option('-i, --instance <id>', 'an instance ID; repeat for more (default: every fleet instance)', (id: string, ids: string[]) => [...ids, id], [] as string[])
   .option('--timeout <seconds>', 'Timeout', positiveInt)
   .option('--username <user>', 'Username')
   .option('--working-dir <dir>', 'WorkingDir')
-  .action(async (script: string, options: { server: string; instance?: string[]; timeout?: number; username?: string; workingDir?: string }) => {
+  .action(async (script: string, options: { server: string; instance: string[]; timeout?: number; username?: string; workingDir?: string }) => {
     const client = clientFor(options.server);
-    let ids = options.instance ?? [];
+    let ids = options.instance;
     if (ids.length === 0) {
       const body = await client.call<{ Instances: { Instance: Array<{ InstanceId: string }> } }>('DescribeInstances', { PageSize: 100 });
       ids = body.Instances.Instance.map((i) => i.InstanceId);
