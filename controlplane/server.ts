@@ -13,6 +13,11 @@ import { PeriodScheduler } from './invocations/period-scheduler.js';
 import { DockerFleet } from './fleet/docker-fleet.js';
 import { NoFleet, type Fleet } from './fleet/fleet.js';
 import { AgentHub } from './hub/agent-hub.js';
+import { AgentSessions } from './hub/agent-sessions.js';
+import { ScheduleTimes } from './invocations/schedule-times.js';
+import { logRunEvents } from './invocations/run-log.js';
+import type { PowerAction } from '../shared/power-action.js';
+import { randomUUID } from 'node:crypto';
 import { InstanceLifecycle } from './instances/instance-lifecycle.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
@@ -38,6 +43,7 @@ export interface RunningServer {
   readonly port: number;
   readonly store: Store;
   readonly hub: AgentHub;
+  readonly sessions: AgentSessions;
   close(): Promise<void>;
 }
 
@@ -49,23 +55,39 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clock = options.clock ?? systemClock;
   const store = new Store(join(options.dataDir, STORE_FILE));
   const registry = new InstanceRegistry(store, clock);
-  const hub = new AgentHub(registry, logger);
-  const invocations = new InvocationService(store, registry, hub, clock, logger);
-  hub.setHandler(invocations);
-  const files = new SendFileService(store, hub, clock, logger);
-  hub.setFileHandler(files);
-  const periods = new PeriodScheduler(store, registry, invocations, clock, logger);
+  const sessions = new AgentSessions();
+  // The port is known once listening; containers reach the control plane on loopback.
+  let port = options.port;
+  const fleet: Fleet = options.fleet === 'docker' ? new DockerFleet(() => `http://127.0.0.1:${port}`, logger) : (options.fleet ?? new NoFleet());
+  const source = randomUUID();
+  const stopRunLog = logRunEvents(source, logger);
+  // A script's exit code 194 / 193 reboots / stops its instance once the report is stored; the
+  // lifecycle also ends the runs on an instance, so the two are wired through this one closure.
+  const powerActions = { request: (_instanceId: string, _action: PowerAction): void => undefined };
+  const invocations = new InvocationService({
+    store,
+    registry,
+    agents: sessions,
+    schedule: new ScheduleTimes(registry, clock),
+    clock,
+    logger,
+    onPowerAction: (instanceId, action) => powerActions.request(instanceId, action),
+    source,
+  });
+  const files = new SendFileService(store, sessions, clock, logger);
+  const hub = new AgentHub(sessions, registry, invocations, files, logger);
+  const periods = new PeriodScheduler(store, invocations, clock, logger);
   periods.start();
-  const lifecycle = new InstanceLifecycle(registry, invocations, hub, () => context.fleet, logger);
-  invocations.onPowerAction = (instanceId, action) => lifecycle.powerAction(instanceId, action);
+  const lifecycle = new InstanceLifecycle(registry, invocations, sessions, fleet, logger);
+  powerActions.request = (instanceId, action) => lifecycle.powerAction(instanceId, action);
   const context: ApiContext = {
     store,
     registry,
     lifecycle,
     invocations,
     files,
-    agents: hub,
-    fleet: options.fleet instanceof Object ? options.fleet : new NoFleet(),
+    agents: sessions,
+    fleet,
     clock,
     logger,
     quotas: options.quotas ?? DEFAULT_QUOTAS,
@@ -86,9 +108,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-  if (options.fleet === 'docker') context.fleet = new DockerFleet(() => `http://127.0.0.1:${port}`, logger);
   logger.info(`listening on ${url} (API at /, agents at ${AGENT_PATH}), data in ${options.dataDir}`);
 
   return {
@@ -96,8 +117,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     store,
     hub,
+    sessions,
     close: async () => {
       periods.stop();
+      stopRunLog();
       invocations.close();
       files.close();
       hub.close();

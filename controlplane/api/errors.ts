@@ -15,6 +15,8 @@ export const API_ERRORS = {
   'InvalidAction.NotFound': [404, 'Specified api is not found, please check your url and method.'],
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   InternalError: [500, 'The request processing has failed due to some unknown error.'],
+  // The store cannot take a write now (a full disk, an I/O error): nothing was done, retry later.
+  ServiceUnavailable: [500, 'The request has failed due to a temporary failure of the server.'],
   'RegionId.ApiNotSupported': [400, 'The api is not supported in this region.'],
   'InvalidRegionId.NotFound': [404, 'The RegionId provided does not exist in our records.'],
   'Operation.Forbidden': [403, 'The operation is not permitted.'],

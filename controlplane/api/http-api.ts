@@ -8,6 +8,7 @@ import { toVerifyInput } from '../auth/wire-request.js';
 import { formatApiTime } from '../../shared/clock.js';
 import { newRequestId } from '../ids.js';
 import { withClientToken } from './idempotency.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
 import { CATALOG, isActionName } from './catalog.js';
 import { ApiError, apiError, missingParameter, type ApiErrorCode } from './errors.js';
 import type { ApiContext } from './handlers/context.js';
@@ -106,7 +107,11 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
     send(response, 200, renderSuccess({ RequestId: requestId, ...outcome.result }, outcome.action, format));
   } catch (caught) {
     const error =
-      caught instanceof ApiError ? caught : (options.logger.error('internal error', { requestId, error: (caught as Error).stack }), apiError('InternalError'));
+      caught instanceof ApiError
+        ? caught
+        : isStoreUnavailable(caught)
+          ? (options.logger.warn('store unavailable', { requestId, error: (caught as Error).message }), apiError('ServiceUnavailable'))
+          : (options.logger.error('internal error', { requestId, error: (caught as Error).stack }), apiError('InternalError'));
     status = error.status;
     code = error.code;
     send(response, error.status, renderError(errorBody(error, requestId), format));

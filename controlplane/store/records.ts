@@ -82,6 +82,10 @@ export interface InstanceRunRecord {
   repeats: number;
   /** Repeating tasks: when the next run is due ("" = not scheduled by time). */
   nextRunTime?: string;
+  /** When the agent acknowledged this run's task ("" or absent = not yet). */
+  deliveredTime?: string;
+  /** The next live-output chunk expected from the agent (chunks before it are in `output`). */
+  outputSeq?: number;
 }
 
 export type InstanceKind = 'ecs' | 'managed';

@@ -69,7 +69,7 @@ export async function startLocalAgent(test: TestServer, name?: string): Promise<
     logger: createLogger('test-agent'),
   });
   agent.start();
-  const instanceId = await waitFor(() => (agent.instanceId && test.server.hub.isConnected(agent.instanceId) ? agent.instanceId : undefined), 10_000, 'agent registration');
+  const instanceId = await waitFor(() => (agent.instanceId && test.server.sessions.isConnected(agent.instanceId) ? agent.instanceId : undefined), 10_000, 'agent registration');
   return { agent, instanceId, stateDir };
 }
 
