@@ -17,6 +17,8 @@
  *   when the fleet cannot start a machine, e.g. a server without Docker).
  * - RegionId.ApiNotSupported (400): every operation is served in every accepted region, so no
  *   request can produce it (nothing in controlplane/ throws it).
+ * - ServiceUnavailable (500): only a store that cannot write (a full disk) gives it; provoked by
+ *   test/integration/disk-full.test.ts on a filled tmpfs.
  * The last test fails if a catalog code is neither provoked here nor listed above.
  */
 import { randomUUID } from 'node:crypto';
@@ -34,7 +36,7 @@ import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitForResults, 
 import { FakeFleet } from '../support/fake-fleet.js';
 
 /** Codes no API call can produce (see the comment at the top). */
-const NOT_PROVOKED: readonly ApiErrorCode[] = ['InternalError', 'RegionId.ApiNotSupported'];
+const NOT_PROVOKED: readonly ApiErrorCode[] = ['InternalError', 'RegionId.ApiNotSupported', 'ServiceUnavailable'];
 
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
