@@ -10,7 +10,8 @@ import { REGION_IDS } from './regions.js';
  */
 
 export const MAX_TIMEOUT_SECONDS = 86_400; // spec Decisions §4
-export const MIN_TIMEOUT_SECONDS = 10;
+export { MIN_TIMEOUT_SECONDS } from '../domain/task-limits.js';
+import { MIN_TIMEOUT_SECONDS } from '../domain/task-limits.js';
 
 const regionId: ParamSpec = { kind: 'string', required: true, oneOf: [REGION_IDS, 'InvalidRegionId.NotFound'] };
 const timeout: ParamSpec = {

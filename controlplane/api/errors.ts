@@ -1,3 +1,4 @@
+import { DOMAIN_ERROR_CODES, type DomainError } from '../domain/domain-error.js';
 /**
  * The one catalog of Alibaba API errors: code → HTTP status + message (spec §1.7 and each
  * operation's error table, newest HTTP status). Thrown by name: `throw apiError('InvalidCmdId.NotFound')`.
@@ -154,3 +155,12 @@ export function missingParameter(name: string): ApiError {
 export function invalidParameter(name: string): ApiError {
   return new ApiError(400, `InvalidParameter.${name}`, `The specified parameter “${name}” is not valid.`);
 }
+
+/** A domain module's error (controlplane/domain/domain-error.ts) as the catalog's API error. */
+export function fromDomainError(error: DomainError): ApiError {
+  return apiError(error.code);
+}
+
+// Every code a domain module may raise is in the catalog (a compile-time check).
+const DOMAIN_CODES_ARE_CATALOGUED: readonly ApiErrorCode[] = DOMAIN_ERROR_CODES;
+void DOMAIN_CODES_ARE_CATALOGUED;

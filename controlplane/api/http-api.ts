@@ -10,7 +10,8 @@ import { newRequestId } from '../ids.js';
 import { withClientToken } from './idempotency.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import { CATALOG, isActionName } from './catalog.js';
-import { ApiError, apiError, missingParameter, type ApiErrorCode } from './errors.js';
+import { ApiError, apiError, fromDomainError, missingParameter, type ApiErrorCode } from './errors.js';
+import { DomainError } from '../domain/domain-error.js';
 import type { ApiContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 import { mergeParams, type RawParams } from './request-params.js';
@@ -109,7 +110,9 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
     const error =
       caught instanceof ApiError
         ? caught
-        : isStoreUnavailable(caught)
+        : caught instanceof DomainError
+          ? fromDomainError(caught)
+          : isStoreUnavailable(caught)
           ? (options.logger.warn('store unavailable', { requestId, error: (caught as Error).message }), apiError('ServiceUnavailable'))
           : (options.logger.error('internal error', { requestId, error: (caught as Error).stack }), apiError('InternalError'));
     status = error.status;

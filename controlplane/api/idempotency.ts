@@ -16,12 +16,7 @@ export function requestFingerprint(params: RawParams): string {
   return createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
 }
 
-export interface ClientTokenRecord {
-  key: string;
-  fingerprint: string;
-  body: Body;
-  creationTime: string;
-}
+export type { ClientTokenRecord } from '../store/records.js';
 
 /**
  * ClientToken idempotency: the same token with the same parameters returns the first result;

@@ -30,10 +30,7 @@ export type ParamSpec =
 
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
-export interface Tag {
-  key: string;
-  value: string;
-}
+export type { Tag } from '../domain/tag.js';
 
 /** The error codes of one tag family (spec §1.11 for Tag.N, §3 for ResourceTag.N). */
 export interface TagErrorCodes {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { formatApiTime, type Clock } from '../../shared/clock.js';
-import type { Tag } from '../api/param-spec.js';
+import type { Tag } from '../domain/tag.js';
 import { newActivationCode, newActivationId, newInstanceId, newManagedInstanceId, newSecret } from '../ids.js';
 import type { ActivationRecord, InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';

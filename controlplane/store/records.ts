@@ -1,5 +1,5 @@
 import type { TerminationMode } from '../../shared/protocol.js';
-import type { Tag } from '../api/param-spec.js';
+import type { Tag } from '../domain/tag.js';
 
 /** Per-instance InvocationStatus (spec §7.1). */
 export const INSTANCE_STATUSES = [
@@ -178,4 +178,15 @@ export interface FileDeliveryRecord {
   startTime: string;
   finishTime: string;
   updateTime: string;
+}
+
+/** The first answer to a call made with a ClientToken (api/idempotency.ts), kept for its retries. */
+export interface ClientTokenRecord {
+  /** `accessKeyId|action|token` */
+  key: string;
+  /** A digest of the call's own parameters. */
+  fingerprint: string;
+  /** The response body that was returned. */
+  body: Record<string, unknown>;
+  creationTime: string;
 }

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ClientTokenRecord } from '../api/idempotency.js';
 import type {
   ActivationRecord,
+  ClientTokenRecord,
   CommandRecord,
   FileDeliveryRecord,
   FileInvocationRecord,
