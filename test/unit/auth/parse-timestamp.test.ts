@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseApiTimestamp } from '../../../controlplane/auth/parse-timestamp.js';
-import { checkRequestTime } from '../../../controlplane/auth/verify-request.js';
 
 describe('parseApiTimestamp', () => {
   it.each([
