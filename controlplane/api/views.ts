@@ -49,7 +49,8 @@ export function commandView(command: CommandRecord, encoding: TextEncoding): Bod
   };
 }
 
-export function invokeInstanceView(run: InstanceRunRecord, includeOutput: boolean, encoding: TextEncoding): Body {
+/** `timedTask`: the invocation repeats (Period, NextRebootOnly, EveryReboot); Timed is then true while this instance's part is live. */
+export function invokeInstanceView(run: InstanceRunRecord, includeOutput: boolean, encoding: TextEncoding, timedTask = false): Body {
   const view: Body = {
     InstanceId: run.instanceId,
     InvocationStatus: run.status,
@@ -64,7 +65,7 @@ export function invokeInstanceView(run: InstanceRunRecord, includeOutput: boolea
     FinishTime: run.finishTime,
     UpdateTime: run.updateTime,
     StopTime: run.stopTime,
-    Timed: false,
+    Timed: timedTask && isLive([run.status]),
     OssOutputStatus: '',
     OssOutputUri: '',
     OssOutputErrorCode: '',
@@ -100,13 +101,13 @@ export function invocationView(
     ContainerId: invocation.containerId,
     ContainerName: invocation.containerName,
     TerminationMode: invocation.terminationMode,
-    OssOutputDelivery: '',
+    OssOutputDelivery: invocation.ossOutputDelivery ?? '',
     CreationTime: invocation.creationTime,
     InvocationStatus: aggregateStatus(statuses),
     InvokeStatus: legacyInvokeStatus(statuses),
     ResourceGroupId: invocation.resourceGroupId,
     Tags: tagsView(invocation.tags),
-    InvokeInstances: { InvokeInstance: runs.map((run) => invokeInstanceView(run, includeOutput, encoding)) },
+    InvokeInstances: { InvokeInstance: runs.map((run) => invokeInstanceView(run, includeOutput, encoding, isRepeating(invocation.repeatMode))) },
   };
 }
 
@@ -131,7 +132,7 @@ export function invocationResultView(invocation: InvocationRecord, run: Instance
     ContainerName: invocation.containerName,
     TerminationMode: invocation.terminationMode,
     Launcher: invocation.launcher,
-    OssOutputDelivery: '',
+    OssOutputDelivery: invocation.ossOutputDelivery ?? '',
     OssOutputStatus: '',
     OssOutputUri: '',
     OssOutputErrorCode: '',

@@ -60,6 +60,8 @@ export interface InvocationRecord {
   resourceGroupId: string;
   tags: Tag[];
   instanceIds: string[];
+  /** OssOutputDelivery as the call gave it (echoed; casim uploads nothing). Absent in old records: "". */
+  ossOutputDelivery?: string;
 }
 
 /** One instance's execution of an invocation (the row behind InvokeInstance / InvocationResult). */

@@ -5,6 +5,7 @@ import { newCommandId, newInvokeId } from '../../ids.js';
 import { aggregateStatus, isLive, legacyInvokeStatus } from '../../invocations/aggregate-status.js';
 import { usesParameterStore } from '../../invocations/built-in-parameters.js';
 import { isRepeating } from '../../invocations/repeat-mode.js';
+import { effectiveRepeatMode } from '../../invocations/effective-repeat-mode.js';
 import { parseFrequency } from '../../scheduler/parse-frequency.js';
 import { checkInvocationParameters, parameterNames, substituteParameters } from '../../invocations/custom-parameters.js';
 import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
@@ -20,13 +21,12 @@ import { checkContentSize, contentAsBase64, RUN_ONLY_CONTENT_LIMIT, SAVED_CONTEN
 import type { ApiContext, Handler } from './context.js';
 
 /**
- * The effective RepeatMode (spec §3): a Frequency forces Period; the oldest API's `Timed=true`
- * also means periodic and needs a Frequency. A Frequency must parse and have a future run.
+ * The effective RepeatMode (effective-repeat-mode.ts); a Period needs a Frequency, which must
+ * parse and have a future run.
  */
 function repeatModeOf(args: ValidArgs, timeoutSeconds: number, now: Date): RepeatMode {
   const frequency = args.string('Frequency');
-  const timed = args.boolean('Timed') === true;
-  const mode = frequency || timed ? 'Period' : ((args.string('RepeatMode') as RepeatMode | undefined) ?? 'Once');
+  const mode = effectiveRepeatMode({ frequency, timed: args.boolean('Timed'), repeatMode: args.string('RepeatMode') as RepeatMode | undefined });
   if (mode === 'Period' && !frequency) throw apiError('MissingParam.Frequency');
   if (frequency) parseFrequency(frequency, { timeoutSeconds, now });
   return mode;
@@ -101,6 +101,7 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
     resourceGroupId: args.string('ResourceGroupId') ?? '',
     tags: args.tags('Tag'),
     instanceIds,
+    ossOutputDelivery: args.string('OssOutputDelivery') ?? '',
   };
   ctx.store.transaction(() => {
     ctx.store.commands.put({ ...command, invokeTimes: command.invokeTimes + 1 });
