@@ -12,6 +12,9 @@ export const API_ERRORS = {
   SignatureNonceUsed: [400, 'Specified signature nonce was used already.'],
   InvalidVersion: [400, 'Specified parameter Version is not valid.'],
   IncompleteSignature: [400, 'The request signature does not conform to Aliyun standards.'],
+  // casim's own: past the request-size limit (api/request-limits.ts). The real gateway answers
+  // 414 for a URL that is too long; casim says so in the Alibaba error envelope.
+  'Request.TooLarge': [414, 'The request line and headers exceed the limit of {detail} bytes.'],
   'InvalidAction.NotFound': [404, 'Specified api is not found, please check your url and method.'],
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   InternalError: [500, 'The request processing has failed due to some unknown error.'],

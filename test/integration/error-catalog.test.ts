@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type Params } from '../../cli/api-client.js';
 import { API_ERRORS, type ApiErrorCode } from '../../controlplane/api/errors.js';
+import { MAX_REQUEST_HEAD_BYTES } from '../../controlplane/api/request-limits.js';
 import { rpcStringToSign, signV1 } from '../../controlplane/auth/signature-v1.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
 import { AdjustableClock, formatApiTime } from '../../shared/clock.js';
@@ -533,6 +534,14 @@ describe('gateway errors of the request envelope (hand-built V1 requests)', () =
     expectError(await postForm(pairs), status, 'SignatureDoesNotMatch', message);
   });
 
+  it('Request.TooLarge: a request line past the request-size limit (api/request-limits.ts)', async () => {
+    const { pairs } = envelope();
+    const query = `?${new URLSearchParams([...pairs, ['Padding', 'x'.repeat(MAX_REQUEST_HEAD_BYTES)]]).toString()}`;
+    const response = await fetch(`${test.server.url}/${query}`, { method: 'POST' });
+    const { status, message } = catalogued('Request.TooLarge', String(MAX_REQUEST_HEAD_BYTES));
+    expectError(parse(response.status, await response.text()), status, 'Request.TooLarge', message);
+  });
+
   it('InvalidParameter: a form body over 1 MB', async () => {
     const { pairs } = envelope();
     const answer = await postForm([...pairs, ['Padding', 'x'.repeat(1_100_000)]], '?Format=JSON');
@@ -591,6 +600,7 @@ describe('coverage of the catalog', () => {
     'InvalidAccessKeyId.NotFound',
     'SignatureDoesNotMatch',
     'InvalidParameter',
+    'Request.TooLarge',
   ];
 
   it('provokes every code of API_ERRORS except the ones no API call can produce', () => {
