@@ -49,6 +49,8 @@ export const API_ERRORS = {
   'InvalidInstance.NotMatch': [400, 'The specified instance type does not match the command.'],
   'MissingParam.Frequency': [400, 'The frequency must be specified when you create a timed task.'],
   'InvalidParam.Frequency': [400, 'The specified frequency is invalid.'],
+  // Only for a required parameter of a public command (spec §17.4); casim has none (README).
+  'Parameter.MissingValue': [400, 'The parameter value of this command is required.'],
   'Parameter.Disabled': [400, 'Parameters cannot be passed in when the command customization function is disabled.'],
   'InvalidParameter.Parameters': [400, 'The specified parameter Parameters is not valid.'],
   'NumberExceed.ResourceTags': [400, 'The maximum number of ResourceTags is exceeded.'],
@@ -99,6 +101,7 @@ export const API_ERRORS = {
   'ActivationInUse': [403, 'The activation is in use by registered managed instances and cannot be deleted.'],
   'InvalidCommand.Running': [403, 'The command is being executed and cannot be deleted.'],
   IdempotentParameterMismatch: [403, 'The specified parameter has changed while using an already used clientToken.'],
+  IdempotentProcessing: [403, 'The previous idempotent request(s) is still processing.'],
   // tags (spec §1.11)
   'NumberExceed.Tags': [400, 'The Tags parameter number is exceed.'],
   'Duplicate.TagKey': [400, 'The Tag.N.Key contain duplicate key.'],

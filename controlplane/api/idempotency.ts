@@ -23,9 +23,14 @@ export interface ClientTokenRecord {
   creationTime: string;
 }
 
+/** The ClientTokens of calls still being processed, per store (one server). */
+const inFlight = new WeakMap<Store, Set<string>>();
+
 /**
  * ClientToken idempotency: the same token with the same parameters returns the first result;
- * with different parameters it is IdempotentParameterMismatch.
+ * with different parameters it is IdempotentParameterMismatch; while the first call is still
+ * being processed (a handler that waits, e.g. RunInstances starting machines) a repeat is
+ * IdempotentProcessing (spec §3), never a second run of the work.
  */
 export async function withClientToken(
   store: Store,
@@ -42,7 +47,15 @@ export async function withClientToken(
     if (previous.fingerprint !== fingerprint) throw apiError('IdempotentParameterMismatch');
     return previous.body;
   }
-  const body = await work();
-  store.clientTokens.put({ key, fingerprint, body, creationTime: now });
-  return body;
+  const running = inFlight.get(store) ?? new Set<string>();
+  inFlight.set(store, running);
+  if (running.has(key)) throw apiError('IdempotentProcessing');
+  running.add(key);
+  try {
+    const body = await work();
+    store.clientTokens.put({ key, fingerprint, body, creationTime: now });
+    return body;
+  } finally {
+    running.delete(key);
+  }
 }

@@ -69,3 +69,30 @@ describe('OssOutputDelivery is echoed', () => {
     expect(result).toMatchObject({ OssOutputDelivery: '' });
   });
 });
+
+describe("CreateCommand takes the older spelling TimeOut (seed 004) as well as Timeout", () => {
+  const timeoutOf = async (params: Record<string, string | number>): Promise<number> => {
+    const { CommandId } = await env.test.client.call<{ CommandId: string }>('CreateCommand', {
+      Name: 'timeout-spelling',
+      Type: 'RunShellScript',
+      CommandContent: Buffer.from('true').toString('base64'),
+      ...params,
+    });
+    const body = await env.test.client.call<{ Commands: { Command: Array<{ Timeout: number }> } }>('DescribeCommands', { CommandId });
+    return body.Commands.Command[0]!.Timeout;
+  };
+
+  it.each<[string, Record<string, number>, number]>([
+    ['TimeOut alone', { TimeOut: 120 }, 120],
+    ['Timeout alone', { Timeout: 90 }, 90],
+    ['both: Timeout wins', { TimeOut: 120, Timeout: 30 }, 30],
+    ['neither: the default 60 s (the spec, not seed 004\'s 3600)', {}, 60],
+  ])('%s', async (_label, params, expected) => {
+    expect(await timeoutOf(params)).toBe(expected);
+  });
+
+  it('checks TimeOut like Timeout (at least 10 s, at most 86400 s)', async () => {
+    await expect(timeoutOf({ TimeOut: 5 })).rejects.toMatchObject({ status: 400, code: 'InvalidParameter.TimeOut' });
+    await expect(timeoutOf({ TimeOut: 86_401 })).rejects.toMatchObject({ status: 403, code: 'InvalidTimeout.ExceedLimit' });
+  });
+});
