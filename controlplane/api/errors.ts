@@ -72,6 +72,7 @@ export const API_ERRORS = {
   'ParameterStore.NotSupported': [403, 'Parameter Store is not supported in this region.'],
   'InvalidRepeatMode.NotFound': [404, 'The specified repeat mode does not exist.'],
   'InvalidInstance.NotFound': [404, 'The specified instance does not exist.'],
+  'InvalidResourceGroup.NotFound': [404, 'The ResourceGroup provided does not exist in our records.'],
   'InvalidTerminationMode.NotFound': [404, 'The specified parameter TerminationMode does not exist.'],
   'InvalidInvokeId.NotFound': [404, 'The specified invoke ID does not exist.'],
   'InvalidInstanceId.NotFound': [404, 'The specified parameter InstanceId does not exist.'],

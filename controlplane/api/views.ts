@@ -1,6 +1,7 @@
 import type { InstanceRecord, InstanceRunRecord, InvocationRecord, CommandRecord } from '../store/records.js';
 import { aggregateStatus, isLive, legacyInstanceStatus, legacyInvokeStatus } from '../invocations/aggregate-status.js';
 import { isRepeating } from '../invocations/repeat-mode.js';
+import { resourceGroupOf } from '../instances/resource-groups.js';
 import type { Tag } from './param-spec.js';
 
 /** Record → response-shape conversions (PascalCase, SDK wrapper objects, JSON-typed numbers). */
@@ -157,7 +158,7 @@ export function managedInstanceView(instance: InstanceRecord, connected: boolean
     RegistrationTime: instance.registrationTime,
     LastInvokedTime: instance.lastInvokedTime,
     InvocationCount: instance.invocationCount,
-    ResourceGroupId: '',
+    ResourceGroupId: resourceGroupOf(instance),
     Tags: instance.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })),
   };
 }

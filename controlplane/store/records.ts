@@ -116,6 +116,8 @@ export interface InstanceRecord {
   status?: InstanceLifecycleStatus;
   /** The instance's IANA time zone as its agent reports it (default UTC). */
   timeZone?: string;
+  /** Its resource group ("" or absent: the default group, instances/resource-groups.ts). */
+  resourceGroupId?: string;
 }
 
 export interface ActivationRecord {

@@ -301,6 +301,8 @@ const ROWS: Row[] = [
   { code: 'InvalidResourceTagKey.Malformed', action: 'InvokeCommand', what: 'with a ResourceTag key starting with aliyun', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'aliyun-role' }) },
   { code: 'InvalidResourceTagValue.Malformed', action: 'InvokeCommand', what: 'with a ResourceTag value that is a URL', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'role', 'ResourceTag.1.Value': 'http://x' }) },
   { code: 'Duplicate.ResourceTagKey', action: 'InvokeCommand', what: 'with the same ResourceTag key twice', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'role', 'ResourceTag.2.Key': 'role' }) },
+  { code: 'InvalidResourceGroup.NotFound', action: 'InvokeCommand', what: 'with a ResourceGroupId no instance or activation carries', params: () => onLocal({ ResourceGroupId: 'rg-none' }) },
+  { code: 'InvalidResourceGroup.NotFound', action: 'SendFile', what: 'with a ResourceGroupId no instance or activation carries', params: () => file({ ResourceGroupId: 'rg-none' }) },
   { code: 'InvalidResourceTag.InstanceNotFound', action: 'InvokeCommand', what: 'with a ResourceTag no instance has', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'no-such-tag' }) },
   { code: 'InvalidResourceTag.ConflictWithInstanceIds', action: 'InvokeCommand', what: 'with both ResourceTag and InstanceId', params: () => ({ ...onLocal(), 'ResourceTag.1.Key': 'role', 'ResourceTag.1.Value': 'web' }) },
   {

@@ -19,6 +19,7 @@ import { invocationResultView, invocationView, textEncoding } from '../views.js'
 import { buildCommand } from './commands.js';
 import { checkContentSize, contentAsBase64, RUN_ONLY_CONTENT_LIMIT, SAVED_CONTENT_LIMIT } from './content.js';
 import type { ApiContext, Handler } from './context.js';
+import { inResourceGroup, targetResourceGroup } from './resource-group-scope.js';
 
 /**
  * The effective RepeatMode (effective-repeat-mode.ts); a Period needs a Frequency, which must
@@ -45,9 +46,11 @@ function targetInstances(args: ValidArgs, ctx: ApiContext): string[] {
     return ids;
   }
   if (ids.length > 0) throw apiError('InvalidResourceTag.ConflictWithInstanceIds');
+  const group = args.string('ResourceGroupId');
   const matched = ctx.registry
     .list()
     .filter((i) => i.regionId === args.string('RegionId') && lifecycleStatus(i) === 'Running' && matchesTags(i.tags, resourceTags))
+    .filter((i) => inResourceGroup(i, group))
     .map((i) => i.instanceId);
   if (matched.length === 0) throw apiError('InvalidResourceTag.InstanceNotFound');
   if (matched.length > ctx.quotas.instancesPerCall) throw apiError('InstanceIds.ExceedLimit');
@@ -59,9 +62,10 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
   const today = ctx.store.invocations.countWithLabel(invocationDayLabel(command.regionId, formatApiTime(ctx.clock.now())));
   if (today >= ctx.quotas.invocationsPerDay) throw apiError('Invocation.ExceedQuota');
   const instanceIds = targetInstances(args, ctx);
+  const group = args.string('ResourceGroupId');
   for (const instanceId of instanceIds) {
     const instance = ctx.registry.get(instanceId);
-    if (!instance) throw apiError('InvalidInstance.NotFound');
+    if (!instance || !inResourceGroup(instance, group)) throw apiError('InvalidInstance.NotFound');
     // Instances must be Running (spec §3): a stopped one cannot take the command.
     if (lifecycleStatus(instance) !== 'Running') throw apiError('InvalidInstance.NotMatch');
     if (command.type !== 'RunShellScript' && instance.osType === 'Linux') throw apiError('InvalidInstance.NotMatch');
@@ -118,6 +122,7 @@ function requireTargets(args: ValidArgs, ctx: ApiContext): void {
 
 export const invokeCommand: Handler = (args, ctx) => {
   requireTargets(args, ctx);
+  targetResourceGroup(args, ctx);
   const command = ctx.store.commands.get(args.string('CommandId') ?? '');
   if (!command || !command.kept || command.regionId !== args.string('RegionId')) throw apiError('InvalidCmdId.NotFound');
   return { InvokeId: invoke(command, args, ctx, SAVED_CONTENT_LIMIT, 'InvokeCommand') };
@@ -125,6 +130,7 @@ export const invokeCommand: Handler = (args, ctx) => {
 
 export const runCommand: Handler = (args, ctx) => {
   requireTargets(args, ctx);
+  targetResourceGroup(args, ctx); // before the command is made: it would carry the group
   const kept = args.boolean('KeepCommand') ?? false;
   const limit = kept ? SAVED_CONTENT_LIMIT : RUN_ONLY_CONTENT_LIMIT;
   const command = buildCommand(args, ctx, { kept, defaultEncoding: 'PlainText', contentLimit: limit });
@@ -261,7 +267,7 @@ export const modifyInvocationAttribute: Handler = (args, ctx) => {
   const added = [...new Set(args.list('InstanceId'))].filter((id) => !invocation.instanceIds.includes(id));
   for (const instanceId of added) {
     const instance = ctx.registry.get(instanceId);
-    if (!instance) throw apiError('InvalidInstance.NotFound');
+    if (!instance || !inResourceGroup(instance, invocation.resourceGroupId || undefined)) throw apiError('InvalidInstance.NotFound');
     if (lifecycleStatus(instance) !== 'Running') throw apiError('InvalidInstance.NotMatch');
   }
   ctx.invocations.modify(updated, added);
