@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -7,6 +7,7 @@ import { AGENT_PATH } from '../shared/protocol.js';
 import type { AccessKey } from './access-keys.js';
 import { DEFAULT_QUOTAS, type ApiContext, type Quotas } from './api/handlers/context.js';
 import { handleApiRequest } from './api/http-api.js';
+import { createApiServer } from './api/api-server.js';
 import { ADMIN_CLOCK_PATH, handleTimeControl } from './admin/time-control.js';
 import { NonceCache } from './auth/nonce-cache.js';
 import { PeriodScheduler } from './invocations/period-scheduler.js';
@@ -95,7 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const secrets = new Map(options.accessKeys.map((k) => [k.id, k.secret]));
   const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger };
 
-  const server: Server = createServer((request, response) => {
+  const server: Server = createApiServer(logger, (request, response) => {
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());
     else void handleApiRequest(request, response, apiOptions);
   });

@@ -16,12 +16,12 @@ import type { ApiContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 import { mergeParams, type RawParams } from './request-params.js';
 import { renderError, renderSuccess, responseFormat, type RenderedBody, type ResponseFormat } from './response-format.js';
+import { MAX_BODY_BYTES } from './request-limits.js';
 import { validateParams } from './validate-params.js';
 import type { Body } from './views.js';
 
 export const API_VERSION = '2014-05-26';
 export const HOST_ID = 'ecs.aliyuncs.com';
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ApiOptions {
   context: ApiContext;
@@ -48,7 +48,8 @@ function send(response: ServerResponse, status: number, rendered: RenderedBody):
   response.end(rendered.text);
 }
 
-function errorBody(error: ApiError, requestId: string): Body {
+/** The error envelope of spec §1.5: RequestId, HostId, Code, Message, Recommend. */
+export function errorBody(error: ApiError, requestId: string): Body {
   return {
     RequestId: requestId,
     HostId: HOST_ID,

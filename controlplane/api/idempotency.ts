@@ -18,9 +18,14 @@ export function requestFingerprint(params: RawParams): string {
 
 export type { ClientTokenRecord } from '../store/records.js';
 
+/** The ClientTokens of calls still being processed, per store (one server). */
+const inFlight = new WeakMap<Store, Set<string>>();
+
 /**
  * ClientToken idempotency: the same token with the same parameters returns the first result;
- * with different parameters it is IdempotentParameterMismatch. For a synchronous handler the
+ * with different parameters it is IdempotentParameterMismatch; while the first call is still
+ * being processed (a handler that waits, e.g. RunInstances starting machines) a repeat is
+ * IdempotentProcessing (spec §3), never a second run of the work. For a synchronous handler the
  * call's writes and the token are committed in one transaction, and what the call triggers (a
  * task pushed to an agent) happens only after that commit: a crash or a failed commit leaves
  * neither a run nor a token, and a retry with the token never runs the script twice.
@@ -37,6 +42,8 @@ export async function withClientToken(
   const remember = (body: Body): void => {
     if (key) store.clientTokens.put({ key, fingerprint, body, creationTime: now });
   };
+  const running = inFlight.get(store) ?? new Set<string>();
+  inFlight.set(store, running);
   const outcome = store.transaction((): { body: Body } | { pending: Promise<Body> } => {
     if (key) {
       const previous = store.clientTokens.get(key);
@@ -44,6 +51,7 @@ export async function withClientToken(
         if (previous.fingerprint !== fingerprint) throw apiError('IdempotentParameterMismatch');
         return { body: previous.body };
       }
+      if (running.has(key)) throw apiError('IdempotentProcessing');
     }
     const result = work();
     if (result instanceof Promise) return { pending: result };
@@ -52,7 +60,12 @@ export async function withClientToken(
   });
   if ('body' in outcome) return outcome.body;
   // An asynchronous handler (Docker calls): its writes are its own; the token follows them.
-  const body = await outcome.pending;
-  remember(body);
-  return body;
+  if (key) running.add(key);
+  try {
+    const body = await outcome.pending;
+    remember(body);
+    return body;
+  } finally {
+    if (key) running.delete(key);
+  }
 }

@@ -5,6 +5,8 @@ import type { Fleet } from './fleet.js';
 
 export const DEFAULT_INSTANCE_IMAGE = 'casim/instance';
 export const INSTANCE_LABEL = 'casim.instance';
+/** The control plane an instance's agent connects to (its URL as the container sees it). */
+export const SERVER_LABEL = 'casim.server';
 /** The Docker daemon's socket, shared with instances (see dockerSocketBinds). */
 export const DOCKER_SOCKET = '/var/run/docker.sock';
 
@@ -42,7 +44,7 @@ export class DockerFleet implements Fleet {
       Image: imageId,
       Hostname: instanceId,
       Env: [`CASIM_SERVER=${this.serverUrl()}`, `CASIM_INSTANCE_ID=${instanceId}`, `CASIM_INSTANCE_SECRET=${secret}`],
-      Labels: { [INSTANCE_LABEL]: instanceId },
+      Labels: { [INSTANCE_LABEL]: instanceId, [SERVER_LABEL]: this.serverUrl() },
       HostConfig: { NetworkMode: 'host', Init: true, Binds: dockerSocketBinds() },
     });
     await container.start();

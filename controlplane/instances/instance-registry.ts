@@ -104,6 +104,8 @@ export class InstanceRegistry {
         imageId: '',
         tags: [],
         deregistered: false,
+        // An activation's ResourceGroupId is the group of the instances registered with it.
+        resourceGroupId: activation.resourceGroupId,
       };
       this.store.instances.add(record);
       this.store.activations.put({ ...activation, registeredCount: ordinal });
@@ -112,7 +114,7 @@ export class InstanceRegistry {
   }
 
   /** A new ECS-style instance `i-…` (the fleet gives its container the returned secret). */
-  createEcsInstance(input: { regionId: string; name: string; imageId: string; tags: Tag[] }): { record: InstanceRecord; secret: string } {
+  createEcsInstance(input: { regionId: string; name: string; imageId: string; tags: Tag[]; resourceGroupId?: string }): { record: InstanceRecord; secret: string } {
     const secret = newSecret();
     const instanceId = newInstanceId();
     const record: InstanceRecord = {
@@ -133,6 +135,7 @@ export class InstanceRegistry {
       imageId: input.imageId,
       tags: input.tags,
       deregistered: false,
+      resourceGroupId: input.resourceGroupId ?? '',
     };
     this.store.instances.add(record);
     return { record, secret };

@@ -60,6 +60,8 @@ export interface InvocationRecord {
   resourceGroupId: string;
   tags: Tag[];
   instanceIds: string[];
+  /** OssOutputDelivery as the call gave it (echoed; casim uploads nothing). Absent in old records: "". */
+  ossOutputDelivery?: string;
 }
 
 /** One instance's execution of an invocation (the row behind InvokeInstance / InvocationResult). */
@@ -118,6 +120,8 @@ export interface InstanceRecord {
   status?: InstanceLifecycleStatus;
   /** The instance's IANA time zone as its agent reports it (default UTC). */
   timeZone?: string;
+  /** Its resource group ("" or absent: the default group, instances/resource-groups.ts). */
+  resourceGroupId?: string;
 }
 
 export interface ActivationRecord {

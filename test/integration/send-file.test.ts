@@ -52,8 +52,9 @@ let root: string;
 
 beforeAll(async () => {
   test = await startTestServer({ clock });
-  a = await startLocalAgent(test, 'files-a');
-  b = await startLocalAgent(test, 'files-b');
+  // Both in rg-files: a SendFile with ResourceGroupId targets only the group's members.
+  a = await startLocalAgent(test, 'files-a', { ResourceGroupId: 'rg-files' });
+  b = await startLocalAgent(test, 'files-b', { ResourceGroupId: 'rg-files' });
   root = mkdtempSync(join(tmpdir(), 'casim-sendfile-'));
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { Agent } from '../../agent/agent.js';
-import { ApiClient } from '../../cli/api-client.js';
+import { ApiClient, type Params } from '../../cli/api-client.js';
 import type { Fleet } from '../../controlplane/fleet/fleet.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
 import type { Clock } from '../../shared/clock.js';
@@ -56,9 +56,10 @@ export interface LocalAgent {
 }
 
 /** A real agent in this process (real WebSocket, real PTYs), registered through an activation. */
-export async function startLocalAgent(test: TestServer, name?: string): Promise<LocalAgent> {
+export async function startLocalAgent(test: TestServer, name?: string, activation: Params = {}): Promise<LocalAgent> {
   const { ActivationId, ActivationCode } = await test.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {
     InstanceCount: 1,
+    ...activation,
   });
   const stateDir = mkdtempSync(join(tmpdir(), 'casim-agent-'));
   const agent = new Agent({
