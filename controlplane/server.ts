@@ -11,6 +11,7 @@ import { ADMIN_CLOCK_PATH, handleTimeControl } from './admin/time-control.js';
 import { NonceCache } from './auth/nonce-cache.js';
 import { PeriodScheduler } from './invocations/period-scheduler.js';
 import { DockerFleet } from './fleet/docker-fleet.js';
+import type { DockerFleetOptions } from './fleet/docker-fleet-options.js';
 import { NoFleet, type Fleet } from './fleet/fleet.js';
 import { AgentHub } from './hub/agent-hub.js';
 import { InstanceLifecycle } from './instances/instance-lifecycle.js';
@@ -26,6 +27,8 @@ export interface ServerOptions {
   accessKeys: AccessKey[];
   /** Instances' machines; 'docker' makes a DockerFleet that points containers at this server. */
   fleet?: Fleet | 'docker';
+  /** Image and labels of the instance containers when `fleet` is 'docker'. */
+  dockerFleet?: DockerFleetOptions;
   /** The control plane's time; an AdjustableClock also enables the time-control endpoint. */
   clock?: Clock;
   logger?: Logger;
@@ -88,7 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-  if (options.fleet === 'docker') context.fleet = new DockerFleet(() => `http://127.0.0.1:${port}`, logger);
+  if (options.fleet === 'docker') context.fleet = new DockerFleet(() => `http://127.0.0.1:${port}`, logger, options.dockerFleet);
   logger.info(`listening on ${url} (API at /, agents at ${AGENT_PATH}), data in ${options.dataDir}`);
 
   return {
