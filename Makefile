@@ -18,7 +18,7 @@ images: build docker
 test: images
 	npm run typecheck
 	@mkdir -p .casim
-	TESTCONTAINERS_RYUK_DISABLED=true $(NPX) vitest run --reporter=default --reporter=json --outputFile.json=.casim/test-results.json; \
+	TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 $(NPX) vitest run --reporter=default --reporter=json --outputFile.json=.casim/test-results.json; \
 	  rc=$$?; node scripts/test-summary.mjs .casim/test-results.json; exit $$rc
 
 test-unit: build

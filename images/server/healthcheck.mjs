@@ -1,8 +1,9 @@
 // HEALTHCHECK of the casim/server image: healthy when the control plane answers HTTP on its
-// port (any status: an unsigned request is refused with an API error, which proves it is up).
+// port (any status: without --time-control the clock path answers TimeControl.Disabled).
 const port = process.env.CASIM_PORT ?? '8484';
 const host = !process.env.CASIM_HOST || process.env.CASIM_HOST === '0.0.0.0' ? '127.0.0.1' : process.env.CASIM_HOST;
-const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+// The admin clock path answers (with TimeControl.Disabled when off) without an API log line.
+const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/casim/admin/clock`;
 try {
   const response = await fetch(url, { signal: AbortSignal.timeout(2500) });
   console.log(`casim server at ${url}: HTTP ${response.status}`);
