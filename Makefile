@@ -1,5 +1,9 @@
 # cloud-assistant-sim: set-up, build, images and tests. `make test` is what CI runs (.ci/run).
-.PHONY: install build docker images test test-unit demo clean
+.PHONY: install build docker images test test-unit test-package demo clean
+
+# testcontainers here: its reaper image cannot be pulled, and this machine (itself a container)
+# has an engine without a bridge network, so the Docker host is given.
+TC_ENV := TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 
 NPX := npx
 
@@ -17,9 +21,14 @@ images: build docker
 
 test: images
 	npm run typecheck
+	$(TC_ENV) bash scripts/test-package.sh
 	@mkdir -p .casim
-	TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 $(NPX) vitest run --reporter=default --reporter=json --outputFile.json=.casim/test-results.json; \
+	$(TC_ENV) $(NPX) vitest run --reporter=default --reporter=json --outputFile.json=.casim/test-results.json; \
 	  rc=$$?; node scripts/test-summary.mjs .casim/test-results.json; exit $$rc
+
+# npm pack, install the tarball in an empty project, run examples/vitest and examples/jest.
+test-package: images
+	$(TC_ENV) bash scripts/test-package.sh
 
 test-unit: build
 	$(NPX) vitest run --project unit
