@@ -34,6 +34,14 @@ project=$work/project
 mkdir -p "$project/vitest" "$project/jest"
 cp examples/vitest/*.ts examples/vitest/tsconfig.json "$project/vitest/"
 cp examples/jest/*.mjs "$project/jest/"
+# The README's example test, exactly as printed (the first ts block of "Use it in your tests").
+node -e '
+  const text = require("node:fs").readFileSync("README.md", "utf8");
+  const section = text.slice(text.indexOf("## Use it in your tests"));
+  const block = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!block) process.exit(1);
+  process.stdout.write("// From README.md, \"Use it in your tests\".\n" + block[1]);
+' >"$project/vitest/readme-example.test.ts" || die "README.md has no ts example under \"Use it in your tests\""
 node - "$project/package.json" examples/vitest/package.json examples/jest/package.json <<'JS'
 const { readFileSync, writeFileSync } = require('node:fs');
 const [out, ...examples] = process.argv.slice(2);
