@@ -12,6 +12,7 @@ import { ADMIN_CLOCK_PATH, handleTimeControl } from './admin/time-control.js';
 import { NonceCache } from './auth/nonce-cache.js';
 import { PeriodScheduler } from './invocations/period-scheduler.js';
 import { DockerFleet } from './fleet/docker-fleet.js';
+import type { DockerFleetOptions } from './fleet/docker-fleet-options.js';
 import { NoFleet, type Fleet } from './fleet/fleet.js';
 import { AgentHub } from './hub/agent-hub.js';
 import { AgentSessions } from './hub/agent-sessions.js';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   accessKeys: AccessKey[];
   /** Instances' machines; 'docker' makes a DockerFleet that points containers at this server. */
   fleet?: Fleet | 'docker';
+  /** Image and labels of the instance containers when `fleet` is 'docker'. */
+  dockerFleet?: DockerFleetOptions;
   /** The control plane's time; an AdjustableClock also enables the time-control endpoint. */
   clock?: Clock;
   logger?: Logger;
@@ -59,7 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sessions = new AgentSessions();
   // The port is known once listening; containers reach the control plane on loopback.
   let port = options.port;
-  const fleet: Fleet = options.fleet === 'docker' ? new DockerFleet(() => `http://127.0.0.1:${port}`, logger) : (options.fleet ?? new NoFleet());
+  const fleet: Fleet = options.fleet === 'docker' ? new DockerFleet(() => `http://127.0.0.1:${port}`, logger, options.dockerFleet) : (options.fleet ?? new NoFleet());
   const source = randomUUID();
   const stopRunLog = logRunEvents(source, logger);
   // A script's exit code 194 / 193 reboots / stops its instance once the report is stored; the

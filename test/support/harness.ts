@@ -84,7 +84,7 @@ interface ResultsBody {
 const FINAL = FINAL_STATUSES;
 
 /** Polls DescribeInvocationResults (PlainText) until every instance has a final status. */
-export async function waitForResults(client: ApiClient, invokeId: string, timeoutMs = 30_000): Promise<ResultsBody['Invocation']['InvocationResults']['InvocationResult']> {
+export async function waitForResults(client: Pick<ApiClient, 'call'>, invokeId: string, timeoutMs = 30_000): Promise<ResultsBody['Invocation']['InvocationResults']['InvocationResult']> {
   return waitFor(async () => {
     const body = await client.call<ResultsBody>('DescribeInvocationResults', { InvokeId: invokeId, ContentEncoding: 'PlainText' });
     const results = body.Invocation.InvocationResults.InvocationResult;
