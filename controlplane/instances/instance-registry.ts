@@ -53,7 +53,7 @@ export class InstanceRegistry {
 
   /** Newest first. */
   list(): InstanceRecord[] {
-    return this.store.instances.all().filter((r) => !r.deregistered);
+    return this.store.instanceQueries.registered();
   }
 
   createActivation(input: NewActivation): { activation: ActivationRecord; code: string } {

@@ -1,7 +1,7 @@
 import type { InstanceInvocationStatus } from '../store/records.js';
 
-export type AggregateStatus =
-  | 'Pending' | 'Scheduled' | 'Running' | 'Stopping' | 'Success' | 'Failed' | 'Stopped' | 'PartialFailed';
+export const AGGREGATE_STATUSES = ['Pending', 'Scheduled', 'Running', 'Stopping', 'Success', 'Failed', 'Stopped', 'PartialFailed'] as const;
+export type AggregateStatus = (typeof AGGREGATE_STATUSES)[number];
 
 type Outcome = 'success' | 'failed' | 'stopped';
 
@@ -57,7 +57,11 @@ export function aggregateStatus(statuses: readonly InstanceInvocationStatus[]): 
  * without a stop or failure, Failed when all failed, otherwise as the aggregate.
  */
 export function legacyInvokeStatus(statuses: readonly InstanceInvocationStatus[]): string {
-  const aggregate = aggregateStatus(statuses);
+  return legacyOfAggregate(aggregateStatus(statuses));
+}
+
+/** The legacy InvokeStatus name of an aggregate status. */
+export function legacyOfAggregate(aggregate: AggregateStatus): string {
   return aggregate === 'Success' ? 'Finished' : aggregate;
 }
 

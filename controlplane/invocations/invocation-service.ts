@@ -189,8 +189,7 @@ export class InvocationService implements AgentEventHandler {
    * ExecutionInterrupted or InstanceReleased), what waits for delivery is Aborted.
    */
   interruptRuns(instanceId: string, reason: 'interrupted' | 'released', statuses: readonly InstanceRunRecord['status'][] = ACTIVE_RUN_STATUSES): void {
-    for (const run of this.store.runs.withLabel(statuses)) {
-      if (run.instanceId !== instanceId) continue;
+    for (const run of this.store.runsOn(instanceId, statuses)) {
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;
       this.dropLive(taskIdOf(run.invokeId, instanceId));
@@ -333,8 +332,7 @@ export class InvocationService implements AgentEventHandler {
 
   /** A boot of the instance: NextRebootOnly and EveryReboot tasks run now (spec §20). */
   private onBoot(instanceId: string): void {
-    for (const run of this.store.runs.withLabel(['Scheduled'])) {
-      if (run.instanceId !== instanceId) continue;
+    for (const run of this.store.runsOn(instanceId, ['Scheduled'])) {
       const invocation = this.store.invocations.get(run.invokeId);
       if (invocation && runsOnBoot(invocation.repeatMode)) this.trigger(run.invokeId, instanceId);
     }
@@ -348,8 +346,7 @@ export class InvocationService implements AgentEventHandler {
     if (coldStart) this.interruptRuns(instanceId, 'interrupted', ['Running', 'Stopping']);
     // Re-push what this instance has not started; what it has started, its agent holds in its
     // journal and reports on its own (it re-sends every unacknowledged message on welcome).
-    for (const run of this.store.runs.withLabel(['Pending', 'Stopping'])) {
-      if (run.instanceId !== instanceId) continue;
+    for (const run of this.store.runsOn(instanceId, ['Pending', 'Stopping'])) {
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;
       if (run.status === 'Pending') this.dispatch(invocation, run);

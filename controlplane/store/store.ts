@@ -1,141 +1,157 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { invocationStatusColumns } from '../invocations/status-filters.js';
+import { DocumentTable, TAGS_DDL } from './document-table.js';
+import { CommandQueries } from './command-queries.js';
+import { InstanceQueries } from './instance-queries.js';
+import { InvocationQueries } from './invocation-queries.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
   CommandRecord,
   FileDeliveryRecord,
   FileInvocationRecord,
+  InstanceInvocationStatus,
   InstanceRecord,
   InstanceRunRecord,
   InvocationRecord,
+  RepeatMode,
 } from './records.js';
+import { RetentionPurge } from './retention-purge.js';
+import {
+  ACTIVATIONS,
+  CLIENT_TOKENS,
+  COMMANDS,
+  FILE_DELIVERIES,
+  FILE_INVOCATIONS,
+  INSTANCE_RUNS,
+  INSTANCES,
+  INVOCATIONS,
+  RUN_HISTORY,
+  runKey,
+} from './table-specs.js';
+
+export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js';
 
 /**
- * A table of JSON documents keyed by id, listed newest first (by insertion order). An optional
- * `labelOf` (e.g. a run's status) is kept in an indexed column, so `withLabel` reads only the
- * documents it needs.
+ * 1: JSON documents with an indexed `label` (up to issue 9). 2: the columns and indexes of
+ * table-specs.ts, the `tags` table and the per-invocation status counts. Opening an older data
+ * dir derives the new columns from the documents, once, in one transaction.
  */
-class Collection<T> {
-  private readonly insert: Database.Statement;
-  private readonly update: Database.Statement;
-  private readonly selectOne: Database.Statement;
-  private readonly selectAll: Database.Statement;
-  private readonly remove: Database.Statement;
-
-  constructor(
-    private readonly db: Database.Database,
-    private readonly table: string,
-    private readonly keyOf: (record: T) => string,
-    private readonly labelOf?: (record: T) => string,
-  ) {
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, label TEXT NOT NULL DEFAULT '')`);
-    this.migrateLabel();
-    db.exec(`CREATE INDEX IF NOT EXISTS ${table}_label ON ${table} (label)`);
-    this.insert = db.prepare(`INSERT INTO ${table} (id, doc, label) VALUES (?, ?, ?)`);
-    this.update = db.prepare(`UPDATE ${table} SET doc = ?, label = ? WHERE id = ?`);
-    this.selectOne = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`);
-    this.selectAll = db.prepare(`SELECT doc FROM ${table} ORDER BY seq DESC`);
-    this.remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
-  }
-
-  /** A data dir written before labels existed gets the column, and unlabelled rows are filled in. */
-  private migrateLabel(): void {
-    const columns = this.db.prepare(`PRAGMA table_info(${this.table})`).all() as Array<{ name: string }>;
-    if (!columns.some((c) => c.name === 'label')) this.db.exec(`ALTER TABLE ${this.table} ADD COLUMN label TEXT NOT NULL DEFAULT ''`);
-    const labelOf = this.labelOf;
-    if (!labelOf) return;
-    const setLabel = this.db.prepare(`UPDATE ${this.table} SET label = ? WHERE id = ?`);
-    const rows = this.db.prepare(`SELECT id, doc FROM ${this.table} WHERE label = ''`).all() as Array<{ id: string; doc: string }>;
-    this.db.transaction(() => {
-      for (const row of rows) setLabel.run(labelOf(JSON.parse(row.doc) as T), row.id);
-    })();
-  }
-
-  private label(record: T): string {
-    return this.labelOf?.(record) ?? '';
-  }
-
-  get(id: string): T | undefined {
-    const row = this.selectOne.get(id) as { doc: string } | undefined;
-    return row ? (JSON.parse(row.doc) as T) : undefined;
-  }
-  /** Newest first. */
-  all(): T[] {
-    return (this.selectAll.all() as Array<{ doc: string }>).map((row) => JSON.parse(row.doc) as T);
-  }
-  /** The documents whose label is one of `labels`, newest first. */
-  withLabel(labels: readonly string[]): T[] {
-    if (labels.length === 0) return [];
-    const marks = labels.map(() => '?').join(', ');
-    const rows = this.db.prepare(`SELECT doc FROM ${this.table} WHERE label IN (${marks}) ORDER BY seq DESC`).all(...labels) as Array<{ doc: string }>;
-    return rows.map((row) => JSON.parse(row.doc) as T);
-  }
-  /** How many documents carry `label`, without reading them. */
-  countWithLabel(label: string): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${this.table} WHERE label = ?`).get(label) as { n: number }).n;
-  }
-  add(record: T): void {
-    this.insert.run(this.keyOf(record), JSON.stringify(record), this.label(record));
-  }
-  put(record: T): void {
-    const info = this.update.run(JSON.stringify(record), this.label(record), this.keyOf(record));
-    if (info.changes === 0) this.add(record);
-  }
-  delete(id: string): void {
-    this.remove.run(id);
-  }
-}
-
-/** The label of a region's kept commands (CmdCount.ExceedQuota counts them). */
-export function keptCommandsLabel(command: Pick<CommandRecord, 'regionId' | 'kept'>): string {
-  return command.kept ? `${command.regionId}/kept` : `${command.regionId}/run-only`;
-}
-
-/** The label of a region's invocations of one UTC day (Invocation.ExceedQuota counts them). */
-export function invocationDayLabel(regionId: string, time: string): string {
-  return `${regionId}/${time.slice(0, 10)}`;
-}
-
-export const runKey = (invokeId: string, instanceId: string): string => `${invokeId}/${instanceId}`;
+export const SCHEMA_VERSION = 2;
 
 /**
  * The durable state of the control plane: one SQLite file (WAL mode). Every write is
  * committed before the caller acknowledges it, so a restart loses nothing.
+ *
+ * The SQL is portable where that costs nothing (no SQLite-only functions; `INSERT … ON CONFLICT`
+ * upserts; LIKE with `case_sensitive_like`, which is PostgreSQL's LIKE); a PostgreSQL store would
+ * implement the same tables and the query classes (InvocationQueries, CommandQueries,
+ * InstanceQueries) behind this class's shape.
  */
 export class Store {
   private readonly db: Database.Database;
   private depth = 0;
   private committed: Array<() => void> = [];
-  readonly commands: Collection<CommandRecord>;
-  readonly invocations: Collection<InvocationRecord>;
-  readonly runs: Collection<InstanceRunRecord>;
+  readonly commands: DocumentTable<CommandRecord>;
+  readonly invocations: DocumentTable<InvocationRecord>;
+  readonly runs: DocumentTable<InstanceRunRecord>;
   /** Finished runs of repeating tasks, one record per run (IncludeHistory). */
-  readonly runHistory: Collection<InstanceRunRecord>;
-  readonly instances: Collection<InstanceRecord>;
-  readonly activations: Collection<ActivationRecord>;
-  readonly clientTokens: Collection<ClientTokenRecord>;
+  readonly runHistory: DocumentTable<InstanceRunRecord>;
+  readonly instances: DocumentTable<InstanceRecord>;
+  readonly activations: DocumentTable<ActivationRecord>;
+  readonly clientTokens: DocumentTable<ClientTokenRecord>;
   /** SendFile calls and their per-instance rows (keyed by runKey). */
-  readonly fileInvocations: Collection<FileInvocationRecord>;
-  readonly fileDeliveries: Collection<FileDeliveryRecord>;
+  readonly fileInvocations: DocumentTable<FileInvocationRecord>;
+  readonly fileDeliveries: DocumentTable<FileDeliveryRecord>;
+  /** The Describe* queries, filtered, sorted and paged in SQL. */
+  readonly invocationQueries: InvocationQueries;
+  readonly commandQueries: CommandQueries;
+  readonly instanceQueries: InstanceQueries;
+  readonly retention: RetentionPurge;
+  private readonly runsOfInvocation: Database.Statement;
+  private readonly deliveriesOfInvocation: Database.Statement;
+  private readonly historyOfRun: Database.Statement;
+  private readonly countUp: Database.Statement;
+  private readonly countDown: Database.Statement;
+  private readonly countDrop: Database.Statement;
+  private readonly statusesOf: Database.Statement;
+  private readonly repeatModeOf: Database.Statement;
+  private readonly setStatus: Database.Statement;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    // Labels serve the quotas: kept commands per region, invocations per region and UTC day.
-    this.commands = new Collection<CommandRecord>(this.db, 'commands', (r) => r.commandId, keptCommandsLabel);
-    this.invocations = new Collection(this.db, 'invocations', (r) => r.invokeId, (r) => invocationDayLabel(r.regionId, r.creationTime));
-    // Labelled by status: the scheduler, the delivery sweeper and reconnects read few rows.
-    this.runs = new Collection(this.db, 'instance_runs', (r) => runKey(r.invokeId, r.instanceId), (r) => r.status);
-    this.runHistory = new Collection(this.db, 'run_history', (r) => `${runKey(r.invokeId, r.instanceId)}/${r.run}`);
-    this.instances = new Collection(this.db, 'instances', (r) => r.instanceId);
-    this.activations = new Collection(this.db, 'activations', (r) => r.activationId);
-    this.clientTokens = new Collection(this.db, 'client_tokens', (r) => r.key);
-    this.fileInvocations = new Collection(this.db, 'file_invocations', (r) => r.invokeId);
-    this.fileDeliveries = new Collection(this.db, 'file_deliveries', (r) => runKey(r.invokeId, r.instanceId));
+    // PostgreSQL's LIKE is case-sensitive; so is the `*` wildcard of DescribeCommands.
+    this.db.pragma('case_sensitive_like = ON');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (const ddl of TAGS_DDL) this.db.exec(ddl);
+    this.db.exec('CREATE TABLE IF NOT EXISTS invocation_run_counts (invoke_id TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (invoke_id, status))');
+    this.commands = new DocumentTable(this.db, COMMANDS);
+    this.invocations = new DocumentTable(this.db, INVOCATIONS, [
+      { name: 'invoke_status', type: 'TEXT' },
+      { name: 'timed', type: 'INTEGER' },
+    ]);
+    this.runs = new DocumentTable(this.db, {
+      ...INSTANCE_RUNS,
+      afterWrite: (run, previous) => this.runStatusChanged(run.invokeId, previous as InstanceInvocationStatus | undefined, run.status),
+      afterDelete: (id, previous) => this.runStatusChanged(id.slice(0, id.indexOf('/')), previous as InstanceInvocationStatus, undefined),
+    });
+    this.runHistory = new DocumentTable(this.db, RUN_HISTORY);
+    this.instances = new DocumentTable(this.db, INSTANCES);
+    this.activations = new DocumentTable(this.db, ACTIVATIONS);
+    this.clientTokens = new DocumentTable(this.db, CLIENT_TOKENS);
+    this.fileInvocations = new DocumentTable(this.db, FILE_INVOCATIONS);
+    this.fileDeliveries = new DocumentTable(this.db, FILE_DELIVERIES);
+    this.runsOfInvocation = this.db.prepare('SELECT doc FROM instance_runs WHERE invoke_id = ? ORDER BY seq');
+    this.deliveriesOfInvocation = this.db.prepare('SELECT doc FROM file_deliveries WHERE invoke_id = ? ORDER BY seq');
+    this.historyOfRun = this.db.prepare('SELECT doc FROM run_history WHERE invoke_id = ? AND instance_id = ? ORDER BY run');
+    this.countUp = this.db.prepare('INSERT INTO invocation_run_counts (invoke_id, status, n) VALUES (?, ?, 1) ON CONFLICT (invoke_id, status) DO UPDATE SET n = n + 1');
+    this.countDown = this.db.prepare('UPDATE invocation_run_counts SET n = n - 1 WHERE invoke_id = ? AND status = ?');
+    this.countDrop = this.db.prepare('DELETE FROM invocation_run_counts WHERE invoke_id = ? AND status = ? AND n <= 0');
+    this.statusesOf = this.db.prepare('SELECT status FROM invocation_run_counts WHERE invoke_id = ? AND n > 0');
+    this.repeatModeOf = this.db.prepare('SELECT repeat_mode FROM invocations WHERE id = ?');
+    this.setStatus = this.db.prepare('UPDATE invocations SET invoke_status = ?, timed = ? WHERE id = ?');
+    this.invocationQueries = new InvocationQueries(this.db);
+    this.commandQueries = new CommandQueries(this.db);
+    this.instanceQueries = new InstanceQueries(this.db);
+    this.retention = new RetentionPurge(this.db);
+    if (version < SCHEMA_VERSION) this.migrate();
+  }
+
+  /** Derives the columns, tags and status counts of rows written by an older schema (idempotent). */
+  private migrate(): void {
+    this.db.transaction(() => {
+      for (const table of [this.commands, this.invocations, this.runs, this.runHistory, this.instances, this.activations, this.clientTokens, this.fileInvocations, this.fileDeliveries]) {
+        table.rederive();
+      }
+      this.db.exec('DELETE FROM invocation_run_counts');
+      this.db.exec('INSERT INTO invocation_run_counts (invoke_id, status, n) SELECT invoke_id, status, COUNT(*) FROM instance_runs GROUP BY invoke_id, status');
+      for (const row of this.db.prepare('SELECT id FROM invocations').all() as Array<{ id: string }>) this.refreshInvocationStatus(row.id);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+
+  /** Keeps the per-invocation status counts, and the invocation's derived status columns, current. */
+  private runStatusChanged(invokeId: string, before: InstanceInvocationStatus | undefined, after: InstanceInvocationStatus | undefined): void {
+    if (before === after) return;
+    if (before !== undefined) {
+      this.countDown.run(invokeId, before);
+      this.countDrop.run(invokeId, before);
+    }
+    if (after !== undefined) this.countUp.run(invokeId, after);
+    this.refreshInvocationStatus(invokeId);
+  }
+
+  private refreshInvocationStatus(invokeId: string): void {
+    const mode = this.repeatModeOf.get(invokeId) as { repeat_mode: RepeatMode } | undefined;
+    if (!mode) return;
+    const statuses = (this.statusesOf.all(invokeId) as Array<{ status: InstanceInvocationStatus }>).map((r) => r.status);
+    const columns = invocationStatusColumns(mode.repeat_mode, statuses);
+    this.setStatus.run(columns.invokeStatus, columns.timed ? 1 : 0, invokeId);
   }
 
   /**
@@ -172,26 +188,32 @@ export class Store {
     else this.committed.push(callback);
   }
 
-  /** The per-instance rows of one invocation, in the invocation's instance order. */
-  runsOf(invocation: InvocationRecord): InstanceRunRecord[] {
-    return invocation.instanceIds
-      .map((instanceId) => this.runs.get(runKey(invocation.invokeId, instanceId)))
-      .filter((run): run is InstanceRunRecord => run !== undefined);
+  /** The per-instance rows of one invocation, in the invocation's instance order (one index range). */
+  runsOf(invocation: Pick<InvocationRecord, 'invokeId'>): InstanceRunRecord[] {
+    return (this.runsOfInvocation.all(invocation.invokeId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as InstanceRunRecord);
   }
 
   /** The per-instance rows of one SendFile, in its instance order. */
-  deliveriesOf(invocation: FileInvocationRecord): FileDeliveryRecord[] {
-    return invocation.instanceIds
-      .map((instanceId) => this.fileDeliveries.get(runKey(invocation.invokeId, instanceId)))
-      .filter((row): row is FileDeliveryRecord => row !== undefined);
+  deliveriesOf(invocation: Pick<FileInvocationRecord, 'invokeId'>): FileDeliveryRecord[] {
+    return (this.deliveriesOfInvocation.all(invocation.invokeId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as FileDeliveryRecord);
   }
 
   /** The finished runs of one instance's part of an invocation, oldest first. */
   historyOf(invokeId: string, instanceId: string): InstanceRunRecord[] {
-    return this.runHistory
-      .all()
-      .filter((r) => r.invokeId === invokeId && r.instanceId === instanceId)
-      .sort((a, b) => a.run - b.run);
+    return (this.historyOfRun.all(invokeId, instanceId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+  }
+
+  /** An instance's runs in one of `statuses`, newest first (on the instance_id, status index). */
+  runsOn(instanceId: string, statuses: readonly InstanceInvocationStatus[]): InstanceRunRecord[] {
+    if (statuses.length === 0) return [];
+    const marks = statuses.map(() => '?').join(', ');
+    return (this.db.prepare(`SELECT doc FROM instance_runs WHERE instance_id = ? AND status IN (${marks}) ORDER BY seq DESC`).all(instanceId, ...statuses) as Array<{ doc: string }>)
+      .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+  }
+
+  /** One run by its parts (the runKey spelling stays here). */
+  run(invokeId: string, instanceId: string): InstanceRunRecord | undefined {
+    return this.runs.get(runKey(invokeId, instanceId));
   }
 
   close(): void {

@@ -5,9 +5,8 @@ import { parameterNames } from '../../invocations/custom-parameters.js';
 import type { CommandRecord, CommandType } from '../../store/records.js';
 import { apiError } from '../errors.js';
 import type { ValidArgs } from '../validate-params.js';
-import { isFinal } from '../../invocations/aggregate-status.js';
-import { pageFields, paginate } from '../paging.js';
-import { matchesTags } from '../tag-filter.js';
+import { FINAL_STATUSES } from '../../invocations/aggregate-status.js';
+import { pageFields, pageFromStore, pageSpec } from '../paging.js';
 import { commandView, textEncoding, type TextEncoding } from '../views.js';
 import { pageRequest } from './paging-request.js';
 import { checkContentSize, contentAsBase64, SAVED_CONTENT_LIMIT } from './content.js';
@@ -77,18 +76,23 @@ export const describeCommands: Handler = (args, ctx) => {
   const encoding = textEncoding(args.string('ContentEncoding'));
   const wanted = args.tags('Tag');
   // casim has no public (provider) commands: a Provider filter lists none.
-  const commands = args.has('Provider')
-    ? []
-    : ctx.store.commands
-        .all()
-        .filter((c) => c.kept && c.regionId === args.string('RegionId'))
-        .filter((c) => !args.has('CommandId') || c.commandId === args.string('CommandId'))
-        .filter((c) => !args.has('Name') || wildcardMatch(args.string('Name') ?? '', c.name))
-        .filter((c) => !args.has('Description') || wildcardMatch(args.string('Description') ?? '', c.description))
-        .filter((c) => !args.has('Type') || c.type === args.string('Type'))
-        .filter((c) => !args.has('ResourceGroupId') || c.resourceGroupId === args.string('ResourceGroupId'))
-        .filter((c) => matchesTags(c.tags, wanted));
-  const page = paginate(commands, pageRequest(args));
+  const request = pageRequest(args);
+  const spec = pageSpec(request);
+  const found = args.has('Provider')
+    ? { items: [], total: 0, next: undefined }
+    : ctx.store.commandQueries.describeCommands(
+        {
+          regionId: args.string('RegionId') ?? '',
+          commandId: args.string('CommandId'),
+          name: args.string('Name'),
+          description: args.string('Description'),
+          type: args.string('Type'),
+          resourceGroupId: args.string('ResourceGroupId'),
+          tags: wanted,
+        },
+        spec,
+      );
+  const page = pageFromStore(found, spec, request);
   return { ...pageFields(page), Commands: { Command: page.items.map((c) => commandView(c, encoding)) } };
 };
 
@@ -107,11 +111,7 @@ export const modifyCommand: Handler = (args, ctx) => {
 
 export const deleteCommand: Handler = (args, ctx) => {
   const command = findCommand(args, ctx);
-  const running = ctx.store.invocations
-    .all()
-    .filter((inv) => inv.commandId === command.commandId)
-    .some((inv) => ctx.store.runsOf(inv).some((run) => !isFinal(run.status)));
-  if (running) throw apiError('InvalidCommand.Running');
+  if (ctx.store.invocationQueries.commandHasLiveRuns(command.commandId, [...FINAL_STATUSES])) throw apiError('InvalidCommand.Running');
   ctx.store.commands.put({ ...command, kept: false });
   return {};
 };

@@ -2,7 +2,7 @@ import { isFinal } from '../../invocations/aggregate-status.js';
 import type { InstanceRecord } from '../../store/records.js';
 import { resourceGroupOf } from '../../instances/resource-groups.js';
 import { apiError } from '../errors.js';
-import { pageFields, paginate } from '../paging.js';
+import { pageFields, pageFromStore, pageSpec, paginate, type Page } from '../paging.js';
 import { managedInstanceView } from '../views.js';
 import type { ApiContext, Handler } from './context.js';
 import { matchesTags } from '../tag-filter.js';
@@ -17,7 +17,6 @@ export function isAgentOnline(instance: InstanceRecord, ctx: ApiContext): boolea
 }
 
 function selectInstances(ids: string[], ctx: ApiContext, regionId: string | undefined): InstanceRecord[] {
-  if (ids.length === 0) return ctx.registry.list().filter((i) => i.regionId === regionId);
   return ids.map((id) => {
     const instance = ctx.registry.get(id);
     if (!instance || instance.regionId !== regionId) throw apiError('InvalidInstance.NotFound');
@@ -28,26 +27,34 @@ function selectInstances(ids: string[], ctx: ApiContext, regionId: string | unde
 export const describeCloudAssistantStatus: Handler = (args, ctx) => {
   const ids = [...new Set(args.list('InstanceId'))];
   const osType = args.string('OSType');
-  const instances = selectInstances(ids, ctx, args.string('RegionId')).filter(
-    (i) => osType === undefined || i.osType.toLowerCase() === osType.toLowerCase(),
-  );
-  // MaxResults is ignored when InstanceId is given (spec §13).
-  const page = paginate(instances, ids.length > 0 ? { pageSize: Math.max(ids.length, 1) } : pageRequest(args));
-  const runs = ctx.store.runs.all();
+  let page: Page<InstanceRecord>;
+  if (ids.length > 0) {
+    const instances = selectInstances(ids, ctx, args.string('RegionId')).filter(
+      (i) => osType === undefined || i.osType.toLowerCase() === osType.toLowerCase(),
+    );
+    // MaxResults is ignored when InstanceId is given (spec §13).
+    page = paginate(instances, { pageSize: Math.max(ids.length, 1) });
+  } else {
+    const request = pageRequest(args);
+    const spec = pageSpec(request);
+    page = pageFromStore(ctx.store.instanceQueries.list({ regionId: args.string('RegionId') ?? '', osType }, spec), spec, request);
+  }
   return {
     ...pageFields(page),
     InstanceCloudAssistantStatusSet: {
       InstanceCloudAssistantStatus: page.items.map((instance) => {
-        const mine = runs.filter((r) => r.instanceId === instance.instanceId);
+        const counts = ctx.store.instanceQueries.runStatusCounts(instance.instanceId);
         const online = isAgentOnline(instance, ctx);
+        let finished = 0;
+        for (const [status, n] of counts) if (isFinal(status)) finished += n;
         return {
           InstanceId: instance.instanceId,
           CloudAssistantStatus: String(online),
           CloudAssistantVersion: online ? instance.agentVersion : '',
           LastHeartbeatTime: instance.lastHeartbeatTime,
           OSType: instance.osType,
-          ActiveTaskCount: mine.filter((r) => r.status === 'Running').length,
-          InvocationCount: mine.filter((r) => isFinal(r.status)).length,
+          ActiveTaskCount: counts.get('Running') ?? 0,
+          InvocationCount: finished,
           LastInvokedTime: instance.lastInvokedTime,
           SupportSessionManager: false,
         };

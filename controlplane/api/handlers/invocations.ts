@@ -2,17 +2,17 @@ import { invocationDayLabel } from '../../store/store.js';
 import { formatApiTime } from '../../../shared/clock.js';
 import type { TerminationMode } from '../../../shared/protocol.js';
 import { newCommandId, newInvokeId } from '../../ids.js';
-import { aggregateStatus, isLive, legacyInvokeStatus } from '../../invocations/aggregate-status.js';
+import { isLive } from '../../invocations/aggregate-status.js';
 import { usesParameterStore } from '../../invocations/built-in-parameters.js';
 import { isRepeating } from '../../invocations/repeat-mode.js';
 import { effectiveRepeatMode } from '../../invocations/effective-repeat-mode.js';
 import { parseFrequency } from '../../scheduler/parse-frequency.js';
 import { checkInvocationParameters, parameterNames, substituteParameters } from '../../invocations/custom-parameters.js';
-import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
+import type { CommandRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
 import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
 import { apiError } from '../errors.js';
 import { matchesTags } from '../tag-filter.js';
-import { pageFields, paginate } from '../paging.js';
+import { pageFields, pageFromStore, pageSpec } from '../paging.js';
 import { pageRequest } from './paging-request.js';
 import type { ValidArgs } from '../validate-params.js';
 import { invocationResultView, invocationView, textEncoding } from '../views.js';
@@ -145,74 +145,54 @@ export const describeInvocations: Handler = (args, ctx) => {
   const encoding = textEncoding(args.string('ContentEncoding'));
   const includeOutput = args.boolean('IncludeOutput') ?? false;
   const instanceId = args.string('InstanceId');
-  const status = args.string('InvokeStatus');
-  const rows = ctx.store.invocations
-    .all()
-    .filter((inv) => inv.regionId === args.string('RegionId'))
-    .filter((inv) => !args.has('InvokeId') || inv.invokeId === args.string('InvokeId'))
-    .filter((inv) => !args.has('CommandId') || inv.commandId === args.string('CommandId'))
-    .filter((inv) => instanceId !== undefined || !args.has('CommandName') || inv.commandName === args.string('CommandName'))
-    .filter((inv) => !args.has('CommandType') || inv.commandType === args.string('CommandType'))
-    .filter((inv) => instanceId === undefined || inv.instanceIds.includes(instanceId))
-    .filter((inv) => instanceId !== undefined || !args.has('RepeatMode') || inv.repeatMode === args.string('RepeatMode'))
-    .filter((inv) => !args.has('ResourceGroupId') || inv.resourceGroupId === args.string('ResourceGroupId'))
-    .filter((inv) => matchesTags(inv.tags, args.tags('Tag')))
-    .map((inv) => {
-      const runs = ctx.store.runsOf(inv).filter((r) => instanceId === undefined || r.instanceId === instanceId);
-      return { inv, runs };
-    })
-    .filter(({ inv, runs }) => {
-      const timed = args.boolean('Timed');
-      if (timed === undefined) return true;
-      return timed === (isRepeating(inv.repeatMode) && isLive(runs.map((r) => r.status)));
-    })
-    .filter(({ runs }) => {
-      if (status === undefined) return true;
-      const statuses = runs.map((r) => r.status);
-      return status === aggregateStatus(statuses) || status === legacyInvokeStatus(statuses);
-    });
-  const page = paginate(rows, pageRequest(args));
+  const request = pageRequest(args);
+  const spec = pageSpec(request);
+  const found = ctx.store.invocationQueries.describeInvocations(
+    {
+      regionId: args.string('RegionId') ?? '',
+      invokeId: args.string('InvokeId'),
+      commandId: args.string('CommandId'),
+      // CommandName and RepeatMode are ignored with InstanceId (spec §6).
+      commandName: instanceId === undefined ? args.string('CommandName') : undefined,
+      commandType: args.string('CommandType'),
+      instanceId,
+      repeatMode: instanceId === undefined ? args.string('RepeatMode') : undefined,
+      resourceGroupId: args.string('ResourceGroupId'),
+      tags: args.tags('Tag'),
+      timed: args.boolean('Timed'),
+      invokeStatus: args.string('InvokeStatus'),
+    },
+    spec,
+  );
+  const page = pageFromStore(found, spec, request);
   return {
     ...pageFields(page),
-    Invocations: { Invocation: page.items.map(({ inv, runs }) => invocationView(inv, runs, includeOutput, encoding)) },
+    Invocations: { Invocation: page.items.map(({ invocation, runs }) => invocationView(invocation, runs, includeOutput, encoding)) },
   };
 };
 
-/**
- * IncludeHistory: one record per run of a repeating task, newest first — the finished runs and
- * the one in progress, if any (spec §6).
- */
-function historyWithCurrent(ctx: ApiContext, current: InstanceRunRecord): InstanceRunRecord[] {
-  const finished = ctx.store.historyOf(current.invokeId, current.instanceId);
-  const inProgress = !finished.some((r) => r.run === current.run) && current.run > 0 ? [current] : [];
-  const all = [...finished, ...inProgress];
-  return (all.length > 0 ? all : [current]).reverse();
-}
-
 export const describeInvocationResults: Handler = (args, ctx) => {
   const encoding = textEncoding(args.string('ContentEncoding'));
-  const recordStatus = args.string('InvokeRecordStatus');
-  const withHistory = args.boolean('IncludeHistory') ?? false;
-  const rows: Array<{ inv: InvocationRecord; run: InstanceRunRecord }> = [];
-  for (const inv of ctx.store.invocations.all()) {
-    if (inv.regionId !== args.string('RegionId')) continue;
-    if (args.has('InvokeId') && inv.invokeId !== args.string('InvokeId')) continue;
-    if (args.has('CommandId') && inv.commandId !== args.string('CommandId')) continue;
-    if (args.has('ResourceGroupId') && inv.resourceGroupId !== args.string('ResourceGroupId')) continue;
-    if (!matchesTags(inv.tags, args.tags('Tag'))) continue;
-    for (const current of ctx.store.runsOf(inv)) {
-      if (args.has('InstanceId') && current.instanceId !== args.string('InstanceId')) continue;
-      for (const run of withHistory ? historyWithCurrent(ctx, current) : [current]) {
-        if (recordStatus !== undefined && legacyInvokeStatus([run.status]) !== recordStatus && run.status !== recordStatus) continue;
-        rows.push({ inv, run });
-      }
-    }
-  }
-  const page = paginate(rows, pageRequest(args));
+  const request = pageRequest(args);
+  const spec = pageSpec(request);
+  const found = ctx.store.invocationQueries.describeInvocationResults(
+    {
+      regionId: args.string('RegionId') ?? '',
+      invokeId: args.string('InvokeId'),
+      instanceId: args.string('InstanceId'),
+      commandId: args.string('CommandId'),
+      resourceGroupId: args.string('ResourceGroupId'),
+      tags: args.tags('Tag'),
+      recordStatus: args.string('InvokeRecordStatus'),
+      includeHistory: args.boolean('IncludeHistory') ?? false,
+    },
+    spec,
+  );
+  const page = pageFromStore(found, spec, request);
   return {
     Invocation: {
       ...pageFields(page),
-      InvocationResults: { InvocationResult: page.items.map(({ inv, run }) => invocationResultView(inv, run, encoding)) },
+      InvocationResults: { InvocationResult: page.items.map(({ invocation, run }) => invocationResultView(invocation, run, encoding)) },
     },
   };
 };

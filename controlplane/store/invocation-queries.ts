@@ -1,0 +1,200 @@
+import type Database from 'better-sqlite3';
+import type { Tag } from '../domain/tag.js';
+import { aggregateStatusesFor, liveRunStatuses, runStatusesForInvokeStatus, runStatusesForRecordStatus } from '../invocations/status-filters.js';
+import { REPEAT_MODES, type InstanceRunRecord, type InvocationRecord } from './records.js';
+import { pageOfRows, type PageSpec, type StorePage } from './page.js';
+import { SqlWhere } from './sql-where.js';
+import { StatementCache } from './statement-cache.js';
+import type { SqlValue } from './document-table.js';
+import { isRepeating } from '../invocations/repeat-mode.js';
+
+/** DescribeInvocations' filters; the handler leaves out those the API ignores with InstanceId. */
+export interface InvocationFilter {
+  regionId: string;
+  invokeId?: string;
+  commandId?: string;
+  commandName?: string;
+  commandType?: string;
+  instanceId?: string;
+  repeatMode?: string;
+  resourceGroupId?: string;
+  tags: readonly Tag[];
+  timed?: boolean;
+  /** InvocationStatus or its legacy name; with `instanceId`, of that instance's run. */
+  invokeStatus?: string;
+}
+
+export interface InvocationRow {
+  invocation: InvocationRecord;
+  /** All runs, or only `instanceId`'s, in instance order. */
+  runs: InstanceRunRecord[];
+}
+
+/** DescribeInvocationResults' filters. */
+export interface ResultFilter {
+  regionId: string;
+  invokeId?: string;
+  instanceId?: string;
+  commandId?: string;
+  resourceGroupId?: string;
+  tags: readonly Tag[];
+  recordStatus?: string;
+  includeHistory: boolean;
+}
+
+export interface ResultRow {
+  invocation: InvocationRecord;
+  run: InstanceRunRecord;
+}
+
+const REPEATING_MODES = REPEAT_MODES.filter(isRepeating);
+
+interface SeqDoc {
+  k1: number;
+  doc: string;
+  run_doc?: string;
+}
+
+interface ResultKeyRow {
+  k1: number;
+  k2: number;
+  k3: number;
+  doc: string;
+  invoke_id: string;
+}
+
+function limits(spec: PageSpec): { sql: string; params: SqlValue[] } {
+  return spec.after !== undefined ? { sql: 'LIMIT ?', params: [spec.limit + 1] } : { sql: 'LIMIT ? OFFSET ?', params: [spec.limit + 1, spec.offset] };
+}
+
+/**
+ * The invocation Describe* queries, each one SQL statement on an index (table-specs.ts) ordered
+ * newest first, with keyset paging: a page reads the rows it returns plus one. Exceptions: the
+ * OFFSET of PageNumber paging; TotalCount (a COUNT(*) with the same filter); IncludeHistory,
+ * which sorts the matching history rows (bounded by the InvokeId / InstanceId filter it is used with).
+ */
+export class InvocationQueries {
+  private readonly runsOf: Database.Statement;
+  private readonly invocationById: Database.Statement;
+  private readonly sql: StatementCache;
+
+  constructor(db: Database.Database, sql: StatementCache = new StatementCache(db)) {
+    this.sql = sql;
+    this.runsOf = db.prepare('SELECT doc FROM instance_runs WHERE invoke_id = ? ORDER BY seq');
+    this.invocationById = db.prepare('SELECT doc FROM invocations WHERE id = ?');
+  }
+
+  describeInvocations(filter: InvocationFilter, spec: PageSpec): StorePage<InvocationRow> {
+    const where = new SqlWhere().add('i.region_id = ?', filter.regionId);
+    if (filter.invokeId !== undefined) where.add('i.id = ?', filter.invokeId);
+    if (filter.commandId !== undefined) where.add('i.command_id = ?', filter.commandId);
+    if (filter.commandName !== undefined) where.add('i.command_name = ?', filter.commandName);
+    if (filter.commandType !== undefined) where.add('i.command_type = ?', filter.commandType);
+    if (filter.repeatMode !== undefined) where.add('i.repeat_mode = ?', filter.repeatMode);
+    if (filter.resourceGroupId !== undefined) where.add('i.resource_group_id = ?', filter.resourceGroupId);
+    where.tags('invocations', 'i.id', filter.tags);
+    let from = 'invocations i';
+    let key = 'i.seq';
+    let select = 'i.seq AS k1, i.doc AS doc';
+    if (filter.instanceId === undefined) {
+      if (filter.invokeStatus !== undefined) where.in('i.invoke_status', aggregateStatusesFor(filter.invokeStatus));
+      if (filter.timed !== undefined) where.add('i.timed = ?', filter.timed ? 1 : 0);
+    } else {
+      // Driven by the run rows of the instance (instance_id, invoke_seq), newest invocation first.
+      from = 'instance_runs r JOIN invocations i ON i.id = r.invoke_id';
+      key = 'r.invoke_seq';
+      select = 'r.invoke_seq AS k1, i.doc AS doc, r.doc AS run_doc';
+      where.add('r.instance_id = ?', filter.instanceId);
+      if (filter.invokeStatus !== undefined) where.in('r.status', runStatusesForInvokeStatus(filter.invokeStatus));
+      if (filter.timed !== undefined) {
+        const live = new SqlWhere().in('i.repeat_mode', REPEATING_MODES).in('r.status', liveRunStatuses());
+        where.add(filter.timed ? `(${live.toString()})` : `NOT (${live.toString()})`, ...live.params);
+      }
+    }
+    const total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n : undefined;
+    if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
+    const limit = limits(spec);
+    const rows = this.sql.get(`SELECT ${select} FROM ${from} WHERE ${where.toString()} ORDER BY ${key} DESC ${limit.sql}`).all(...where.params, ...limit.params) as SeqDoc[];
+    return pageOfRows(rows, spec, (row) => [row.k1], (row) => {
+      const invocation = JSON.parse(row.doc) as InvocationRecord;
+      const runs = row.run_doc !== undefined ? [JSON.parse(row.run_doc) as InstanceRunRecord] : this.runsOfInvocation(invocation.invokeId);
+      return { invocation, runs };
+    }, total);
+  }
+
+  private runsOfInvocation(invokeId: string): InstanceRunRecord[] {
+    return (this.runsOf.all(invokeId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+  }
+
+  /**
+   * One row per run (with IncludeHistory: per finished run of a repeating task and the one in
+   * progress), in invocation order newest first, then instance order, then newest run first.
+   */
+  describeInvocationResults(filter: ResultFilter, spec: PageSpec): StorePage<ResultRow> {
+    const where = new SqlWhere().add('r.region_id = ?', filter.regionId);
+    if (filter.invokeId !== undefined) where.add('r.invoke_id = ?', filter.invokeId);
+    if (filter.instanceId !== undefined) where.add('r.instance_id = ?', filter.instanceId);
+    const needsInvocation = filter.commandId !== undefined || filter.resourceGroupId !== undefined || filter.tags.length > 0;
+    if (filter.commandId !== undefined) where.add('i.command_id = ?', filter.commandId);
+    if (filter.resourceGroupId !== undefined) where.add('i.resource_group_id = ?', filter.resourceGroupId);
+    where.tags('invocations', 'r.invoke_id', filter.tags);
+    const from = needsInvocation ? 'instance_runs r JOIN invocations i ON i.id = r.invoke_id' : 'instance_runs r';
+    const statuses = filter.recordStatus !== undefined ? runStatusesForRecordStatus(filter.recordStatus) : undefined;
+    let sql: string;
+    let params: SqlValue[];
+    const cursor = new SqlWhere();
+    const limit = limits(spec);
+    let total: number | undefined;
+    if (!filter.includeHistory) {
+      if (statuses) where.in('r.status', statuses);
+      const body = `FROM ${from} WHERE ${where.toString()}`;
+      total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n ${body}`).get(...where.params) as { n: number }).n : undefined;
+      if (spec.after !== undefined) {
+        // The bound on invoke_seq keeps the index range; rows of the cursor's invocation before it are skipped.
+        const [k1 = 0, k2 = 0] = spec.after;
+        cursor.add('r.invoke_seq <= ? AND (r.invoke_seq < ? OR r.seq > ?)', k1, k1, k2);
+      }
+      sql = `SELECT r.invoke_seq AS k1, r.seq AS k2, r.run AS k3, r.doc AS doc, r.invoke_id AS invoke_id ${body} AND ${cursor.toString()} ORDER BY r.invoke_seq DESC, r.seq ASC ${limit.sql}`;
+      params = [...where.params, ...cursor.params, ...limit.params];
+    } else {
+      const past = new SqlWhere();
+      const current = new SqlWhere();
+      if (statuses) {
+        past.in('h.status', statuses);
+        current.in('r.status', statuses);
+      }
+      current.add('NOT EXISTS (SELECT 1 FROM run_history h WHERE h.invoke_id = r.invoke_id AND h.instance_id = r.instance_id AND h.run = r.run)');
+      current.add('(r.run > 0 OR NOT EXISTS (SELECT 1 FROM run_history h WHERE h.invoke_id = r.invoke_id AND h.instance_id = r.instance_id))');
+      const union = `SELECT r.invoke_seq AS k1, r.seq AS k2, h.run AS k3, h.doc AS doc, r.invoke_id AS invoke_id FROM ${from} JOIN run_history h ON h.invoke_id = r.invoke_id AND h.instance_id = r.instance_id WHERE ${where.toString()} AND ${past.toString()}`
+        + ` UNION ALL SELECT r.invoke_seq AS k1, r.seq AS k2, r.run AS k3, r.doc AS doc, r.invoke_id AS invoke_id FROM ${from} WHERE ${where.toString()} AND ${current.toString()}`;
+      const unionParams = [...where.params, ...past.params, ...where.params, ...current.params];
+      total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n FROM (${union}) c`).get(...unionParams) as { n: number }).n : undefined;
+      if (spec.after !== undefined) {
+        const [k1 = 0, k2 = 0, k3 = 0] = spec.after;
+        cursor.add('k1 <= ? AND (k1 < ? OR k2 > ? OR (k2 = ? AND k3 < ?))', k1, k1, k2, k2, k3);
+      }
+      sql = `SELECT * FROM (${union}) u WHERE ${cursor.toString()} ORDER BY k1 DESC, k2 ASC, k3 DESC ${limit.sql}`;
+      params = [...unionParams, ...cursor.params, ...limit.params];
+    }
+    const rows = this.sql.get(sql).all(...params) as ResultKeyRow[];
+    const invocations = new Map<string, InvocationRecord>();
+    return pageOfRows(rows, spec, (row) => [row.k1, row.k2, row.k3], (row) => {
+      let invocation = invocations.get(row.invoke_id);
+      if (!invocation) {
+        invocation = JSON.parse((this.invocationById.get(row.invoke_id) as { doc: string }).doc) as InvocationRecord;
+        invocations.set(row.invoke_id, invocation);
+      }
+      return { invocation, run: JSON.parse(row.doc) as InstanceRunRecord };
+    }, total);
+  }
+
+  /** Whether any invocation of the command still has a run that is not final (DeleteCommand). */
+  commandHasLiveRuns(commandId: string, finalStatuses: readonly string[]): boolean {
+    const where = new SqlWhere().add('i.command_id = ?', commandId);
+    const notFinal = new SqlWhere().in('r.status', finalStatuses);
+    const row = this.sql
+      .get(`SELECT 1 AS x FROM invocations i JOIN instance_runs r ON r.invoke_id = i.id WHERE ${where.toString()} AND NOT (${notFinal.toString()}) LIMIT 1`)
+      .get(...where.params, ...notFinal.params);
+    return row !== undefined;
+  }
+}

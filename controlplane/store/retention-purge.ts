@@ -1,0 +1,71 @@
+import type Database from 'better-sqlite3';
+
+/** What one purge pass removed. */
+export interface PurgeCounts {
+  invocations: number;
+  runs: number;
+  commands: number;
+  files: number;
+  clientTokens: number;
+}
+
+/** The aggregate statuses of a task that is still going: never purged, however old. */
+const LIVE = ['Pending', 'Scheduled', 'Running', 'Stopping'];
+
+/**
+ * Deletes what is older than a cut-off time (API-formatted UTC, which sorts as text): finished
+ * invocations with their runs, history, status counts and tags; run-only commands no remaining
+ * invocation refers to; SendFile calls and client tokens. Each pass takes at most `batch`
+ * invocations, found on the creation_time index, so a pass is short and the server stays
+ * responsive; the timer (retention-timer.ts) calls it until it removes nothing.
+ */
+export class RetentionPurge {
+  private readonly oldInvocations: Database.Statement;
+  private readonly deletes: Database.Statement[];
+  private readonly oldCommands: Database.Statement;
+  private readonly oldFiles: Database.Statement;
+  private readonly oldTokens: Database.Statement;
+
+  private readonly deleteCommand: Database.Statement[];
+  private readonly deleteFile: Database.Statement[];
+
+  constructor(private readonly db: Database.Database) {
+    this.oldInvocations = db.prepare(
+      `SELECT id FROM invocations WHERE creation_time < ? AND (invoke_status IS NULL OR invoke_status NOT IN (${LIVE.map(() => '?').join(', ')})) ORDER BY creation_time LIMIT ?`,
+    );
+    this.deletes = [
+      db.prepare('DELETE FROM run_history WHERE invoke_id = ?'),
+      db.prepare('DELETE FROM instance_runs WHERE invoke_id = ?'),
+      db.prepare('DELETE FROM invocation_run_counts WHERE invoke_id = ?'),
+      db.prepare("DELETE FROM tags WHERE kind = 'invocations' AND id = ?"),
+      db.prepare('DELETE FROM invocations WHERE id = ?'),
+    ];
+    this.oldCommands = db.prepare(
+      'SELECT id FROM commands WHERE kept = 0 AND creation_time < ? AND NOT EXISTS (SELECT 1 FROM invocations i WHERE i.command_id = commands.id) LIMIT ?',
+    );
+    this.deleteCommand = [db.prepare("DELETE FROM tags WHERE kind = 'commands' AND id = ?"), db.prepare('DELETE FROM commands WHERE id = ?')];
+    this.deleteFile = [db.prepare('DELETE FROM file_deliveries WHERE invoke_id = ?'), db.prepare('DELETE FROM file_invocations WHERE id = ?')];
+    this.oldFiles = db.prepare('SELECT id FROM file_invocations WHERE creation_time < ? ORDER BY creation_time LIMIT ?');
+    this.oldTokens = db.prepare('DELETE FROM client_tokens WHERE creation_time < ?');
+  }
+
+  /** One bounded pass, in one transaction. */
+  purgeBefore(cutoff: string, batch = 500): PurgeCounts {
+    return this.db.transaction((): PurgeCounts => {
+      const ids = (this.oldInvocations.all(cutoff, ...LIVE, batch) as Array<{ id: string }>).map((r) => r.id);
+      let runs = 0;
+      for (const id of ids) {
+        for (const [index, statement] of this.deletes.entries()) {
+          const info = statement.run(id);
+          if (index === 1) runs += info.changes;
+        }
+      }
+      const commands = (this.oldCommands.all(cutoff, batch) as Array<{ id: string }>).map((r) => r.id);
+      for (const id of commands) for (const statement of this.deleteCommand) statement.run(id);
+      const files = (this.oldFiles.all(cutoff, batch) as Array<{ id: string }>).map((r) => r.id);
+      for (const id of files) for (const statement of this.deleteFile) statement.run(id);
+      const clientTokens = this.oldTokens.run(cutoff).changes;
+      return { invocations: ids.length, runs, commands: commands.length, files: files.length, clientTokens };
+    })();
+  }
+}

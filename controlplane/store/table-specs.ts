@@ -1,0 +1,153 @@
+import type { Column, TableSpec } from './document-table.js';
+import type {
+  ActivationRecord,
+  ClientTokenRecord,
+  CommandRecord,
+  FileDeliveryRecord,
+  FileInvocationRecord,
+  InstanceRecord,
+  InstanceRunRecord,
+  InvocationRecord,
+} from './records.js';
+
+/** The label of a region's kept commands (CmdCount.ExceedQuota counts them). */
+export function keptCommandsLabel(command: Pick<CommandRecord, 'regionId' | 'kept'>): string {
+  return command.kept ? `${command.regionId}/kept` : `${command.regionId}/run-only`;
+}
+
+/** The label of a region's invocations of one UTC day (Invocation.ExceedQuota counts them). */
+export function invocationDayLabel(regionId: string, time: string): string {
+  return `${regionId}/${time.slice(0, 10)}`;
+}
+
+/** The one spelling of a per-instance row's key. */
+export const runKey = (invokeId: string, instanceId: string): string => `${invokeId}/${instanceId}`;
+
+const text = <T>(name: string, value: (record: T) => string): Column<T> => ({ name, type: 'TEXT', value });
+const flag = <T>(name: string, value: (record: T) => boolean): Column<T> => ({ name, type: 'INTEGER', value: (r) => (value(r) ? 1 : 0) });
+
+/**
+ * The tables, their columns (what the Describe* filters, sorts and pages use) and an index for
+ * each of those access paths. Newest first is `seq DESC` everywhere.
+ */
+export const COMMANDS: TableSpec<CommandRecord> = {
+  name: 'commands',
+  keyOf: (r) => r.commandId,
+  labelOf: keptCommandsLabel,
+  columns: [
+    text('region_id', (r) => r.regionId),
+    flag('kept', (r) => r.kept),
+    text('name', (r) => r.name),
+    text('description', (r) => r.description),
+    text('command_type', (r) => r.type),
+    text('resource_group_id', (r) => r.resourceGroupId),
+    text('creation_time', (r) => r.creationTime),
+  ],
+  indexes: ['region_id, kept, seq', 'region_id, kept, name, seq', 'kept, creation_time'],
+  tagsOf: (r) => r.tags,
+};
+
+/**
+ * Besides these, an invocation row has `invoke_status` (the aggregate) and `timed`, derived by
+ * the store from its runs' statuses (store.ts), for InvokeStatus and Timed.
+ */
+export const INVOCATIONS: TableSpec<InvocationRecord> = {
+  name: 'invocations',
+  keyOf: (r) => r.invokeId,
+  labelOf: (r) => invocationDayLabel(r.regionId, r.creationTime),
+  columns: [
+    text('region_id', (r) => r.regionId),
+    text('command_id', (r) => r.commandId),
+    text('command_name', (r) => r.commandName),
+    text('command_type', (r) => r.commandType),
+    text('repeat_mode', (r) => r.repeatMode),
+    text('resource_group_id', (r) => r.resourceGroupId),
+    text('creation_time', (r) => r.creationTime),
+  ],
+  indexes: [
+    'region_id, seq',
+    'command_id, seq',
+    'region_id, invoke_status, seq',
+    'region_id, repeat_mode, seq',
+    'region_id, timed, seq',
+    'creation_time',
+  ],
+  tagsOf: (r) => r.tags,
+};
+
+/** The invocation's sequence number and region, copied into each run row when it is added. */
+const invokeSeq: Column<InstanceRunRecord> = { name: 'invoke_seq', type: 'INTEGER', value: (r) => r.invokeId, insert: '(SELECT seq FROM invocations WHERE id = ?)' };
+const invokeRegion: Column<InstanceRunRecord> = { name: 'region_id', type: 'TEXT', value: (r) => r.invokeId, insert: '(SELECT region_id FROM invocations WHERE id = ?)' };
+
+export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
+  name: 'instance_runs',
+  keyOf: (r) => runKey(r.invokeId, r.instanceId),
+  // The label is the status: the scheduler, the sweeper and reconnects read few rows by it.
+  labelOf: (r) => r.status,
+  columns: [
+    text('invoke_id', (r) => r.invokeId),
+    text('instance_id', (r) => r.instanceId),
+    text('status', (r) => r.status),
+    { name: 'run', type: 'INTEGER', value: (r) => r.run },
+    text('creation_time', (r) => r.creationTime),
+    text('update_time', (r) => r.updateTime),
+    invokeSeq,
+    invokeRegion,
+  ],
+  indexes: [
+    'invoke_id, seq',
+    'instance_id, invoke_seq DESC, seq',
+    'instance_id, status',
+    'region_id, invoke_seq DESC, seq',
+    'status, invoke_seq DESC, seq',
+  ],
+};
+
+export const RUN_HISTORY: TableSpec<InstanceRunRecord> = {
+  name: 'run_history',
+  keyOf: (r) => `${runKey(r.invokeId, r.instanceId)}/${r.run}`,
+  columns: [
+    text('invoke_id', (r) => r.invokeId),
+    text('instance_id', (r) => r.instanceId),
+    text('status', (r) => r.status),
+    { name: 'run', type: 'INTEGER', value: (r) => r.run },
+  ],
+  indexes: ['invoke_id, instance_id, run'],
+};
+
+export const INSTANCES: TableSpec<InstanceRecord> = {
+  name: 'instances',
+  keyOf: (r) => r.instanceId,
+  columns: [
+    text('region_id', (r) => r.regionId),
+    text('kind', (r) => r.kind),
+    flag('deregistered', (r) => r.deregistered),
+    text('os_type', (r) => (r.osType ?? 'Linux').toLowerCase()),
+  ],
+  indexes: ['region_id, deregistered, seq', 'deregistered, seq'],
+  tagsOf: (r) => r.tags,
+};
+
+export const ACTIVATIONS: TableSpec<ActivationRecord> = { name: 'activations', keyOf: (r) => r.activationId };
+
+export const CLIENT_TOKENS: TableSpec<ClientTokenRecord> = {
+  name: 'client_tokens',
+  keyOf: (r) => r.key,
+  columns: [text('creation_time', (r) => r.creationTime)],
+  indexes: ['creation_time'],
+};
+
+export const FILE_INVOCATIONS: TableSpec<FileInvocationRecord> = {
+  name: 'file_invocations',
+  keyOf: (r) => r.invokeId,
+  columns: [text('region_id', (r) => r.regionId), text('creation_time', (r) => r.creationTime)],
+  indexes: ['region_id, seq', 'creation_time'],
+};
+
+export const FILE_DELIVERIES: TableSpec<FileDeliveryRecord> = {
+  name: 'file_deliveries',
+  keyOf: (r) => runKey(r.invokeId, r.instanceId),
+  labelOf: (r) => r.status,
+  columns: [text('invoke_id', (r) => r.invokeId), text('instance_id', (r) => r.instanceId)],
+  indexes: ['invoke_id, seq'],
+};

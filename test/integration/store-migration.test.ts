@@ -1,0 +1,82 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PageSpec } from '../../controlplane/store/page.js';
+import { SCHEMA_VERSION, Store } from '../../controlplane/store/store.js';
+import { removeDir } from '../support/harness.js';
+import { commandRecord, instanceRecord, invocationRecord, runRecord } from '../support/store-records.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'casim-migrate-'));
+afterAll(() => removeDir(dir));
+
+const ALL: PageSpec = { offset: 0, limit: 100, countTotal: true };
+/** The DDL of every table before issue 10 (documents with a label), as Collection created it. */
+const OLD_TABLES = ['commands', 'invocations', 'instance_runs', 'run_history', 'instances', 'activations', 'client_tokens', 'file_invocations', 'file_deliveries'];
+
+function writeOldDataDir(file: string): void {
+  const db = new Database(file);
+  for (const table of OLD_TABLES) {
+    db.exec(`CREATE TABLE ${table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, label TEXT NOT NULL DEFAULT '')`);
+    db.exec(`CREATE INDEX ${table}_label ON ${table} (label)`);
+  }
+  const put = (table: string, id: string, doc: unknown, label = ''): void => {
+    db.prepare(`INSERT INTO ${table} (id, doc, label) VALUES (?, ?, ?)`).run(id, JSON.stringify(doc), label);
+  };
+  put('commands', 'c-1', commandRecord('c-1', { name: 'deploy-web', tags: [{ key: 'team', value: 'a' }] }), 'cn-hangzhou/kept');
+  put('commands', 'c-2', commandRecord('c-2', { kept: false }), 'cn-hangzhou/run-only');
+  put('instances', 'mi-1', instanceRecord('mi-1'));
+  put('instances', 'mi-2', instanceRecord('mi-2'));
+  put('instances', 'mi-3', instanceRecord('mi-3', { deregistered: true }));
+  put('invocations', 't-1', invocationRecord('t-1', ['mi-1', 'mi-2'], { tags: [{ key: 'env', value: 'prod' }] }), 'cn-hangzhou/2026-11-01');
+  put('instance_runs', 't-1/mi-1', runRecord('t-1', 'mi-1', 'Success'), 'Success');
+  put('instance_runs', 't-1/mi-2', runRecord('t-1', 'mi-2', 'Failed'), 'Failed');
+  put('invocations', 't-2', invocationRecord('t-2', ['mi-1'], { repeatMode: 'Period', frequency: 'rate(5m)', commandId: 'c-2' }), 'cn-hangzhou/2026-11-01');
+  put('instance_runs', 't-2/mi-1', runRecord('t-2', 'mi-1', 'Scheduled', { run: 2 }), 'Scheduled');
+  put('run_history', 't-2/mi-1/1', runRecord('t-2', 'mi-1', 'Success', { run: 1 }));
+  put('activations', 'a-1', { activationId: 'a-1' });
+  put('client_tokens', 'k|RunCommand|x', { key: 'k|RunCommand|x', fingerprint: 'f', body: { InvokeId: 't-1' }, creationTime: '2026-11-01T00:00:00Z' });
+  db.close();
+}
+
+describe('Store migration from the document schema (seq, id, doc, label)', () => {
+  it('reads every record of an old data dir back, through the new columns and indexes', () => {
+    const file = join(dir, 'old.sqlite');
+    writeOldDataDir(file);
+    const store = new Store(file);
+    // Documents, by key and in full.
+    expect(store.commands.get('c-1')?.name).toBe('deploy-web');
+    expect(store.invocations.all().map((i) => i.invokeId)).toEqual(['t-2', 't-1']);
+    expect(store.runsOf({ invokeId: 't-1' }).map((r) => r.status)).toEqual(['Success', 'Failed']);
+    expect(store.historyOf('t-2', 'mi-1').map((r) => r.run)).toEqual([1]);
+    expect(store.activations.get('a-1')).toEqual({ activationId: 'a-1' });
+    expect(store.clientTokens.get('k|RunCommand|x')?.body).toEqual({ InvokeId: 't-1' });
+    // Derived columns: aggregate status, Timed, instance, tags, command.
+    const q = store.invocationQueries;
+    const ids = (filter: Parameters<typeof q.describeInvocations>[0]): string[] => q.describeInvocations(filter, ALL).items.map((r) => r.invocation.invokeId);
+    expect(ids({ regionId: 'cn-hangzhou', tags: [], invokeStatus: 'PartialFailed' })).toEqual(['t-1']);
+    expect(ids({ regionId: 'cn-hangzhou', tags: [], invokeStatus: 'Scheduled' })).toEqual(['t-2']);
+    expect(ids({ regionId: 'cn-hangzhou', tags: [], timed: true })).toEqual(['t-2']);
+    expect(ids({ regionId: 'cn-hangzhou', tags: [], instanceId: 'mi-2' })).toEqual(['t-1']);
+    expect(ids({ regionId: 'cn-hangzhou', tags: [{ key: 'env', value: '' }] })).toEqual(['t-1']);
+    expect(ids({ regionId: 'cn-hangzhou', tags: [], commandId: 'c-2' })).toEqual(['t-2']);
+    const results = q.describeInvocationResults({ regionId: 'cn-hangzhou', tags: [], includeHistory: true }, ALL);
+    expect(results.items.map((r) => `${r.run.invokeId}/${r.run.instanceId}/${r.run.run}/${r.run.status}`)).toEqual([
+      't-2/mi-1/2/Scheduled', 't-2/mi-1/1/Success', 't-1/mi-1/1/Success', 't-1/mi-2/1/Failed',
+    ]);
+    expect(results.total).toBe(4);
+    expect(store.commandQueries.describeCommands({ regionId: 'cn-hangzhou', name: 'deploy-*', tags: [{ key: 'team', value: 'a' }] }, ALL).items.map((c) => c.commandId)).toEqual(['c-1']);
+    expect(store.instanceQueries.list({ regionId: 'cn-hangzhou' }, ALL).items.map((i) => i.instanceId)).toEqual(['mi-2', 'mi-1']);
+    expect(Object.fromEntries(store.instanceQueries.runStatusCounts('mi-1'))).toEqual({ Success: 1, Scheduled: 1 });
+    expect(store.commands.countWithLabel('cn-hangzhou/kept')).toBe(1);
+    store.close();
+    // Opened again: nothing to migrate, the same answers.
+    const again = new Store(file);
+    expect(again.invocationQueries.describeInvocations({ regionId: 'cn-hangzhou', tags: [], invokeStatus: 'PartialFailed' }, ALL).total).toBe(1);
+    again.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    raw.close();
+  });
+});

@@ -1,0 +1,157 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandQueries } from '../../controlplane/store/command-queries.js';
+import { InstanceQueries } from '../../controlplane/store/instance-queries.js';
+import { InvocationQueries, type InvocationFilter, type ResultFilter } from '../../controlplane/store/invocation-queries.js';
+import type { PageSpec, StorePage } from '../../controlplane/store/page.js';
+import type { InstanceRunRecord } from '../../controlplane/store/records.js';
+import { StatementCache } from '../../controlplane/store/statement-cache.js';
+import { Store } from '../../controlplane/store/store.js';
+import { removeDir } from '../support/harness.js';
+import { commandRecord, instanceRecord, invocationRecord, runRecord } from '../support/store-records.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'casim-queries-'));
+const file = join(dir, 'state.sqlite');
+const STATUSES: InstanceRunRecord['status'][] = ['Success', 'Failed', 'Running', 'Pending', 'Scheduled'];
+const INVOCATIONS = 120;
+
+let raw: Database.Database;
+const used: string[] = [];
+let invocations: InvocationQueries;
+let commands: CommandQueries;
+let instances: InstanceQueries;
+
+beforeAll(() => {
+  const store = new Store(file);
+  store.transaction(() => {
+    for (let i = 0; i < 4; i += 1) store.instances.add(instanceRecord(`mi-${i}`, { tags: i % 2 === 0 ? [{ key: 'even', value: 'yes' }] : [] }));
+    for (let c = 0; c < 30; c += 1) store.commands.add(commandRecord(`c-${c}`, { name: c % 3 === 0 ? `deploy-${c}` : `other_${c}`, kept: c % 5 !== 4, tags: [{ key: 'n', value: String(c % 2) }] }));
+    for (let n = 0; n < INVOCATIONS; n += 1) {
+      const ids = ['mi-0', 'mi-1', 'mi-2'].slice(0, 1 + (n % 3));
+      const repeating = n % 7 === 0;
+      store.invocations.add(invocationRecord(`t-${n}`, ids, { commandId: `c-${n % 30}`, repeatMode: repeating ? 'Period' : 'Once', tags: n % 4 === 0 ? [{ key: 'env', value: 'prod' }] : [] }));
+      ids.forEach((id, k) => {
+        store.runs.add(runRecord(`t-${n}`, id, repeating ? 'Scheduled' : STATUSES[(n + k) % STATUSES.length] ?? 'Success', { run: repeating ? 2 : 1 }));
+        if (repeating) store.runHistory.add(runRecord(`t-${n}`, id, 'Success', { run: 1 }));
+      });
+    }
+  });
+  store.close();
+  raw = new Database(file, { readonly: true });
+  const cache = new StatementCache(raw, (sql) => used.push(sql));
+  invocations = new InvocationQueries(raw, cache);
+  commands = new CommandQueries(raw, cache);
+  instances = new InstanceQueries(raw, cache);
+});
+afterAll(() => {
+  raw.close();
+  removeDir(dir);
+});
+
+/** The plan of every statement a call ran: which tables are scanned without an index, what is sorted. */
+function plansOf(call: () => unknown): string[] {
+  used.length = 0;
+  call();
+  return used.flatMap((sql) => {
+    const marks = sql.split('?').length - 1;
+    const rows = raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...new Array<null>(marks).fill(null)) as Array<{ detail: string }>;
+    return rows.map((r) => r.detail);
+  });
+}
+
+function walk<T>(fetch: (spec: PageSpec) => StorePage<T>, limit: number): T[] {
+  const all: T[] = [];
+  let after: readonly number[] | undefined;
+  for (let pages = 0; pages < 1000; pages += 1) {
+    const page = fetch({ offset: all.length, limit, countTotal: false, ...(after ? { after } : {}) });
+    all.push(...page.items);
+    if (!page.next) return all;
+    after = page.next;
+  }
+  throw new Error('paging does not end');
+}
+
+const R = 'cn-hangzhou';
+const invocationFilters: Array<[string, InvocationFilter]> = [
+  ['none', { regionId: R, tags: [] }],
+  ['InvokeId', { regionId: R, tags: [], invokeId: 't-5' }],
+  ['CommandId', { regionId: R, tags: [], commandId: 'c-3' }],
+  ['InstanceId', { regionId: R, tags: [], instanceId: 'mi-2' }],
+  ['InvokeStatus', { regionId: R, tags: [], invokeStatus: 'Finished' }],
+  ['InvokeStatus + InstanceId', { regionId: R, tags: [], invokeStatus: 'Running', instanceId: 'mi-1' }],
+  ['RepeatMode', { regionId: R, tags: [], repeatMode: 'Period' }],
+  ['Timed', { regionId: R, tags: [], timed: true }],
+  ['Tags', { regionId: R, tags: [{ key: 'env', value: 'prod' }] }],
+];
+const resultFilters: Array<[string, ResultFilter]> = [
+  ['none', { regionId: R, tags: [], includeHistory: false }],
+  ['InvokeId', { regionId: R, tags: [], includeHistory: false, invokeId: 't-8' }],
+  ['InstanceId', { regionId: R, tags: [], includeHistory: false, instanceId: 'mi-1' }],
+  ['CommandId', { regionId: R, tags: [], includeHistory: false, commandId: 'c-4' }],
+  ['InvokeRecordStatus', { regionId: R, tags: [], includeHistory: false, recordStatus: 'Failed' }],
+];
+
+describe('Describe* queries in SQL', () => {
+  it.each(invocationFilters)('DescribeInvocations by %s runs on indexes, without a sort, and keyset pages agree with offset pages', (_name, filter) => {
+    const plans = plansOf(() => invocations.describeInvocations(filter, { offset: 0, limit: 5, countTotal: true }));
+    expect(plans.filter((d) => /^SCAN (i|r)$/.test(d) || d.includes('TEMP B-TREE'))).toEqual([]);
+    const byOffset = invocations.describeInvocations(filter, { offset: 0, limit: 1000, countTotal: true });
+    const byKeyset = walk((spec) => invocations.describeInvocations(filter, spec), 7);
+    expect(byKeyset.map((r) => r.invocation.invokeId)).toEqual(byOffset.items.map((r) => r.invocation.invokeId));
+    expect(byOffset.total).toBe(byOffset.items.length);
+    expect(byOffset.items.length).toBeGreaterThan(0);
+  });
+
+  it('filters DescribeInvocations as the derivations do (aggregate status, Timed, InstanceId)', () => {
+    const finished = invocations.describeInvocations({ regionId: R, tags: [], invokeStatus: 'Finished' }, { offset: 0, limit: 1000, countTotal: true });
+    for (const row of finished.items) expect(row.runs.every((r) => r.status === 'Success')).toBe(true);
+    const timed = invocations.describeInvocations({ regionId: R, tags: [], timed: true }, { offset: 0, limit: 1000, countTotal: true });
+    expect(timed.total).toBe(Math.ceil(INVOCATIONS / 7));
+    const onOne = invocations.describeInvocations({ regionId: R, tags: [], instanceId: 'mi-2' }, { offset: 0, limit: 1000, countTotal: true });
+    for (const row of onOne.items) expect(row.runs.map((r) => r.instanceId)).toEqual(['mi-2']);
+  });
+
+  it.each(resultFilters)('DescribeInvocationResults by %s runs on indexes, without a sort, and keyset pages agree with offset pages', (_name, filter) => {
+    const plans = plansOf(() => invocations.describeInvocationResults(filter, { offset: 0, limit: 5, countTotal: true }));
+    expect(plans.filter((d) => /^SCAN (i|r)$/.test(d) || d.includes('TEMP B-TREE'))).toEqual([]);
+    const byOffset = invocations.describeInvocationResults(filter, { offset: 0, limit: 10_000, countTotal: true });
+    const byKeyset = walk((spec) => invocations.describeInvocationResults(filter, spec), 4);
+    const key = (r: { run: InstanceRunRecord }): string => `${r.run.invokeId}/${r.run.instanceId}/${r.run.run}`;
+    expect(byKeyset.map(key)).toEqual(byOffset.items.map(key));
+    expect(byOffset.items.length).toBeGreaterThan(0);
+  });
+
+  it('pages IncludeHistory results by keyset too: the finished runs and the one in progress, newest first', () => {
+    const filter: ResultFilter = { regionId: R, tags: [], includeHistory: true, instanceId: 'mi-0' };
+    const all = invocations.describeInvocationResults(filter, { offset: 0, limit: 10_000, countTotal: true });
+    const byKeyset = walk((spec) => invocations.describeInvocationResults(filter, spec), 3);
+    expect(byKeyset.map((r) => `${r.run.invokeId}/${r.run.run}`)).toEqual(all.items.map((r) => `${r.run.invokeId}/${r.run.run}`));
+    expect(all.items.slice(0, 3).map((r) => `${r.run.invokeId}/${r.run.run}/${r.run.status}`)).toEqual(['t-119/2/Scheduled', 't-119/1/Success', 't-118/1/Pending']);
+    const periodic = all.items.filter((r) => r.run.invokeId === 't-112').map((r) => `${r.run.run}/${r.run.status}`);
+    expect(periodic).toEqual(['2/Scheduled', '1/Success']);
+  });
+
+  it('DescribeCommands filters kept commands by name wildcard and tags on indexes', () => {
+    const plans = plansOf(() => commands.describeCommands({ regionId: R, tags: [{ key: 'n', value: '1' }], name: 'deploy-*' }, { offset: 0, limit: 5, countTotal: true }));
+    expect(plans.filter((d) => /^SCAN commands$/.test(d) || d.includes('TEMP B-TREE'))).toEqual([]);
+    const found = commands.describeCommands({ regionId: R, tags: [{ key: 'n', value: '1' }], name: 'deploy-*' }, { offset: 0, limit: 100, countTotal: true });
+    expect(found.items.map((c) => c.commandId)).toEqual(['c-27', 'c-21', 'c-15', 'c-3']);
+    expect(commands.describeCommands({ regionId: R, tags: [], name: 'other*1' }, { offset: 0, limit: 100, countTotal: true }).items.map((c) => c.commandId)).toEqual(['c-11', 'c-1']);
+    // `_` and `%` are not wildcards: "deploy_*" would match every "deploy-N" if they were.
+    expect(commands.describeCommands({ regionId: R, tags: [], name: 'deploy_*' }, { offset: 0, limit: 100, countTotal: true }).items).toEqual([]);
+    expect(commands.describeCommands({ regionId: R, tags: [], name: 'deploy%' }, { offset: 0, limit: 100, countTotal: true }).items).toEqual([]);
+    // Case-sensitive, like the wildcard match it replaces.
+    expect(commands.describeCommands({ regionId: R, tags: [], name: 'DEPLOY-*' }, { offset: 0, limit: 100, countTotal: true }).items).toEqual([]);
+  });
+
+  it('lists registered instances by region on an index and counts their runs from the index', () => {
+    const plans = plansOf(() => instances.list({ regionId: R }, { offset: 0, limit: 2, countTotal: true }));
+    expect(plans.filter((d) => /^SCAN instances$/.test(d) || d.includes('TEMP B-TREE'))).toEqual([]);
+    expect(walk((spec) => instances.list({ regionId: R }, spec), 3).map((i) => i.instanceId)).toEqual(['mi-3', 'mi-2', 'mi-1', 'mi-0']);
+    const counts = instances.runStatusCounts('mi-2');
+    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(INVOCATIONS / 3);
+  });
+});
