@@ -28,6 +28,8 @@ export class CommandQueries {
   private readonly sql: StatementCache;
 
   constructor(db: Database.Database, sql: StatementCache = new StatementCache(db)) {
+    // A connection setting: PostgreSQL's LIKE is case-sensitive, and so is the `*` wildcard.
+    db.pragma('case_sensitive_like = ON');
     this.sql = sql;
   }
 

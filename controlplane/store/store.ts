@@ -85,8 +85,6 @@ export class Store {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    // PostgreSQL's LIKE is case-sensitive; so is the `*` wildcard of DescribeCommands.
-    this.db.pragma('case_sensitive_like = ON');
     const version = this.db.pragma('user_version', { simple: true }) as number;
     for (const ddl of TAGS_DDL) this.db.exec(ddl);
     this.db.exec('CREATE TABLE IF NOT EXISTS invocation_run_counts (invoke_id TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (invoke_id, status))');
