@@ -25,6 +25,8 @@ import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
 import { SendFileService } from './files/send-file-service.js';
 import { Store } from './store/store.js';
+import { retentionDaysFrom } from './store/retention-policy.js';
+import { RetentionTimer } from './store/retention-timer.js';
 
 export interface ServerOptions {
   host: string;
@@ -39,6 +41,8 @@ export interface ServerOptions {
   clock?: Clock;
   logger?: Logger;
   quotas?: Quotas;
+  /** Days finished results are kept (0 = forever); default env CASIM_RETENTION_DAYS, else 28. */
+  retentionDays?: number;
 }
 
 export interface RunningServer {
@@ -48,6 +52,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly hub: AgentHub;
   readonly sessions: AgentSessions;
+  /** Purges what is past retention on a timer; `sweep()` runs one pass now. */
+  readonly retention: RetentionTimer;
   close(): Promise<void>;
 }
 
@@ -82,6 +88,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hub = new AgentHub(sessions, registry, invocations, files, logger);
   const periods = new PeriodScheduler(store, invocations, clock, logger);
   periods.start();
+  const retention = new RetentionTimer({ purge: store.retention, clock, logger, days: options.retentionDays ?? retentionDaysFrom(process.env.CASIM_RETENTION_DAYS) });
+  retention.start();
   const lifecycle = new InstanceLifecycle(registry, invocations, sessions, fleet, logger);
   powerActions.request = (instanceId, action) => lifecycle.powerAction(instanceId, action);
   const context: ApiContext = {
@@ -122,8 +130,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     hub,
     sessions,
+    retention,
     close: async () => {
       periods.stop();
+      retention.stop();
       stopRunLog();
       invocations.close();
       files.close();
