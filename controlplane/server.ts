@@ -7,6 +7,7 @@ import { AGENT_PATH } from '../shared/protocol.js';
 import type { AccessKey } from './access-keys.js';
 import { DEFAULT_QUOTAS, type ApiContext, type Quotas } from './api/handlers/context.js';
 import { handleApiRequest } from './api/http-api.js';
+import { apiRateFrom, TokenBucket } from './api/token-bucket.js';
 import { createApiServer } from './api/api-server.js';
 import { ADMIN_CLOCK_PATH, handleTimeControl } from './admin/time-control.js';
 import { NonceCache } from './auth/nonce-cache.js';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   quotas?: Quotas;
   /** Days finished results are kept (0 = forever); default env CASIM_RETENTION_DAYS, else 28. */
   retentionDays?: number;
+  /** API calls a second before Throttling (undefined = no limit); default env CASIM_API_RATE. */
+  apiRate?: number;
 }
 
 export interface RunningServer {
@@ -105,7 +108,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     quotas: options.quotas ?? DEFAULT_QUOTAS,
   };
   const secrets = new Map(options.accessKeys.map((k) => [k.id, k.secret]));
-  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger };
+  const apiRate = options.apiRate ?? apiRateFrom(process.env.CASIM_API_RATE);
+  const limiter = apiRate === undefined ? undefined : new TokenBucket(apiRate);
+  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger, limiter };
 
   const server: Server = createApiServer(logger, (request, response) => {
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());

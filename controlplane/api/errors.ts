@@ -21,6 +21,8 @@ export const API_ERRORS = {
   InternalError: [500, 'The request processing has failed due to some unknown error.'],
   // The store cannot take a write now (a full disk, an I/O error): nothing was done, retry later.
   ServiceUnavailable: [500, 'The request has failed due to a temporary failure of the server.'],
+  // Past CASIM_API_RATE calls a second (api/token-bucket.ts); the SDKs map it to ThrottlingError.
+  Throttling: [400, 'Request was denied due to request throttling.'],
   'RegionId.ApiNotSupported': [400, 'The api is not supported in this region.'],
   'InvalidRegionId.NotFound': [404, 'The RegionId provided does not exist in our records.'],
   'Operation.Forbidden': [403, 'The operation is not permitted.'],

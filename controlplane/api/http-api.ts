@@ -28,6 +28,8 @@ export interface ApiOptions {
   lookupSecret: SecretLookup;
   nonces: NonceCache;
   logger: Logger;
+  /** Back-pressure: a call that finds no token is refused with Throttling before any work. */
+  limiter?: { take(): boolean };
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | null> {
@@ -104,6 +106,7 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
     format = responseFormat(params, request.headers.accept);
     action = params.get('Action') ?? action;
     if (body === null) throw apiError('InvalidParameter');
+    if (options.limiter && !options.limiter.take()) throw apiError('Throttling');
     const outcome = await call(input, params, options);
     action = outcome.action;
     send(response, 200, renderSuccess({ RequestId: requestId, ...outcome.result }, outcome.action, format));

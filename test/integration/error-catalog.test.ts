@@ -19,6 +19,8 @@
  *   request can produce it (nothing in controlplane/ throws it).
  * - ServiceUnavailable (500): only a store that cannot write (a full disk) gives it; provoked by
  *   test/integration/disk-full.test.ts on a filled tmpfs.
+ * - Throttling (400): only a server started with an API rate (CASIM_API_RATE) gives it; provoked
+ *   by test/integration/throttling.test.ts.
  * - Parameter.MissingValue (400): the spec (§17.4) gives it only for a required parameter of a
  *   public command (ParameterDefinitions.Required); casim has no public commands, and omitted
  *   parameters of a private command become "" (spec §17.1).
@@ -40,7 +42,7 @@ import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitFor, waitFor
 import { FakeFleet } from '../support/fake-fleet.js';
 
 /** Codes no API call can produce (see the comment at the top). */
-const NOT_PROVOKED: readonly ApiErrorCode[] = ['InternalError', 'RegionId.ApiNotSupported', 'ServiceUnavailable', 'Parameter.MissingValue'];
+const NOT_PROVOKED: readonly ApiErrorCode[] = ['InternalError', 'RegionId.ApiNotSupported', 'ServiceUnavailable', 'Throttling', 'Parameter.MissingValue'];
 
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
