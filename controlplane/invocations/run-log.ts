@@ -1,7 +1,10 @@
 import type { Logger } from '../../shared/logger.js';
 import { subscribeRunEvents } from './run-events.js';
 
-/** The run lifecycle in the log: one line per step (output chunks at debug). Returns the unsubscribe. */
+/**
+ * The run lifecycle in the log, at debug: at fleet scale a line per run is thousands a second.
+ * Runs the control plane had to end (agent lost, undelivered) are warnings. Returns the unsubscribe.
+ */
 export function logRunEvents(source: string, logger: Logger): () => void {
   return subscribeRunEvents(source, (name, event) => {
     const fields = { invokeId: event.invokeId, instanceId: event.instanceId, run: event.run, status: event.status };
@@ -13,7 +16,7 @@ export function logRunEvents(source: string, logger: Logger): () => void {
         logger.warn('run ended by the control plane', { ...fields, errorCode: event.errorCode });
         return;
       case 'finished':
-        logger.info('run finished', { ...fields, errorCode: event.errorCode, exitCode: event.exitCode });
+        logger.debug('run finished', { ...fields, errorCode: event.errorCode, exitCode: event.exitCode });
         return;
       default:
         logger.debug(`run ${name}`, fields);

@@ -29,6 +29,8 @@ export interface TableSpec<T> {
   /** Called inside the write, with the label the row had before (undefined: a new row). */
   afterWrite?: (record: T, previousLabel: string | undefined) => void;
   afterDelete?: (id: string, previousLabel: string) => void;
+  /** Keep up to this many parsed documents in memory (read often, written rarely: invocations). */
+  cacheSize?: number;
 }
 
 /** The shared table of resource tags (one row per tag of a command, invocation or instance). */
@@ -58,6 +60,8 @@ export class DocumentTable<T> {
   private readonly deleteRow: Database.Statement;
   private readonly insertTag: Database.Statement | undefined;
   private readonly deleteTags: Database.Statement | undefined;
+  /** Parsed documents by id, least recently used first. Only committed state is ever cached. */
+  private readonly cache = new Map<string, T>();
 
   constructor(
     private readonly db: Database.Database,
@@ -123,9 +127,34 @@ export class DocumentTable<T> {
     for (const tag of tagsOf(record) ?? []) this.insertTag.run(id, tag.key, tag.value);
   }
 
+  /**
+   * The record, parsed. With a cache, a committed record is parsed once: writes evict it, and
+   * nothing is cached inside a transaction (a rollback would leave it wrong). Callers treat the
+   * record as immutable (they copy with a spread to change it).
+   */
   get(id: string): T | undefined {
+    const size = this.spec.cacheSize ?? 0;
+    if (size > 0) {
+      const cached = this.cache.get(id);
+      if (cached !== undefined) {
+        this.cache.delete(id);
+        this.cache.set(id, cached);
+        return cached;
+      }
+    }
     const row = this.selectOne.get(id) as { doc: string } | undefined;
-    return row ? (JSON.parse(row.doc) as T) : undefined;
+    if (!row) return undefined;
+    const record = JSON.parse(row.doc) as T;
+    if (size > 0 && !this.db.inTransaction) {
+      if (this.cache.size >= size) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(id, record);
+    }
+    return record;
+  }
+
+  /** Drops a cached record (its row was changed or deleted by SQL outside this table). */
+  forget(id: string): void {
+    this.cache.delete(id);
   }
 
   /** Newest first. Reads the whole table: for small tables (activations) and tests. */
@@ -148,6 +177,7 @@ export class DocumentTable<T> {
 
   add(record: T): void {
     const id = this.spec.keyOf(record);
+    this.cache.delete(id);
     this.insertRow.run(id, JSON.stringify(record), this.label(record), ...this.columns.map((c) => this.valueOf(c, record)));
     this.writeTags(id, record, false);
     this.spec.afterWrite?.(record, undefined);
@@ -155,6 +185,7 @@ export class DocumentTable<T> {
 
   put(record: T): void {
     const id = this.spec.keyOf(record);
+    this.cache.delete(id);
     const before = this.spec.afterWrite ? (this.selectLabel.get(id) as { label: string } | undefined) : undefined;
     const info = this.updateRow.run(JSON.stringify(record), this.label(record), ...this.mutable.map((c) => this.valueOf(c, record)), id);
     if (info.changes === 0) {
@@ -167,6 +198,7 @@ export class DocumentTable<T> {
 
   delete(id: string): void {
     const before = this.selectLabel.get(id) as { label: string } | undefined;
+    this.cache.delete(id);
     if (!before) return;
     this.deleteRow.run(id);
     this.deleteTags?.run(id);

@@ -29,7 +29,11 @@ export class RetentionPurge {
   private readonly deleteCommand: Database.Statement[];
   private readonly deleteFile: Database.Statement[];
 
-  constructor(private readonly db: Database.Database) {
+  /** `forgetInvocation` drops a purged invocation from the table's cache. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly forgetInvocation: (invokeId: string) => void,
+  ) {
     this.oldInvocations = db.prepare(
       `SELECT id FROM invocations WHERE creation_time < ? AND (invoke_status IS NULL OR invoke_status NOT IN (${LIVE.map(() => '?').join(', ')})) ORDER BY creation_time LIMIT ?`,
     );
@@ -59,6 +63,7 @@ export class RetentionPurge {
           const info = statement.run(id);
           if (index === 1) runs += info.changes;
         }
+        this.forgetInvocation(id);
       }
       const commands = (this.oldCommands.all(cutoff, batch) as Array<{ id: string }>).map((r) => r.id);
       for (const id of commands) for (const statement of this.deleteCommand) statement.run(id);

@@ -116,7 +116,7 @@ export class Store {
     this.invocationQueries = new InvocationQueries(this.db);
     this.commandQueries = new CommandQueries(this.db);
     this.instanceQueries = new InstanceQueries(this.db);
-    this.retention = new RetentionPurge(this.db);
+    this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id));
     if (version < SCHEMA_VERSION) this.migrate();
   }
 

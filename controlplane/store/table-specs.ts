@@ -73,6 +73,8 @@ export const INVOCATIONS: TableSpec<InvocationRecord> = {
     'creation_time',
   ],
   tagsOf: (r) => r.tags,
+  // Every agent message names its invocation: a run's messages parse it once.
+  cacheSize: 2_000,
 };
 
 /** The invocation's sequence number and region, copied into each run row when it is added. */
