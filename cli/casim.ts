@@ -134,6 +134,17 @@ program
   });
 
 program
+  .command('loadgen')
+  .description('simulated agents: register N instances over the real protocol and answer every task at once (no machines, no scripts run)')
+  .requiredOption('--agents <n>', 'how many', positiveInt)
+  .option(...serverOption)
+  .option('--concurrency <n>', 'agents registering at the same time', positiveInt, 50)
+  .action(async (options: { agents: number; server: string; concurrency: number }) => {
+    const { runLoadgen } = await import('../loadgen/run-loadgen.js');
+    await runLoadgen({ ...options, client: clientFor(options.server), write: (t) => process.stdout.write(t) });
+  });
+
+program
   .command('clock')
   .description('show simulated time, or move it forward (server started with --time-control)')
   .argument('[advance]', '"advance" to move time forward')
