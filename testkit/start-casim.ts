@@ -51,9 +51,7 @@ interface LocalAgent {
 }
 
 function logger(component: string, level: LogLevel): Logger {
-  const created = createLogger(component);
-  created.level = level;
-  return created;
+  return createLogger(component, { level });
 }
 
 function isLogLevel(value: string | undefined): value is LogLevel {

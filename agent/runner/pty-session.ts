@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync } from 'node:fs';
-import { spawn as spawnPty, type IPty } from 'node-pty';
+import { createRequire } from 'node:module';
+import type { IPty } from 'node-pty';
+
+type NodePty = typeof import('node-pty');
+let nodePty: NodePty | undefined;
+/** node-pty (a native addon) is loaded with the first script, not by an idle agent. */
+function spawnPty(...args: Parameters<NodePty['spawn']>): IPty {
+  nodePty ??= createRequire(import.meta.url)('node-pty') as NodePty;
+  return nodePty.spawn(...args);
+}
 import { EndMarkerScanner } from './end-marker.js';
 import { launchCommand, type UserSwitch } from './launch-command.js';
 import { PTY_COLUMNS, PTY_ROWS, PTY_TERM } from './pty-environment.js';

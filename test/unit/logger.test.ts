@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, formatLogLine } from '../../shared/logger.js';
+
+describe('logger', () => {
+  it('formats a line as time, level, [component], message and the fields as JSON', () => {
+    const time = new Date('2026-12-01T10:00:00.000Z');
+    expect(formatLogLine(time, 'info', 'agent', 'connected')).toBe('2026-12-01T10:00:00.000Z info [agent] connected');
+    expect(formatLogLine(time, 'warn', 'hub', 'dropped', { instanceId: 'mi-1', n: 2 })).toBe('2026-12-01T10:00:00.000Z warn [hub] dropped {"instanceId":"mi-1","n":2}');
+    expect(formatLogLine(time, 'info', 'x', 'no fields', {})).toBe('2026-12-01T10:00:00.000Z info [x] no fields');
+  });
+
+  it.each([
+    ['error', ['error']],
+    ['warn', ['error', 'warn']],
+    ['info', ['error', 'warn', 'info']],
+    ['debug', ['error', 'warn', 'info', 'debug']],
+    ['unknown', ['error', 'warn', 'info']],
+  ])('at level %s writes %j', (level, written) => {
+    const lines: string[] = [];
+    const logger = createLogger('t', { level, write: (line) => lines.push(line) });
+    logger.error('e');
+    logger.warn('w');
+    logger.info('i');
+    logger.debug('d');
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(written);
+  });
+});
