@@ -70,8 +70,10 @@ function limits(spec: PageSpec): { sql: string; params: SqlValue[] } {
 /**
  * The invocation Describe* queries, each one SQL statement on an index (table-specs.ts) ordered
  * newest first, with keyset paging: a page reads the rows it returns plus one. Exceptions: the
- * OFFSET of PageNumber paging; TotalCount (a COUNT(*) with the same filter); IncludeHistory,
- * which sorts the matching history rows (bounded by the InvokeId / InstanceId filter it is used with).
+ * OFFSET of PageNumber paging; TotalCount (a COUNT(*) with the same filter, on the same index);
+ * IncludeHistory, which sorts the matching rows (few: it is used with InvokeId / InstanceId); and
+ * Tag.N, whose rows are found by probing the tags index while walking the region newest first, so
+ * a rare tag reads more rows than it returns (and its COUNT(*) reads the region).
  */
 export class InvocationQueries {
   private readonly runsOf: Database.Statement;
@@ -85,7 +87,8 @@ export class InvocationQueries {
   }
 
   describeInvocations(filter: InvocationFilter, spec: PageSpec): StorePage<InvocationRow> {
-    const where = new SqlWhere().add('i.region_id = ?', filter.regionId);
+    // With InstanceId the run rows drive (their region copy leads the index), else the invocations.
+    const where = new SqlWhere().add(filter.instanceId === undefined ? 'i.region_id = ?' : 'r.region_id = ?', filter.regionId);
     if (filter.invokeId !== undefined) where.add('i.id = ?', filter.invokeId);
     if (filter.commandId !== undefined) where.add('i.command_id = ?', filter.commandId);
     if (filter.commandName !== undefined) where.add('i.command_name = ?', filter.commandName);
@@ -100,7 +103,7 @@ export class InvocationQueries {
       if (filter.invokeStatus !== undefined) where.in('i.invoke_status', aggregateStatusesFor(filter.invokeStatus));
       if (filter.timed !== undefined) where.add('i.timed = ?', filter.timed ? 1 : 0);
     } else {
-      // Driven by the run rows of the instance (instance_id, invoke_seq), newest invocation first.
+      // Driven by the run rows of the instance (region_id, instance_id, invoke_seq), newest invocation first.
       from = 'instance_runs r JOIN invocations i ON i.id = r.invoke_id';
       key = 'r.invoke_seq';
       select = 'r.invoke_seq AS k1, i.doc AS doc, r.doc AS run_doc';
@@ -131,14 +134,17 @@ export class InvocationQueries {
    * progress), in invocation order newest first, then instance order, then newest run first.
    */
   describeInvocationResults(filter: ResultFilter, spec: PageSpec): StorePage<ResultRow> {
-    const where = new SqlWhere().add('r.region_id = ?', filter.regionId);
+    // With a filter on the invocation (CommandId, ResourceGroupId, Tag) the invocations drive the
+    // join, newest first, and each one's runs follow in instance order on (invoke_id, seq).
+    const needsInvocation = filter.commandId !== undefined || filter.resourceGroupId !== undefined || filter.tags.length > 0;
+    const where = new SqlWhere().add(needsInvocation ? 'i.region_id = ?' : 'r.region_id = ?', filter.regionId);
     if (filter.invokeId !== undefined) where.add('r.invoke_id = ?', filter.invokeId);
     if (filter.instanceId !== undefined) where.add('r.instance_id = ?', filter.instanceId);
-    const needsInvocation = filter.commandId !== undefined || filter.resourceGroupId !== undefined || filter.tags.length > 0;
     if (filter.commandId !== undefined) where.add('i.command_id = ?', filter.commandId);
     if (filter.resourceGroupId !== undefined) where.add('i.resource_group_id = ?', filter.resourceGroupId);
-    where.tags('invocations', 'r.invoke_id', filter.tags);
-    const from = needsInvocation ? 'instance_runs r JOIN invocations i ON i.id = r.invoke_id' : 'instance_runs r';
+    where.tags('invocations', 'i.id', filter.tags);
+    const from = needsInvocation ? 'invocations i JOIN instance_runs r ON r.invoke_id = i.id' : 'instance_runs r';
+    const k1 = needsInvocation ? 'i.seq' : 'r.invoke_seq';
     const statuses = filter.recordStatus !== undefined ? runStatusesForRecordStatus(filter.recordStatus) : undefined;
     let sql: string;
     let params: SqlValue[];
@@ -150,11 +156,11 @@ export class InvocationQueries {
       const body = `FROM ${from} WHERE ${where.toString()}`;
       total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n ${body}`).get(...where.params) as { n: number }).n : undefined;
       if (spec.after !== undefined) {
-        // The bound on invoke_seq keeps the index range; rows of the cursor's invocation before it are skipped.
-        const [k1 = 0, k2 = 0] = spec.after;
-        cursor.add('r.invoke_seq <= ? AND (r.invoke_seq < ? OR r.seq > ?)', k1, k1, k2);
+        // The bound on the invocation keeps the index range; rows of the cursor's invocation before it are skipped.
+        const [c1 = 0, c2 = 0] = spec.after;
+        cursor.add(`${k1} <= ? AND (${k1} < ? OR r.seq > ?)`, c1, c1, c2);
       }
-      sql = `SELECT r.invoke_seq AS k1, r.seq AS k2, r.run AS k3, r.doc AS doc, r.invoke_id AS invoke_id ${body} AND ${cursor.toString()} ORDER BY r.invoke_seq DESC, r.seq ASC ${limit.sql}`;
+      sql = `SELECT ${k1} AS k1, r.seq AS k2, r.run AS k3, r.doc AS doc, r.invoke_id AS invoke_id ${body} AND ${cursor.toString()} ORDER BY ${k1} DESC, r.seq ASC ${limit.sql}`;
       params = [...where.params, ...cursor.params, ...limit.params];
     } else {
       const past = new SqlWhere();
@@ -165,15 +171,17 @@ export class InvocationQueries {
       }
       current.add('NOT EXISTS (SELECT 1 FROM run_history h WHERE h.invoke_id = r.invoke_id AND h.instance_id = r.instance_id AND h.run = r.run)');
       current.add('(r.run > 0 OR NOT EXISTS (SELECT 1 FROM run_history h WHERE h.invoke_id = r.invoke_id AND h.instance_id = r.instance_id))');
-      const union = `SELECT r.invoke_seq AS k1, r.seq AS k2, h.run AS k3, h.doc AS doc, r.invoke_id AS invoke_id FROM ${from} JOIN run_history h ON h.invoke_id = r.invoke_id AND h.instance_id = r.instance_id WHERE ${where.toString()} AND ${past.toString()}`
-        + ` UNION ALL SELECT r.invoke_seq AS k1, r.seq AS k2, r.run AS k3, r.doc AS doc, r.invoke_id AS invoke_id FROM ${from} WHERE ${where.toString()} AND ${current.toString()}`;
+      const union = `SELECT ${k1} AS k1, r.seq AS k2, h.run AS k3, h.doc AS doc, r.invoke_id AS invoke_id FROM ${from} JOIN run_history h ON h.invoke_id = r.invoke_id AND h.instance_id = r.instance_id WHERE ${where.toString()} AND ${past.toString()}`
+        + ` UNION ALL SELECT ${k1} AS k1, r.seq AS k2, r.run AS k3, r.doc AS doc, r.invoke_id AS invoke_id FROM ${from} WHERE ${where.toString()} AND ${current.toString()}`;
       const unionParams = [...where.params, ...past.params, ...where.params, ...current.params];
       total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n FROM (${union}) c`).get(...unionParams) as { n: number }).n : undefined;
       if (spec.after !== undefined) {
         const [k1 = 0, k2 = 0, k3 = 0] = spec.after;
         cursor.add('k1 <= ? AND (k1 < ? OR k2 > ? OR (k2 = ? AND k3 < ?))', k1, k1, k2, k2, k3);
       }
-      sql = `SELECT * FROM (${union}) u WHERE ${cursor.toString()} ORDER BY k1 DESC, k2 ASC, k3 DESC ${limit.sql}`;
+      // MATERIALIZED: each half uses its own best index (InvokeId, InstanceId) and the few rows are
+      // sorted, rather than a merge of two region-wide ordered scans.
+      sql = `WITH u AS MATERIALIZED (${union}) SELECT * FROM u WHERE ${cursor.toString()} ORDER BY k1 DESC, k2 ASC, k3 DESC ${limit.sql}`;
       params = [...unionParams, ...cursor.params, ...limit.params];
     }
     const rows = this.sql.get(sql).all(...params) as ResultKeyRow[];

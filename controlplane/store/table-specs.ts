@@ -64,9 +64,12 @@ export const INVOCATIONS: TableSpec<InvocationRecord> = {
     text('resource_group_id', (r) => r.resourceGroupId),
     text('creation_time', (r) => r.creationTime),
   ],
+  // RegionId is in every call: each filter's index leads with it, so the planner takes the one
+  // with both equalities rather than the region alone (there are no statistics to tell it).
   indexes: [
     'region_id, seq',
     'command_id, seq',
+    'region_id, command_id, seq',
     'region_id, invoke_status, seq',
     'region_id, repeat_mode, seq',
     'region_id, timed, seq',
@@ -96,12 +99,14 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     invokeSeq,
     invokeRegion,
   ],
+  // Results are listed newest invocation first, then in instance order: (invoke_seq DESC, seq).
   indexes: [
     'invoke_id, seq',
-    'instance_id, invoke_seq DESC, seq',
     'instance_id, status',
     'region_id, invoke_seq DESC, seq',
-    'status, invoke_seq DESC, seq',
+    'region_id, invoke_id, seq',
+    'region_id, instance_id, invoke_seq DESC, seq',
+    'region_id, status, invoke_seq DESC, seq',
   ],
 };
 

@@ -1,0 +1,129 @@
+/**
+ * Every Describe* query at 100,000 records (and 1,000,000 with BENCH_MILLION=1), in process on
+ * the store (controlplane/store/*-queries.ts), each beside an anchor measured in the same run: a
+ * raw SQLite read of the same number of rows (`SELECT doc … ORDER BY seq DESC LIMIT n`, parsed).
+ * Prints a Markdown table for bench/RESULTS.md.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { PageSpec } from '../controlplane/store/page.js';
+import type { InstanceRunRecord, InvocationRecord } from '../controlplane/store/records.js';
+import { Store } from '../controlplane/store/store.js';
+import { machine, ms, summary } from './stats.js';
+
+const INSTANCES = 1000;
+const STATUSES: InstanceRunRecord['status'][] = ['Success', 'Success', 'Success', 'Failed', 'Running'];
+
+function invocation(n: number): InvocationRecord {
+  return {
+    invokeId: `t-${n}`, regionId: 'cn-hangzhou', commandId: `c-${n % 500}`, commandName: `cmd-${n % 500}`, commandType: 'RunShellScript', commandDescription: '',
+    commandContent: Buffer.from(`echo ${n}`).toString('base64'), enableParameter: false, parameters: {}, repeatMode: n % 50 === 0 ? 'Period' : 'Once',
+    frequency: n % 50 === 0 ? 'rate(1h)' : '', timeout: 60, workingDir: '', username: 'root', containerId: '', containerName: '', terminationMode: 'Process',
+    launcher: '', creationTime: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'), resourceGroupId: '',
+    tags: n % 10 === 0 ? [{ key: 'env', value: 'prod' }] : [], instanceIds: [`mi-${n % INSTANCES}`], ossOutputDelivery: '',
+  };
+}
+
+function run(n: number): InstanceRunRecord {
+  const inv = invocation(n);
+  return {
+    invokeId: inv.invokeId, instanceId: inv.instanceIds[0] ?? '', run: 1, status: n % 50 === 0 ? 'Scheduled' : STATUSES[n % STATUSES.length] ?? 'Success',
+    errorCode: '', errorInfo: '', exitCode: 0, output: Buffer.from(`out ${n}\n`).toString('base64'), dropped: 0, creationTime: inv.creationTime,
+    startTime: inv.creationTime, finishTime: inv.creationTime, updateTime: inv.creationTime, stopTime: '', repeats: 1, nextRunTime: '', deliveredTime: inv.creationTime, outputSeq: 1,
+  };
+}
+
+function fill(store: Store, records: number): number {
+  const started = performance.now();
+  const BATCH = 10_000;
+  for (let from = 0; from < records; from += BATCH) {
+    store.transaction(() => {
+      for (let n = from; n < Math.min(records, from + BATCH); n += 1) {
+        store.invocations.add(invocation(n));
+        store.runs.add(run(n));
+        if (n < 5000) store.commands.add({ commandId: `c-k${n}`, regionId: 'cn-hangzhou', name: `deploy-${n}`, description: '', type: 'RunShellScript', content: '', workingDir: '', timeout: 60, enableParameter: false, launcher: '', parameterNames: [], creationTime: '2026-11-01T00:00:00Z', resourceGroupId: '', tags: [], kept: true, invokeTimes: 0 });
+        if (n < INSTANCES) store.instances.add({ instanceId: `mi-${n}`, kind: 'managed', regionId: 'cn-hangzhou', name: `mi-${n}`, hostname: '', secretHash: '', osType: 'Linux', agentVersion: '', activationId: '', registrationTime: '', lastHeartbeatTime: '', lastInvokedTime: '', invocationCount: 0, containerId: '', imageId: '', tags: [], deregistered: false });
+      }
+    });
+  }
+  return (performance.now() - started) / 1000;
+}
+
+function time(iterations: number, work: () => unknown): number[] {
+  for (let i = 0; i < 20; i += 1) work();
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i += 1) {
+    const start = performance.now();
+    work();
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const sizes = process.env.BENCH_MILLION === '1' ? [100_000, 1_000_000] : [100_000];
+  // BENCH_FILL_ONLY=<file>: write the 100,000-record data set there and stop (to read query plans).
+  const fillOnly = process.env.BENCH_FILL_ONLY;
+  if (fillOnly) {
+    const store = new Store(fillOnly);
+    fill(store, 100_000);
+    store.close();
+    return;
+  }
+  console.log(`## Describe* at scale — ${machine()}\n`);
+  for (const records of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'casim-bench-describe-'));
+    const file = join(dir, 'casim.sqlite');
+    const store = new Store(file);
+    const seconds = fill(store, records);
+    const raw = new Database(file, { readonly: true });
+    const rawPage = raw.prepare('SELECT doc FROM invocations ORDER BY seq DESC LIMIT ?');
+    const rawRuns = raw.prepare('SELECT doc FROM instance_runs ORDER BY seq DESC LIMIT ?');
+    const anchor = (limit: number) => (): void => {
+      for (const row of rawPage.all(limit) as Array<{ doc: string }>) JSON.parse(row.doc);
+      for (const row of rawRuns.all(limit) as Array<{ doc: string }>) JSON.parse(row.doc);
+    };
+    const page: PageSpec = { offset: 0, limit: 10, countTotal: true };
+    const deep: PageSpec = { offset: 0, limit: 10, countTotal: false, after: [Math.floor(records / 2)] };
+    const q = store.invocationQueries;
+    const R = 'cn-hangzhou';
+    const cases: Array<[string, () => unknown]> = [
+      ['DescribeInvocations (page 1, TotalCount)', () => q.describeInvocations({ regionId: R, tags: [] }, page)],
+      ['DescribeInvocations NextToken mid-table', () => q.describeInvocations({ regionId: R, tags: [] }, deep)],
+      ['DescribeInvocations InvokeId', () => q.describeInvocations({ regionId: R, tags: [], invokeId: `t-${records - 7}` }, page)],
+      ['DescribeInvocations CommandId', () => q.describeInvocations({ regionId: R, tags: [], commandId: 'c-7' }, page)],
+      ['DescribeInvocations InstanceId', () => q.describeInvocations({ regionId: R, tags: [], instanceId: 'mi-3' }, page)],
+      ['DescribeInvocations InvokeStatus=Running', () => q.describeInvocations({ regionId: R, tags: [], invokeStatus: 'Running' }, page)],
+      ['DescribeInvocations RepeatMode=Period', () => q.describeInvocations({ regionId: R, tags: [], repeatMode: 'Period' }, page)],
+      ['DescribeInvocations Tag env=prod', () => q.describeInvocations({ regionId: R, tags: [{ key: 'env', value: 'prod' }] }, page)],
+      ['DescribeInvocationResults (page 1, TotalCount)', () => q.describeInvocationResults({ regionId: R, tags: [], includeHistory: false }, page)],
+      ['DescribeInvocationResults InstanceId', () => q.describeInvocationResults({ regionId: R, tags: [], includeHistory: false, instanceId: 'mi-3' }, page)],
+      ['DescribeInvocationResults InvokeRecordStatus=Failed', () => q.describeInvocationResults({ regionId: R, tags: [], includeHistory: false, recordStatus: 'Failed' }, page)],
+      ['DescribeInvocationResults CommandId', () => q.describeInvocationResults({ regionId: R, tags: [], includeHistory: false, commandId: 'c-7' }, page)],
+      ['DescribeInvocationResults IncludeHistory InvokeId', () => q.describeInvocationResults({ regionId: R, tags: [], includeHistory: true, invokeId: 't-50' }, page)],
+      ['DescribeCommands Name=deploy-4*', () => store.commandQueries.describeCommands({ regionId: R, tags: [], name: 'deploy-4*' }, page)],
+      ['DescribeCloudAssistantStatus (page 1 + run counts)', () => {
+        const found = store.instanceQueries.list({ regionId: R }, page);
+        for (const i of found.items) store.instanceQueries.runStatusCounts(i.instanceId);
+      }],
+    ];
+    const anchorSamples = summary(time(300, anchor(10)));
+    console.log(`### ${records.toLocaleString('en')} invocations + ${records.toLocaleString('en')} runs (filled in ${seconds.toFixed(1)} s), 5,000 commands, ${INSTANCES} instances\n`);
+    console.log(`Anchor: raw SQLite read + JSON.parse of 10 invocation rows and 10 run rows: p50 ${ms(anchorSamples.p50)}, p99 ${ms(anchorSamples.p99)}\n`);
+    console.log('| query (10 per page) | p50 | p99 | p99 / anchor p99 |');
+    console.log('|---|---|---|---|');
+    for (const [name, work] of cases) {
+      const s = summary(time(200, work));
+      console.log(`| ${name} | ${ms(s.p50)} | ${ms(s.p99)} | ${(s.p99 / anchorSamples.p99).toFixed(1)}× |`);
+    }
+    console.log('');
+    raw.close();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
