@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { AGENT_PATH, parseServerMessage, PROTOCOL_VERSION, type AgentMessage, type ServerMessage, type TaskSpec } from '../shared/protocol.js';
 
@@ -79,6 +80,17 @@ export class SimulatedAgent {
     clearTimeout(this.reconnectTimer);
     this.socket?.terminate();
     this.socket = undefined;
+  }
+
+  /** One WebSocket ping to the control plane: the round trip in ms (benchmarks). */
+  ping(): Promise<number> {
+    const socket = this.socket;
+    if (socket?.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not connected'));
+    const start = performance.now();
+    return new Promise((resolve) => {
+      socket.once('pong', () => resolve(performance.now() - start));
+      socket.ping();
+    });
   }
 
   /** Unacknowledged reports (started or finished) right now. */

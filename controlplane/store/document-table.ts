@@ -34,9 +34,15 @@ export interface TableSpec<T> {
 }
 
 /** The shared table of resource tags (one row per tag of a command, invocation or instance). */
+/**
+ * `seq` is the tagged row's: a Tag.N filter can walk the tag's index newest first and join the
+ * rows by primary key, instead of probing tags while walking the whole region.
+ */
 export const TAGS_DDL = [
-  'CREATE TABLE IF NOT EXISTS tags (kind TEXT NOT NULL, id TEXT NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL)',
+  'CREATE TABLE IF NOT EXISTS tags (kind TEXT NOT NULL, id TEXT NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL, seq INTEGER)',
   'CREATE INDEX IF NOT EXISTS tags_by_value ON tags (kind, tag_key, tag_value, id)',
+  'CREATE INDEX IF NOT EXISTS tags_by_value_seq ON tags (kind, tag_key, tag_value, seq)',
+  'CREATE INDEX IF NOT EXISTS tags_by_key_seq ON tags (kind, tag_key, seq)',
   'CREATE INDEX IF NOT EXISTS tags_by_id ON tags (kind, id)',
 ];
 
@@ -89,23 +95,23 @@ export class DocumentTable<T> {
     this.insertRow = db.prepare(`INSERT INTO ${t} (${names.join(', ')}) VALUES (${marks.join(', ')})`);
     this.updateRow = db.prepare(`UPDATE ${t} SET ${['doc', 'label', ...this.mutable.map((c) => c.name)].map((n) => `${n} = ?`).join(', ')} WHERE id = ?`);
     this.selectOne = db.prepare(`SELECT doc FROM ${t} WHERE id = ?`);
-    this.selectLabel = db.prepare(`SELECT label FROM ${t} WHERE id = ?`);
+    this.selectLabel = db.prepare(`SELECT seq, label FROM ${t} WHERE id = ?`);
     this.selectAll = db.prepare(`SELECT doc FROM ${t} ORDER BY seq DESC`);
     this.deleteRow = db.prepare(`DELETE FROM ${t} WHERE id = ?`);
     if (spec.tagsOf) {
-      this.insertTag = db.prepare(`INSERT INTO tags (kind, id, tag_key, tag_value) VALUES ('${t}', ?, ?, ?)`);
+      this.insertTag = db.prepare(`INSERT INTO tags (kind, id, tag_key, tag_value, seq) VALUES ('${t}', ?, ?, ?, ?)`);
       this.deleteTags = db.prepare(`DELETE FROM tags WHERE kind = '${t}' AND id = ?`);
     }
   }
 
   /** Rewrites every row's derived columns, label and tags from its document (a migration step). */
   rederive(): number {
-    const rows = this.db.prepare(`SELECT id, doc FROM ${this.name}`).all() as Array<{ id: string; doc: string }>;
+    const rows = this.db.prepare(`SELECT seq, id, doc FROM ${this.name}`).all() as Array<{ seq: number; id: string; doc: string }>;
     const set = this.db.prepare(`UPDATE ${this.name} SET ${['label', ...this.columns.map((c) => c.name)].map((n) => `${n} = ${n === 'label' ? '?' : this.columns.find((c) => c.name === n)?.insert ?? '?'}`).join(', ')} WHERE id = ?`);
     for (const row of rows) {
       const record = JSON.parse(row.doc) as T;
       set.run(this.label(record), ...this.columns.map((c) => this.valueOf(c, record)), row.id);
-      this.writeTags(row.id, record, true);
+      this.writeTags(row.id, row.seq, record, true);
     }
     return rows.length;
   }
@@ -119,12 +125,12 @@ export class DocumentTable<T> {
     return this.spec.labelOf?.(record) ?? '';
   }
 
-  private writeTags(id: string, record: T, replace: boolean): void {
+  private writeTags(id: string, seq: number | bigint, record: T, replace: boolean): void {
     const tagsOf = this.spec.tagsOf;
     if (!tagsOf || !this.insertTag) return;
     if (replace) this.deleteTags?.run(id);
     // Records written before tags existed have none.
-    for (const tag of tagsOf(record) ?? []) this.insertTag.run(id, tag.key, tag.value);
+    for (const tag of tagsOf(record) ?? []) this.insertTag.run(id, tag.key, tag.value, seq);
   }
 
   /**
@@ -178,26 +184,26 @@ export class DocumentTable<T> {
   add(record: T): void {
     const id = this.spec.keyOf(record);
     this.cache.delete(id);
-    this.insertRow.run(id, JSON.stringify(record), this.label(record), ...this.columns.map((c) => this.valueOf(c, record)));
-    this.writeTags(id, record, false);
+    const info = this.insertRow.run(id, JSON.stringify(record), this.label(record), ...this.columns.map((c) => this.valueOf(c, record)));
+    this.writeTags(id, info.lastInsertRowid, record, false);
     this.spec.afterWrite?.(record, undefined);
   }
 
   put(record: T): void {
     const id = this.spec.keyOf(record);
     this.cache.delete(id);
-    const before = this.spec.afterWrite ? (this.selectLabel.get(id) as { label: string } | undefined) : undefined;
+    const before = this.spec.afterWrite || this.spec.tagsOf ? (this.selectLabel.get(id) as { seq: number; label: string } | undefined) : undefined;
     const info = this.updateRow.run(JSON.stringify(record), this.label(record), ...this.mutable.map((c) => this.valueOf(c, record)), id);
     if (info.changes === 0) {
       this.add(record);
       return;
     }
-    this.writeTags(id, record, true);
+    if (before) this.writeTags(id, before.seq, record, true);
     this.spec.afterWrite?.(record, before?.label);
   }
 
   delete(id: string): void {
-    const before = this.selectLabel.get(id) as { label: string } | undefined;
+    const before = this.selectLabel.get(id) as { seq: number; label: string } | undefined;
     this.cache.delete(id);
     if (!before) return;
     this.deleteRow.run(id);

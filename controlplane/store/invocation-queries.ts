@@ -71,9 +71,9 @@ function limits(spec: PageSpec): { sql: string; params: SqlValue[] } {
  * The invocation Describe* queries, each one SQL statement on an index (table-specs.ts) ordered
  * newest first, with keyset paging: a page reads the rows it returns plus one. Exceptions: the
  * OFFSET of PageNumber paging; TotalCount (a COUNT(*) with the same filter, on the same index);
- * IncludeHistory, which sorts the matching rows (few: it is used with InvokeId / InstanceId); and
- * Tag.N, whose rows are found by probing the tags index while walking the region newest first, so
- * a rare tag reads more rows than it returns (and its COUNT(*) reads the region).
+ * IncludeHistory, which sorts the matching rows (few: it is used with InvokeId / InstanceId). A
+ * Tag.N filter walks the first tag's index entries (tags.seq) newest first; further tags and the
+ * region are checked per row, so a second, rarer tag reads more rows than it returns.
  */
 export class InvocationQueries {
   private readonly runsOf: Database.Statement;
@@ -95,10 +95,20 @@ export class InvocationQueries {
     if (filter.commandType !== undefined) where.add('i.command_type = ?', filter.commandType);
     if (filter.repeatMode !== undefined) where.add('i.repeat_mode = ?', filter.repeatMode);
     if (filter.resourceGroupId !== undefined) where.add('i.resource_group_id = ?', filter.resourceGroupId);
-    where.tags('invocations', 'i.id', filter.tags);
     let from = 'invocations i';
     let key = 'i.seq';
     let select = 'i.seq AS k1, i.doc AS doc';
+    const [firstTag, ...otherTags] = filter.tags;
+    if (firstTag !== undefined && filter.instanceId === undefined) {
+      // The first tag drives: its index entries newest first, the invocation by primary key.
+      from = 'tags t JOIN invocations i ON i.seq = t.seq';
+      key = 't.seq';
+      select = 't.seq AS k1, i.doc AS doc';
+      where.tagDriver('invocations', 't', firstTag);
+      where.tags('invocations', 'i.id', otherTags);
+    } else {
+      where.tags('invocations', 'i.id', filter.tags);
+    }
     if (filter.instanceId === undefined) {
       if (filter.invokeStatus !== undefined) where.in('i.invoke_status', aggregateStatusesFor(filter.invokeStatus));
       if (filter.timed !== undefined) where.add('i.timed = ?', filter.timed ? 1 : 0);
@@ -142,9 +152,17 @@ export class InvocationQueries {
     if (filter.instanceId !== undefined) where.add('r.instance_id = ?', filter.instanceId);
     if (filter.commandId !== undefined) where.add('i.command_id = ?', filter.commandId);
     if (filter.resourceGroupId !== undefined) where.add('i.resource_group_id = ?', filter.resourceGroupId);
-    where.tags('invocations', 'i.id', filter.tags);
-    const from = needsInvocation ? 'invocations i JOIN instance_runs r ON r.invoke_id = i.id' : 'instance_runs r';
-    const k1 = needsInvocation ? 'i.seq' : 'r.invoke_seq';
+    const [firstTag, ...otherTags] = filter.tags;
+    let from = needsInvocation ? 'invocations i JOIN instance_runs r ON r.invoke_id = i.id' : 'instance_runs r';
+    let k1 = needsInvocation ? 'i.seq' : 'r.invoke_seq';
+    if (firstTag !== undefined && filter.commandId === undefined && filter.invokeId === undefined && filter.instanceId === undefined) {
+      from = 'tags t JOIN invocations i ON i.seq = t.seq JOIN instance_runs r ON r.invoke_id = i.id';
+      k1 = 't.seq';
+      where.tagDriver('invocations', 't', firstTag);
+      where.tags('invocations', 'i.id', otherTags);
+    } else {
+      where.tags('invocations', 'i.id', filter.tags);
+    }
     const statuses = filter.recordStatus !== undefined ? runStatusesForRecordStatus(filter.recordStatus) : undefined;
     let sql: string;
     let params: SqlValue[];

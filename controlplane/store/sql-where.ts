@@ -26,6 +26,16 @@ export class SqlWhere {
     return this;
   }
 
+  /**
+   * The join that lets the first wanted tag drive a query: its rows newest first on the tags
+   * index (`alias.seq` is the tagged row's seq). The conditions go into this WHERE.
+   */
+  tagDriver(kind: string, alias: string, tag: { key: string; value: string }): this {
+    this.add(`${alias}.kind = '${kind}'`).add(`${alias}.tag_key = ?`, tag.key);
+    if (tag.value !== '') this.add(`${alias}.tag_value = ?`, tag.value);
+    return this;
+  }
+
   toString(): string {
     return this.parts.length === 0 ? '1 = 1' : this.parts.join(' AND ');
   }

@@ -86,6 +86,8 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     const version = this.db.pragma('user_version', { simple: true }) as number;
+    const tagColumns = this.db.prepare('PRAGMA table_info(tags)').all() as Array<{ name: string }>;
+    if (tagColumns.length > 0 && !tagColumns.some((c) => c.name === 'seq')) this.db.exec('ALTER TABLE tags ADD COLUMN seq INTEGER');
     for (const ddl of TAGS_DDL) this.db.exec(ddl);
     this.db.exec('CREATE TABLE IF NOT EXISTS invocation_run_counts (invoke_id TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (invoke_id, status))');
     this.commands = new DocumentTable(this.db, COMMANDS);

@@ -1,0 +1,174 @@
+/**
+ * 10,000 simulated agents (loadgen/) on a control plane in its own process (`casim server`):
+ * registration time, server RSS, WebSocket ping p50/p99, then RunCommand on 100 instances at a
+ * target of 100 calls a second — the rate achieved and the end-to-end latency from the call to
+ * the last finish-ack (every result stored). Anchor in the same run: a bare `ws` fan-out server
+ * (bench/bare-fanout-server.ts) with the same number of clients, the same 100-client fan-outs at
+ * the same rate, and its ping. BENCH_AGENTS, BENCH_RATE and BENCH_SECONDS change the sizes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { WebSocket } from 'ws';
+import { ApiClient } from '../cli/api-client.js';
+import { startSimulatedFleet } from '../loadgen/simulated-fleet.js';
+import { machine, ms, rssOf, summary } from './stats.js';
+
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PER_CALL = 100;
+const KEY = { id: 'bench', secret: 'bench-secret' };
+const CLI = join(import.meta.dirname, '..', 'cli', 'casim.js');
+
+function firstLine(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = pattern.exec(line);
+      if (match) resolve(match[1] ?? line);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${String(code)} before printing ${String(pattern)}`)));
+  });
+}
+
+async function pings(ping: (i: number) => Promise<number>, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let from = 0; from < count; from += 500) {
+    const batch = Array.from({ length: Math.min(500, count - from) }, (_, k) => ping(from + k));
+    samples.push(...(await Promise.all(batch)));
+  }
+  return samples;
+}
+
+/** Calls `fire` RATE times a second for SECONDS (open loop); resolves with the latencies and the wall time. */
+async function openLoop(fire: (n: number) => Promise<number>): Promise<{ latencies: number[]; wallSeconds: number; failed: number }> {
+  const total = RATE * SECONDS;
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const calls: Array<Promise<void>> = [];
+  for (let n = 0; n < total; n += 1) {
+    const due = started + (n * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    calls.push(fire(n).then((latency) => void latencies.push(latency), () => void (failed += 1)));
+  }
+  await Promise.all(calls);
+  return { latencies, wallSeconds: (performance.now() - started) / 1000, failed };
+}
+
+async function casim(): Promise<string[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'casim-bench-fleet-'));
+  const server = spawn(process.execPath, [CLI, 'server', '--port', '0', '--data-dir', dataDir, '--no-fleet'], {
+    env: {
+      ...process.env, CASIM_LOG_LEVEL: 'warn', CASIM_ACCESS_KEY_ID: KEY.id, CASIM_ACCESS_KEY_SECRET: KEY.secret,
+      CASIM_QUOTA_INVOCATIONS_PER_DAY: '10000000', CASIM_QUOTA_ACTIVATIONS: String(Math.ceil(AGENTS / 1000) + 1),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await firstLine(server, /casim server on (http:\S+)/);
+  const client = new ApiClient({ server: url, accessKeyId: KEY.id, accessKeySecret: KEY.secret, regionId: 'cn-hangzhou' });
+  const idleRss = rssOf(server.pid!);
+  // finish-acks per invocation; they may arrive before the RunCommand answer does.
+  const finished = new Map<string, { left: number; resolve?: () => void }>();
+  const entryOf = (invokeId: string): { left: number; resolve?: () => void } => {
+    let entry = finished.get(invokeId);
+    if (!entry) {
+      entry = { left: PER_CALL };
+      finished.set(invokeId, entry);
+    }
+    return entry;
+  };
+  const t0 = performance.now();
+  const fleet = await startSimulatedFleet({
+    server: url, client, count: AGENTS, concurrency: 100,
+    onMessage: (direction, message) => {
+      if (direction !== 'in' || message.type !== 'finish-ack') return;
+      const entry = entryOf(message.taskId.slice(0, message.taskId.indexOf('.')));
+      entry.left -= 1;
+      if (entry.left === 0) entry.resolve?.();
+    },
+  });
+  const registration = (performance.now() - t0) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const connectedRss = rssOf(server.pid!);
+  const ping = summary(await pings((i) => fleet.agents[i]!.ping(), AGENTS));
+  const run = await openLoop(async (n) => {
+    const ids = Array.from({ length: PER_CALL }, (_, k) => fleet.instanceIds[(n * PER_CALL + k) % AGENTS]!);
+    const start = performance.now();
+    const { InvokeId } = await client.call<{ InvokeId: string }>('RunCommand', { Type: 'RunShellScript', CommandContent: 'true', InstanceId: ids });
+    const entry = entryOf(InvokeId);
+    if (entry.left > 0) await new Promise<void>((resolve) => (entry.resolve = resolve));
+    finished.delete(InvokeId);
+    return performance.now() - start;
+  });
+  const loadedRss = rssOf(server.pid!);
+  fleet.stop();
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+  const e2e = summary(run.latencies);
+  return [
+    `| casim: register ${AGENTS.toLocaleString('en')} simulated agents | ${registration.toFixed(1)} s (${Math.round(AGENTS / registration)}/s) | | |`,
+    `| casim: server RSS idle / ${AGENTS.toLocaleString('en')} connected / after the RunCommand load | ${idleRss.toFixed(0)} / ${connectedRss.toFixed(0)} / ${loadedRss.toFixed(0)} MiB | | |`,
+    `| casim: WebSocket ping, ${AGENTS.toLocaleString('en')} agents | | ${ms(ping.p50)} | ${ms(ping.p99)} |`,
+    `| casim: RunCommand(${PER_CALL} instances) target ${RATE}/s for ${SECONDS} s: achieved ${(run.latencies.length / run.wallSeconds).toFixed(1)}/s, ${run.failed} failed; call → every result stored | ${run.latencies.length} calls | ${ms(e2e.p50)} | ${ms(e2e.p99)} |`,
+  ];
+}
+
+async function bare(): Promise<string[]> {
+  const server = spawn(process.execPath, [join(import.meta.dirname, 'bare-fanout-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await firstLine(server, /^(\d+)$/);
+  const url = `ws://127.0.0.1:${port}`;
+  const open = (socket: WebSocket): Promise<void> => new Promise((resolve, reject) => { socket.once('open', () => resolve()); socket.once('error', reject); });
+  const clients: WebSocket[] = [];
+  for (let from = 0; from < AGENTS; from += 100) {
+    const batch = Array.from({ length: Math.min(100, AGENTS - from) }, (_, k) => {
+      const socket = new WebSocket(url, { perMessageDeflate: false });
+      const n = from + k;
+      socket.on('message', (data: Buffer) => socket.send(JSON.stringify({ reply: (JSON.parse(data.toString('utf8')) as { id: string }).id })));
+      clients.push(socket);
+      return open(socket).then(() => socket.send(JSON.stringify({ hello: n })));
+    });
+    await Promise.all(batch);
+  }
+  const control = new WebSocket(url, { perMessageDeflate: false });
+  await open(control);
+  const waiting = new Map<string, () => void>();
+  control.on('message', (data: Buffer) => waiting.get((JSON.parse(data.toString('utf8')) as { done: string }).done)?.());
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const rss = rssOf(server.pid!);
+  const ping = summary(await pings((i) => new Promise<number>((resolve) => {
+    const start = performance.now();
+    clients[i]!.once('pong', () => resolve(performance.now() - start));
+    clients[i]!.ping();
+  }), AGENTS));
+  const run = await openLoop(async (n) => {
+    const id = `b-${n}`;
+    const start = performance.now();
+    await new Promise<void>((resolve) => {
+      waiting.set(id, resolve);
+      control.send(JSON.stringify({ id, to: Array.from({ length: PER_CALL }, (_, k) => (n * PER_CALL + k) % AGENTS) }));
+    });
+    waiting.delete(id);
+    return performance.now() - start;
+  });
+  for (const socket of [...clients, control]) socket.terminate();
+  server.kill('SIGTERM');
+  const e2e = summary(run.latencies);
+  return [
+    `| anchor: bare ws server RSS, ${AGENTS.toLocaleString('en')} clients | ${rss.toFixed(0)} MiB | | |`,
+    `| anchor: bare ws ping, ${AGENTS.toLocaleString('en')} clients | | ${ms(ping.p50)} | ${ms(ping.p99)} |`,
+    `| anchor: bare ws fan-out to ${PER_CALL} clients and back, target ${RATE}/s: achieved ${(run.latencies.length / run.wallSeconds).toFixed(1)}/s | ${run.latencies.length} | ${ms(e2e.p50)} | ${ms(e2e.p99)} |`,
+  ];
+}
+
+console.log(`## Fleet at scale — ${machine()}\n`);
+console.log('| measurement | value / samples | p50 | p99 |');
+console.log('|---|---|---|---|');
+for (const line of await casim()) console.log(line);
+for (const line of await bare()) console.log(line);
