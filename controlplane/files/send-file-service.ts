@@ -96,8 +96,8 @@ export class SendFileService implements FileEventHandler {
 
   /** Re-pushes what this instance has not received yet: the agent writes each file at most once. */
   onConnected(instanceId: string): void {
-    for (const row of this.store.fileDeliveries.all()) {
-      if (row.instanceId !== instanceId || row.status !== 'Pending') continue;
+    for (const row of this.store.fileDeliveries.withLabel(['Pending'])) {
+      if (row.instanceId !== instanceId) continue;
       const invocation = this.store.fileInvocations.get(row.invokeId);
       if (invocation) this.deliver(invocation, instanceId);
     }
@@ -134,8 +134,8 @@ export class SendFileService implements FileEventHandler {
   /** Pending files that no agent took within the delivery window become Aborted. */
   private abortUndelivered(): void {
     const nowMs = this.clock.now().getTime();
-    for (const row of this.store.fileDeliveries.all()) {
-      if (row.status !== 'Pending' || nowMs - Math.max(Date.parse(row.updateTime), this.startedMs) < FILE_DELIVERY_TIMEOUT_MS) continue;
+    for (const row of this.store.fileDeliveries.withLabel(['Pending'])) {
+      if (nowMs - Math.max(Date.parse(row.updateTime), this.startedMs) < FILE_DELIVERY_TIMEOUT_MS) continue;
       const result = undeliveredFileStatus(this.agents.isConnected(row.instanceId));
       const now = formatApiTime(this.clock.now());
       this.settle(row, result, '', now);

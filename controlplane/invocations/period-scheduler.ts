@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/clock.js';
+import { formatApiTime, type Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { InvocationService } from './invocation-service.js';
@@ -32,9 +32,7 @@ export class PeriodScheduler {
 
   /** Starts every run that is due now. */
   tick(): void {
-    const now = this.clock.now().getTime();
-    for (const run of this.store.runs.withLabel(['Scheduled'])) {
-      if (!run.nextRunTime || Date.parse(run.nextRunTime) > now) continue;
+    for (const run of this.store.dueRuns(formatApiTime(this.clock.now()))) {
       try {
         if (this.invocations.trigger(run.invokeId, run.instanceId)) {
           this.logger.info('scheduled run started', { invokeId: run.invokeId, instanceId: run.instanceId, due: run.nextRunTime });

@@ -36,10 +36,10 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
 
 /**
  * 1: JSON documents with an indexed `label` (up to issue 9). 2: the columns and indexes of
- * table-specs.ts, the `tags` table and the per-invocation status counts. Opening an older data
- * dir derives the new columns from the documents, once, in one transaction.
+ * table-specs.ts, the `tags` table and the per-invocation status counts. 3: runs' next_run_time.
+ * Opening an older data dir derives the new columns from the documents, once, in one transaction.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * The durable state of the control plane: one SQLite file (WAL mode). Every write is
@@ -208,6 +208,12 @@ export class Store {
     if (statuses.length === 0) return [];
     const marks = statuses.map(() => '?').join(', ');
     return (this.db.prepare(`SELECT doc FROM instance_runs WHERE instance_id = ? AND status IN (${marks}) ORDER BY seq DESC`).all(instanceId, ...statuses) as Array<{ doc: string }>)
+      .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+  }
+
+  /** Scheduled runs due at `now` (an API time), soonest first, on the (status, next_run_time) index. */
+  dueRuns(now: string): InstanceRunRecord[] {
+    return (this.db.prepare("SELECT doc FROM instance_runs WHERE status = 'Scheduled' AND next_run_time <> '' AND next_run_time <= ? ORDER BY next_run_time").all(now) as Array<{ doc: string }>)
       .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
   }
 

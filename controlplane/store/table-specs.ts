@@ -96,6 +96,8 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     { name: 'run', type: 'INTEGER', value: (r) => r.run },
     text('creation_time', (r) => r.creationTime),
     text('update_time', (r) => r.updateTime),
+    // API time ("" or absent: not scheduled by time); the scheduler's tick reads only what is due.
+    { name: 'next_run_time', type: 'TEXT', value: (r) => r.nextRunTime ?? '' },
     invokeSeq,
     invokeRegion,
   ],
@@ -103,6 +105,7 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
   indexes: [
     'invoke_id, seq',
     'instance_id, status',
+    'status, next_run_time',
     'region_id, invoke_seq DESC, seq',
     'region_id, invoke_id, seq',
     'region_id, instance_id, invoke_seq DESC, seq',
