@@ -63,7 +63,9 @@ async function openLoop(fire: (n: number) => Promise<number>): Promise<{ latenci
 
 async function casim(): Promise<string[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'casim-bench-fleet-'));
-  const server = spawn(process.execPath, [CLI, 'server', '--port', '0', '--data-dir', dataDir, '--no-fleet'], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof": extra node flags for the server process.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, CLI, 'server', '--port', '0', '--data-dir', dataDir, '--no-fleet'], {
     env: {
       ...process.env, CASIM_LOG_LEVEL: 'warn', CASIM_ACCESS_KEY_ID: KEY.id, CASIM_ACCESS_KEY_SECRET: KEY.secret,
       CASIM_QUOTA_INVOCATIONS_PER_DAY: '10000000', CASIM_QUOTA_ACTIVATIONS: String(Math.ceil(AGENTS / 1000) + 1),

@@ -66,7 +66,11 @@ export const STORE_FILE = 'casim.sqlite';
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger('controlplane');
   const clock = options.clock ?? systemClock;
-  const store = new Store(join(options.dataDir, STORE_FILE));
+  const store = new Store(join(options.dataDir, STORE_FILE), {
+    // A group commit (agent messages) that fails, e.g. on a full disk: the same situation as one
+    // message failing in the hub, so the same line.
+    onGroupFailed: (error) => logger.warn('store unavailable: agent message not acknowledged (the agent re-sends it)', { error: (error as Error).message }),
+  });
   const registry = new InstanceRegistry(store, clock);
   const sessions = new AgentSessions();
   // The port is known once listening; containers reach the control plane on loopback.

@@ -82,6 +82,8 @@ async function call(input: VerifyInput, params: RawParams, options: ApiOptions):
   if (!isActionName(auth.action)) throw apiError('InvalidAction.NotFound');
   const action = auth.action;
   const args = validateParams(params, CATALOG[action]);
+  // What agents reported in this turn of the event loop is committed before the call reads it.
+  context.store.flush();
   const scope = { accessKeyId: auth.accessKeyId, action, token: args.string('ClientToken') };
   const result = await withClientToken(context.store, scope, params, formatApiTime(context.clock.now()), () => HANDLERS[action](args, context));
   return { action, result };

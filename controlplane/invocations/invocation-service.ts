@@ -213,7 +213,9 @@ export class InvocationService implements AgentEventHandler {
   /** Feeds one event to the machine, persists the new record, then applies the effects. */
   private apply(invocation: InvocationRecord, run: InstanceRunRecord, event: RunEvent): Transition {
     const transition = next(run, event, this.now());
-    this.store.transaction(() => {
+    // Group commit: an agent's burst (task-ack, task-started, task-finished) and many agents'
+    // messages of one event-loop turn share one commit; the acks go out after it.
+    this.store.group(() => {
       if (transition.changed) {
         const settled = transition.effects.find((e): e is Extract<RunEffect, { type: 'settled' }> => e.type === 'settled');
         if (settled) this.settle(invocation, transition.run, settled.scheduleOver);

@@ -68,6 +68,8 @@ export class DocumentTable<T> {
   private readonly deleteTags: Database.Statement | undefined;
   /** Parsed documents by id, least recently used first. Only committed state is ever cached. */
   private readonly cache = new Map<string, T>();
+  /** Written in the open transaction: not cached until it commits or rolls back (`committed`). */
+  private readonly dirty = new Set<string>();
 
   constructor(
     private readonly db: Database.Database,
@@ -135,7 +137,8 @@ export class DocumentTable<T> {
 
   /**
    * The record, parsed. With a cache, a committed record is parsed once: writes evict it, and
-   * nothing is cached inside a transaction (a rollback would leave it wrong). Callers treat the
+   * a record written in the open transaction is not cached until it ends (a rollback would leave
+   * it wrong; the Store calls `committed`). Callers treat the
    * record as immutable (they copy with a spread to change it).
    */
   get(id: string): T | undefined {
@@ -151,7 +154,7 @@ export class DocumentTable<T> {
     const row = this.selectOne.get(id) as { doc: string } | undefined;
     if (!row) return undefined;
     const record = JSON.parse(row.doc) as T;
-    if (size > 0 && !this.db.inTransaction) {
+    if (size > 0 && !this.dirty.has(id)) {
       if (this.cache.size >= size) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(id, record);
     }
@@ -160,7 +163,18 @@ export class DocumentTable<T> {
 
   /** Drops a cached record (its row was changed or deleted by SQL outside this table). */
   forget(id: string): void {
+    this.evict(id);
+  }
+
+  /** The outermost transaction ended (committed or rolled back): what it wrote may be cached again. */
+  committed(): void {
+    this.dirty.clear();
+  }
+
+  private evict(id: string): void {
+    if ((this.spec.cacheSize ?? 0) === 0) return;
     this.cache.delete(id);
+    if (this.db.inTransaction) this.dirty.add(id);
   }
 
   /** Newest first. Reads the whole table: for small tables (activations) and tests. */
@@ -183,7 +197,7 @@ export class DocumentTable<T> {
 
   add(record: T): void {
     const id = this.spec.keyOf(record);
-    this.cache.delete(id);
+    this.evict(id);
     const info = this.insertRow.run(id, JSON.stringify(record), this.label(record), ...this.columns.map((c) => this.valueOf(c, record)));
     this.writeTags(id, info.lastInsertRowid, record, false);
     this.spec.afterWrite?.(record, undefined);
@@ -191,7 +205,7 @@ export class DocumentTable<T> {
 
   put(record: T): void {
     const id = this.spec.keyOf(record);
-    this.cache.delete(id);
+    this.evict(id);
     const before = this.spec.afterWrite || this.spec.tagsOf ? (this.selectLabel.get(id) as { seq: number; label: string } | undefined) : undefined;
     const info = this.updateRow.run(JSON.stringify(record), this.label(record), ...this.mutable.map((c) => this.valueOf(c, record)), id);
     if (info.changes === 0) {
@@ -204,7 +218,7 @@ export class DocumentTable<T> {
 
   delete(id: string): void {
     const before = this.selectLabel.get(id) as { seq: number; label: string } | undefined;
-    this.cache.delete(id);
+    this.evict(id);
     if (!before) return;
     this.deleteRow.run(id);
     this.deleteTags?.run(id);

@@ -54,6 +54,10 @@ export class Store {
   private readonly db: Database.Database;
   private depth = 0;
   private committed: Array<() => void> = [];
+  /** A group transaction is open (see `group`); it commits at the next turn of the event loop. */
+  private groupOpen = false;
+  private inGroupWork = false;
+  private readonly onGroupFailed: (error: unknown) => void;
   readonly commands: DocumentTable<CommandRecord>;
   readonly invocations: DocumentTable<InvocationRecord>;
   readonly runs: DocumentTable<InstanceRunRecord>;
@@ -80,7 +84,9 @@ export class Store {
   private readonly repeatModeOf: Database.Statement;
   private readonly setStatus: Database.Statement;
 
-  constructor(file: string) {
+  /** `onGroupFailed` hears of a group commit that failed (its work was rolled back, nothing acknowledged). */
+  constructor(file: string, options: { onGroupFailed?: (error: unknown) => void } = {}) {
+    this.onGroupFailed = options.onGroupFailed ?? (() => undefined);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -160,6 +166,8 @@ export class Store {
    * committed, and are dropped when the part they were registered in rolls back.
    */
   transaction<T>(work: () => T): T {
+    // Another writer commits the open group first: its own commit then covers only its work.
+    if (this.groupOpen && this.depth === 0 && !this.inGroupWork) this.flush();
     const mark = this.committed.length;
     this.depth += 1;
     let result: T;
@@ -167,16 +175,66 @@ export class Store {
       result = this.db.transaction(work)();
     } catch (error) {
       this.committed.length = mark;
+      if (this.groupOpen && !this.db.inTransaction) this.groupLost(error); // SQLite rolled back all of it
       throw error;
     } finally {
       this.depth -= 1;
     }
-    if (this.depth === 0) {
-      const callbacks = this.committed;
-      this.committed = [];
-      for (const callback of callbacks) callback();
-    }
+    if (this.depth === 0 && !this.groupOpen) this.runCommitted();
     return result;
+  }
+
+  /**
+   * Group commit: runs `work` like `transaction`, but inside one transaction shared by every
+   * `group` call of this turn of the event loop, committed at the next turn (setImmediate) or
+   * as soon as any other transaction starts, whichever is first. What `work` registers with
+   * `afterCommit` (an agent's acknowledgement, a task push) runs after that commit, so the
+   * outbox rule holds; an agent's burst of messages costs one commit instead of one each.
+   * `work` still fails alone (it is a savepoint). Inside a transaction it simply nests.
+   */
+  group<T>(work: () => T): T {
+    if (this.depth > 0) return this.transaction(work);
+    if (!this.groupOpen) {
+      this.db.prepare('BEGIN').run();
+      this.groupOpen = true;
+      setImmediate(() => this.flush());
+    }
+    this.inGroupWork = true;
+    try {
+      return this.transaction(work);
+    } finally {
+      this.inGroupWork = false;
+    }
+  }
+
+  /** Commits the open group transaction, if any, then runs its afterCommit callbacks. */
+  flush(): void {
+    if (!this.groupOpen) return;
+    this.groupOpen = false;
+    try {
+      if (this.db.inTransaction) this.db.prepare('COMMIT').run();
+    } catch (error) {
+      if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+      this.groupLost(error);
+      return;
+    }
+    this.invocations.committed();
+    this.runCommitted();
+  }
+
+  /** The group's work is gone: nothing it registered may run (its messages stay unacknowledged). */
+  private groupLost(error: unknown): void {
+    this.groupOpen = false;
+    this.committed = [];
+    this.invocations.committed();
+    this.onGroupFailed(error);
+  }
+
+  private runCommitted(): void {
+    this.invocations.committed();
+    const callbacks = this.committed;
+    this.committed = [];
+    for (const callback of callbacks) callback();
   }
 
   /**
@@ -184,7 +242,7 @@ export class Store {
    * transaction): the outbox rule, persist first, then act (e.g. push a task to an agent).
    */
   afterCommit(callback: () => void): void {
-    if (this.depth === 0) callback();
+    if (this.depth === 0 && !this.groupOpen) callback();
     else this.committed.push(callback);
   }
 
@@ -223,6 +281,7 @@ export class Store {
   }
 
   close(): void {
+    this.flush();
     this.db.close();
   }
 }
