@@ -14,6 +14,8 @@ import { cpuMsOf, machine, rssOf } from './stats.js';
 
 const KEY = { id: 'bench', secret: 'bench-secret' };
 const CLI = join(import.meta.dirname, '..', 'cli', 'casim.js');
+/** BENCH_AGENT_CLI: another build's dist/cli/casim.js for the agent (a before/after comparison). */
+const AGENT_CLI = process.env.BENCH_AGENT_CLI ?? CLI;
 const IDLE_MS = 10_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,7 +42,7 @@ const server = spawn(process.execPath, [CLI, 'server', '--port', '0', '--data-di
 const url = await firstLine(server, /casim server on (http:\S+)/);
 const client = new ApiClient({ server: url, accessKeyId: KEY.id, accessKeySecret: KEY.secret, regionId: 'cn-hangzhou' });
 const { ActivationId, ActivationCode } = await client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', { InstanceCount: 1 });
-const agent = spawn(process.execPath, [CLI, 'agent', '--server', url, '--activation-id', ActivationId, '--activation-code', ActivationCode, '--state-dir', join(dir, 'agent')], { env, stdio: 'ignore' });
+const agent = spawn(process.execPath, [AGENT_CLI, 'agent', '--server', url, '--activation-id', ActivationId, '--activation-code', ActivationCode, '--state-dir', join(dir, 'agent')], { env, stdio: 'ignore' });
 for (let i = 0; i < 100; i += 1) {
   const body = await client.call<{ InstanceCloudAssistantStatusSet: { InstanceCloudAssistantStatus: Array<{ CloudAssistantStatus: string }> } }>('DescribeCloudAssistantStatus', {});
   if (body.InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus.some((s) => s.CloudAssistantStatus === 'true')) break;
@@ -58,6 +60,6 @@ rmSync(dir, { recursive: true, force: true });
 console.log(`## Idle agent — ${machine()}\n`);
 console.log(`| process | RSS | CPU over ${IDLE_MS / 1000} s idle | RSS / bare node |`);
 console.log('|---|---|---|---|');
-console.log(`| casim agent (registered, connected, idle) | ${measuredAgent.rss.toFixed(1)} MiB | ${measuredAgent.cpuMs} ms | ${(measuredAgent.rss / measuredNode.rss).toFixed(2)}× |`);
+console.log(`| casim agent (registered, connected, idle)${AGENT_CLI === CLI ? '' : `, ${AGENT_CLI}`} | ${measuredAgent.rss.toFixed(1)} MiB | ${measuredAgent.cpuMs} ms | ${(measuredAgent.rss / measuredNode.rss).toFixed(2)}× |`);
 console.log(`| anchor: bare node with a timer | ${measuredNode.rss.toFixed(1)} MiB | ${measuredNode.cpuMs} ms | 1.00× |`);
 console.log(`| anchor: bare node with one ws client | ${measuredWs.rss.toFixed(1)} MiB | ${measuredWs.cpuMs} ms | ${(measuredWs.rss / measuredNode.rss).toFixed(2)}× |`);

@@ -6,6 +6,7 @@ export const SIMULATED_AGENT_VERSION = 'casim-loadgen/1';
 /** Unacknowledged reports are re-sent this often (the real agent's journal does the same). */
 const RESEND_MS = 2_000;
 const RECONNECT_MS = 1_000;
+const DONE_KEPT = 1024;
 
 export type SimulatedIdentity = { instanceId: string; secret: string };
 
@@ -44,7 +45,10 @@ export class SimulatedAgent {
   private resender: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Map<string, Pending>();
-  /** Every (taskId, run) answered, so a re-pushed task is acked but not run again. */
+  /**
+   * The (taskId, run) answered lately, so a re-pushed task is acked but not run again. A task is
+   * re-pushed only until its ack arrives, so the newest few suffice (bounded for long runs).
+   */
   private readonly done = new Set<string>();
   private welcomed: ((instanceId: string) => void) | undefined;
   private refused: ((error: Error) => void) | undefined;
@@ -191,6 +195,7 @@ export class SimulatedAgent {
     this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
     if (this.done.has(k)) return;
     this.done.add(k);
+    if (this.done.size > DONE_KEPT) this.done.delete(this.done.values().next().value as string);
     this.tasksRun += 1;
     const now = new Date().toISOString();
     const output = Buffer.from(this.options.outputOf?.(task) ?? 'ok\n', 'utf8').toString('base64');
