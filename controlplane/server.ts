@@ -25,6 +25,8 @@ import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
 import { SendFileService } from './files/send-file-service.js';
 import { Store } from './store/store.js';
+import { ConsoleHandler } from './console/console-handler.js';
+import { isConsolePath } from './console/console-paths.js';
 
 export interface ServerOptions {
   host: string;
@@ -98,9 +100,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const secrets = new Map(options.accessKeys.map((k) => [k.id, k.secret]));
   const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger };
+  const webConsole = new ConsoleHandler({ listenHost: options.host, lookupSecret: apiOptions.lookupSecret, source, logger });
 
   const server: Server = createApiServer(logger, (request, response) => {
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());
+    else if (isConsolePath(request.url ?? '')) webConsole.handle(request, response);
     else void handleApiRequest(request, response, apiOptions);
   });
   server.on('upgrade', (request, socket, head) => {
@@ -128,6 +132,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       invocations.close();
       files.close();
       hub.close();
+      webConsole.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
