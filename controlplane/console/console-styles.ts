@@ -82,8 +82,8 @@ dl.facts dt { color: var(--muted); font-size: .85rem; }
 dl.facts dd { margin: 0; word-break: break-word; }
 .json-list { margin: 0; padding-left: 1.2rem; }
 .aggregate { margin-left: .25rem; }
-.notices { max-width: 1280px; margin: .5rem auto 0; padding: 0 1rem; display: flex; flex-direction: column; gap: .35rem; }
-.notice { display: flex; justify-content: space-between; gap: 1rem; align-items: center; padding: .45rem .75rem; border-radius: 6px; border: 1px solid var(--line); background: #eef6ff; }
+.notices { position: fixed; right: 1rem; bottom: 1rem; z-index: 20; width: min(28rem, calc(100vw - 2rem)); display: flex; flex-direction: column; gap: .35rem; }
+.notice { display: flex; justify-content: space-between; gap: 1rem; align-items: center; padding: .45rem .75rem; border-radius: 6px; border: 1px solid #b9d3f5; background: #eef6ff; box-shadow: 0 2px 8px rgba(0,0,0,.15); }
 .notice-error { background: #fdecea; border-color: #f3b7b0; }
 [hidden] { display: none !important; }
 @media (max-width: 720px) {

@@ -8,7 +8,8 @@ export const commandsView: View = (context, root) => {
   const formSlot = h('div', {});
   const body = h('div', {}, h('p', {}, 'Loading commands…'));
   const newButton = h('button', { type: 'button', on: { click: () => openForm(undefined) } }, 'New command');
-  replace(root, h('h1', {}, 'Commands'), h('div', { class: 'toolbar' }, newButton), formSlot, body);
+  const refreshButton = h('button', { type: 'button', class: 'secondary', on: { click: () => void refresh() } }, 'Refresh commands');
+  replace(root, h('h1', {}, 'Commands'), h('div', { class: 'toolbar' }, newButton, refreshButton), formSlot, body);
 
   const closeForm = (): void => {
     replace(formSlot);

@@ -1,6 +1,8 @@
 import { ApiError } from './api-client.js';
 import { h, replace } from './dom.js';
 
+const INFO_MS = 8_000;
+
 /** Messages for the user in the page's live region (announced by screen readers). */
 export class Notices {
   constructor(private readonly region: HTMLElement) {}
@@ -23,6 +25,8 @@ export class Notices {
     const dismiss = h('button', { type: 'button', class: 'link-button', 'aria-label': 'Dismiss message', on: { click: () => notice.remove() } }, '×');
     const notice = h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, h('span', {}, message), dismiss);
     this.region.prepend(notice);
+    // Confirmations fade after a while; errors stay until dismissed.
+    if (kind === 'info') window.setTimeout(() => notice.remove(), INFO_MS);
     while (this.region.children.length > 3) this.region.lastElementChild?.remove();
   }
 }
