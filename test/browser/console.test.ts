@@ -23,6 +23,13 @@ const outputOf = (instanceId: string): Locator => page.locator(`pre[data-output-
 const statusOf = (instanceId: string, status: string): Locator => card(instanceId).locator(`[data-status="${status}"]`);
 const aggregate = (status: string): Locator => page.locator(`[data-aggregate-status="${status}"]`);
 
+/** A README screenshot, without the passing confirmations (dismissed as a user would). */
+async function screenshot(name: string, fullPage = false): Promise<void> {
+  const dismiss = page.getByRole('button', { name: 'Dismiss message' });
+  while ((await dismiss.count()) > 0) await dismiss.first().click();
+  await page.screenshot({ path: join(SHOTS, name), fullPage });
+}
+
 async function openSection(name: string): Promise<void> {
   // Keyboard navigation: focus the section's link and press Enter.
   await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name, exact: true }).focus();
@@ -83,7 +90,7 @@ describe('the web console in chromium', () => {
       expect(await row.textContent()).toMatch(/\d+\.\d+\.\d+\.\d+/); // agent version
       expect(await row.textContent()).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/); // last heartbeat
     }
-    await page.screenshot({ path: join(SHOTS, 'console-instances.png') });
+    await screenshot('console-instances.png');
   });
 
   it('creates, edits and deletes a command, showing a hostile name as text', async () => {
@@ -129,7 +136,7 @@ describe('the web console in chromium', () => {
     });
     await page.getByRole('button', { name: 'Refresh commands' }).click();
     await page.locator('tr[data-command-id]').filter({ hasText: 'disk-report' }).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'console-commands.png') });
+    await screenshot('console-commands.png');
   });
 
   it('runs a script on two instances and shows its output line by line before the run ends', async () => {
@@ -152,7 +159,7 @@ describe('the web console in chromium', () => {
         expect(await card(id).locator('[data-status]').getAttribute('data-status')).toBe('Running');
       }
       expect(await page.locator('[data-aggregate-status]').getAttribute('data-aggregate-status')).toBe('Running');
-      if (line === 2) await page.screenshot({ path: join(SHOTS, 'console-live-output.png'), fullPage: true });
+      if (line === 2) await screenshot('console-live-output.png', true);
     }
     for (const id of ids) await statusOf(id, 'Success').waitFor();
     await aggregate('Success').waitFor();
@@ -163,7 +170,7 @@ describe('the web console in chromium', () => {
     // Half a laptop screen: everything reachable without sideways scrolling of the page.
     await page.setViewportSize(HALF_SCREEN);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-    await page.screenshot({ path: join(SHOTS, 'console-half-screen.png'), fullPage: true });
+    await screenshot('console-half-screen.png', true);
     await page.setViewportSize(LAPTOP);
   });
 
@@ -181,7 +188,7 @@ describe('the web console in chromium', () => {
     expect(Invocation.InvocationResults.InvocationResult.map((r) => r.InvocationStatus)).toEqual(['Terminated', 'Terminated']);
     await openSection('Invocations');
     await page.locator(`tr[data-invoke-id="${invokeId}"]`).getByText('Stopped').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'console-invocations.png') });
+    await screenshot('console-invocations.png');
   });
 
   it('runs a schedule with RepeatMode Period, moves the simulated clock and lists the history of runs', async () => {
