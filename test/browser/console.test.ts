@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -217,10 +218,47 @@ describe('the web console in chromium', () => {
     await page.getByRole('button', { name: 'Stop invocation' }).waitFor({ state: 'hidden' });
   });
 
+  it('sends a file to an instance (the local agents write on this machine)', async () => {
+    const [first] = casim.instanceIds;
+    const dir = mkdtempSync(join(tmpdir(), 'casim-console-send-'));
+    try {
+      await openSection('Send file');
+      await page.getByRole('checkbox', { name: first }).check();
+      await page.getByLabel('File name').fill('motd.txt');
+      await page.getByLabel('Target directory').fill(dir);
+      await page.getByLabel('File mode').fill('0640');
+      await page.getByLabel('File content').fill('hello from the console\n');
+      await page.getByRole('button', { name: 'Send file' }).click();
+      const sent = page.locator('tr[data-invoke-id^="f-"]').filter({ hasText: `${dir}/motd.txt` });
+      await sent.waitFor();
+      await page.getByRole('button', { name: 'Refresh file sends' }).click();
+      await sent.getByText('Success').first().waitFor();
+      expect(readFileSync(join(dir, 'motd.txt'), 'utf8')).toBe('hello from the console\n');
+      expect(statSync(join(dir, 'motd.txt')).mode & 0o777).toBe(0o640);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shows the clock because the server has time control, and no faults panel without the endpoint', async () => {
     const nav = page.getByRole('navigation', { name: 'Console sections' });
     expect(await nav.getByRole('link', { name: 'Clock' }).isVisible()).toBe(true);
     expect(await nav.getByRole('link', { name: 'Faults' }).isVisible()).toBe(false);
+  });
+
+  it('shows the faults panel when /casim/admin/faults answers, its content as text', async () => {
+    // Another component serves the endpoint; here the browser answers for it.
+    await page.route('**/casim/admin/faults', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ Faults: [{ Kind: 'drop-output', Instance: '<b onmouseover=alert(1)>mi-x</b>', Probability: 0.5 }] }) }),
+    );
+    await page.reload();
+    const link = page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Faults' });
+    await link.waitFor();
+    await link.click();
+    await page.getByText('<b onmouseover=alert(1)>mi-x</b>', { exact: true }).waitFor();
+    await page.getByText('drop-output', { exact: true }).waitFor();
+    expect(await page.locator('main b').count()).toBe(0);
+    await page.unroute('**/casim/admin/faults');
   });
 
   it('had no page errors and no Content-Security-Policy refusals', () => {
