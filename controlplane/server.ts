@@ -25,6 +25,10 @@ import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
 import { SendFileService } from './files/send-file-service.js';
 import { Store } from './store/store.js';
+import { ADMIN_FAULTS_PATH, handleFaultControl } from './admin/fault-control.js';
+import { FaultInjection } from './faults/fault-injection.js';
+import type { FaultRegistry } from './faults/fault-registry.js';
+import { METRICS_PATH, ServerMetrics } from './metrics/server-metrics.js';
 
 export interface ServerOptions {
   host: string;
@@ -39,6 +43,8 @@ export interface ServerOptions {
   clock?: Clock;
   logger?: Logger;
   quotas?: Quotas;
+  /** Enables fault injection and its endpoint /casim/admin/faults (`casim server --admin`). */
+  admin?: boolean;
 }
 
 export interface RunningServer {
@@ -48,6 +54,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly hub: AgentHub;
   readonly sessions: AgentSessions;
+  /** The faults in force (with `admin`). */
+  readonly faults: FaultRegistry | undefined;
   close(): Promise<void>;
 }
 
@@ -65,24 +73,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const fleet: Fleet = options.fleet === 'docker' ? new DockerFleet(() => `http://127.0.0.1:${port}`, logger, options.dockerFleet) : (options.fleet ?? new NoFleet());
   const source = randomUUID();
   const stopRunLog = logRunEvents(source, logger);
+  const injection = options.admin ? new FaultInjection({ source, registry, sessions, clock, logger }) : undefined;
+  const agents = injection?.sender ?? sessions;
+  const scheduleTimes = new ScheduleTimes(registry, clock);
   // A script's exit code 194 / 193 reboots / stops its instance once the report is stored; the
   // lifecycle also ends the runs on an instance, so the two are wired through this one closure.
   const powerActions = { request: (_instanceId: string, _action: PowerAction): void => undefined };
   const invocations = new InvocationService({
     store,
     registry,
-    agents: sessions,
-    schedule: new ScheduleTimes(registry, clock),
+    agents,
+    schedule: injection?.schedule(scheduleTimes) ?? scheduleTimes,
     clock,
     logger,
     onPowerAction: (instanceId, action) => powerActions.request(instanceId, action),
     source,
   });
-  const files = new SendFileService(store, sessions, clock, logger);
-  const hub = new AgentHub(sessions, registry, invocations, files, logger);
+  const files = new SendFileService(store, agents, clock, logger);
+  const lifecycle = new InstanceLifecycle(registry, invocations, agents, fleet, logger);
+  const hub = new AgentHub(sessions, registry, injection?.events(invocations, lifecycle) ?? invocations, files, logger);
   const periods = new PeriodScheduler(store, invocations, clock, logger);
   periods.start();
-  const lifecycle = new InstanceLifecycle(registry, invocations, sessions, fleet, logger);
   powerActions.request = (instanceId, action) => lifecycle.powerAction(instanceId, action);
   const context: ApiContext = {
     store,
@@ -90,17 +101,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     lifecycle,
     invocations,
     files,
-    agents: sessions,
+    agents,
     fleet,
     clock,
     logger,
     quotas: options.quotas ?? DEFAULT_QUOTAS,
   };
   const secrets = new Map(options.accessKeys.map((k) => [k.id, k.secret]));
-  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger };
+  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger, faults: injection?.api, source };
+  const metrics = new ServerMetrics({
+    source,
+    store,
+    connectedAgents: () => sessions.count(),
+    activeFaults: () => injection?.faults.activeCount() ?? 0,
+    heldTasks: () => injection?.sender.heldCount() ?? 0,
+  });
 
   const server: Server = createApiServer(logger, (request, response) => {
+    const path = (request.url ?? '').split('?')[0]!;
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());
+    else if (path === ADMIN_FAULTS_PATH || path.startsWith(`${ADMIN_FAULTS_PATH}/`)) void handleFaultControl(request, response, injection?.faults);
+    else if (path === METRICS_PATH && request.method === 'GET') void metrics.handle(request, response);
     else void handleApiRequest(request, response, apiOptions);
   });
   server.on('upgrade', (request, socket, head) => {
@@ -122,9 +143,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     hub,
     sessions,
+    faults: injection?.faults,
     close: async () => {
       periods.stop();
       stopRunLog();
+      metrics.close();
+      injection?.close();
       invocations.close();
       files.close();
       hub.close();

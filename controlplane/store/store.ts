@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { storeTransactions } from './store-events.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
@@ -145,16 +147,19 @@ export class Store {
    */
   transaction<T>(work: () => T): T {
     const mark = this.committed.length;
+    const timed = this.depth === 0 && storeTransactions.hasSubscribers ? performance.now() : undefined;
     this.depth += 1;
     let result: T;
     try {
       result = this.db.transaction(work)();
     } catch (error) {
       this.committed.length = mark;
+      if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: false });
       throw error;
     } finally {
       this.depth -= 1;
     }
+    if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: true });
     if (this.depth === 0) {
       const callbacks = this.committed;
       this.committed = [];
