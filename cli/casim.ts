@@ -7,6 +7,7 @@ import { AdjustableClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { ApiCallError } from './api-client.js';
 import { clientFor, DEFAULT_PORT, defaultServerUrl } from './client-options.js';
+import { addFaultCommands } from './fault-commands.js';
 import { fleetDown, fleetList, fleetUp } from './fleet-commands.js';
 import { runAndFollow } from './run-command.js';
 
@@ -26,7 +27,8 @@ program
   .option('--data-dir <dir>', 'where the SQLite store lives (env CASIM_DATA_DIR)', process.env.CASIM_DATA_DIR ?? './.casim')
   .option('--no-fleet', 'do not manage Docker instances (RunInstances is refused)')
   .option('--time-control', 'simulated time that POST /casim/admin/clock/advance moves forward (env CASIM_TIME_CONTROL=1)', process.env.CASIM_TIME_CONTROL === '1')
-  .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean; timeControl: boolean }) => {
+  .option('--admin', 'the admin endpoints: simulated time (as --time-control) and fault injection at /casim/admin/faults (env CASIM_ADMIN=1)', process.env.CASIM_ADMIN === '1')
+  .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean; timeControl: boolean; admin: boolean }) => {
     // Loaded here: the instance image carries only the agent's dependencies (no SQLite, no Docker client).
     const { startServer } = await import('../controlplane/server.js');
     const { quotasFromEnv } = await import('../controlplane/api/handlers/context.js');
@@ -40,7 +42,8 @@ program
       fleet: options.fleet ? 'docker' : undefined,
       dockerFleet: dockerFleetOptionsFromEnv(process.env),
       quotas: quotasFromEnv(process.env),
-      clock: options.timeControl ? new AdjustableClock() : undefined,
+      clock: options.timeControl || options.admin ? new AdjustableClock() : undefined,
+      admin: options.admin,
     });
     process.stdout.write(
       `casim server on ${server.url}\n` +
@@ -132,6 +135,8 @@ program
     const ok = await runAndFollow(client, { instanceIds: ids, script, ...options, write: (t) => process.stdout.write(t) });
     process.exitCode = ok ? 0 : 1;
   });
+
+addFaultCommands(program, serverOption);
 
 program
   .command('clock')
