@@ -72,6 +72,11 @@ export class FaultRegistry {
     return count;
   }
 
+  /** No fault at all: the decorators skip their work (and the instance lookup) at once. */
+  isEmpty(): boolean {
+    return this.faults.length === 0;
+  }
+
   /** Faults in force (the metrics' gauge). */
   activeCount(): number {
     return this.list().length;

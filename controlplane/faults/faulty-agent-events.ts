@@ -56,6 +56,7 @@ export class FaultyAgentEvents implements AgentEventHandler {
   }
 
   private offline(instanceId: string): boolean {
+    if (this.faults.isEmpty()) return false;
     return this.faults.holding('agent-offline', { kind: 'instance', instance: this.facts(instanceId) }) !== undefined;
   }
 
@@ -76,7 +77,7 @@ export class FaultyAgentEvents implements AgentEventHandler {
     if (this.offline(instanceId)) return;
     this.inner.onTaskStarted(instanceId, message);
     const key = `${instanceId} ${message.taskId} ${message.run}`;
-    if (this.runs.has(key)) return; // a re-sent start: decided already
+    if (this.runs.has(key) || this.faults.isEmpty()) return; // a re-sent start (decided already), or no faults
     const decided: RunFaults = {};
     this.runs.set(key, decided);
     const occasion = { kind: 'instance', instance: this.facts(instanceId) } as const;

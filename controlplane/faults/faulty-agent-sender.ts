@@ -33,11 +33,13 @@ export class FaultyAgentSender implements AgentLink {
   ) {}
 
   isConnected(instanceId: string): boolean {
+    if (this.faults.isEmpty()) return this.inner.isConnected(instanceId);
     if (this.faults.holding('agent-offline', { kind: 'instance', instance: this.facts(instanceId) })) return false;
     return this.inner.isConnected(instanceId);
   }
 
   send(instanceId: string, message: ServerMessage): boolean {
+    if (this.faults.isEmpty() && this.held.size === 0) return this.inner.send(instanceId, message);
     const occasion = { kind: 'instance', instance: this.facts(instanceId) } as const;
     const offline = this.faults.holding('agent-offline', occasion);
     if (offline) {

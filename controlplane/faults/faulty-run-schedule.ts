@@ -34,6 +34,7 @@ export class FaultyRunSchedule implements RunSchedule {
   }
 
   private skewOf(instanceId: string): FaultOf<'clock-skew'> | undefined {
+    if (this.faults.isEmpty()) return undefined;
     const fault = this.faults.holding('clock-skew', { kind: 'instance', instance: this.facts(instanceId) });
     return fault && fault.spec.seconds !== 0 ? fault : undefined;
   }
