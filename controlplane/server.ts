@@ -71,7 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     quotas: options.quotas ?? DEFAULT_QUOTAS,
   };
   const secrets = new Map(options.accessKeys.map((k) => [k.id, k.secret]));
-  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger };
+  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache({ ledger: store.nonces }), logger };
 
   const server: Server = createServer((request, response) => {
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ClientTokenRecord } from '../api/idempotency.js';
+import { NonceTable } from './nonce-table.js';
 import type {
   ActivationRecord,
   CommandRecord,
@@ -117,6 +118,7 @@ export class Store {
   /** SendFile calls and their per-instance rows (keyed by runKey). */
   readonly fileInvocations: Collection<FileInvocationRecord>;
   readonly fileDeliveries: Collection<FileDeliveryRecord>;
+  readonly nonces: NonceTable;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -134,6 +136,7 @@ export class Store {
     this.clientTokens = new Collection(this.db, 'client_tokens', (r) => r.key);
     this.fileInvocations = new Collection(this.db, 'file_invocations', (r) => r.invokeId);
     this.fileDeliveries = new Collection(this.db, 'file_deliveries', (r) => runKey(r.invokeId, r.instanceId));
+    this.nonces = new NonceTable(this.db);
   }
 
   /** Runs `work` in one transaction: all of its writes land, or none. */
