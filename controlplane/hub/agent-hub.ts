@@ -91,10 +91,16 @@ export class AgentHub implements AgentSender {
     this.sessions.get(instanceId)?.close(4001, 'instance removed');
   }
 
-  close(): void {
+  /**
+   * Closes every agent socket with 1001 (going away), so agents know the server is shutting
+   * down; a socket still open after `graceMs` is cut. Settles when all of them are closed.
+   */
+  close(graceMs = 2_000): Promise<void> {
     clearInterval(this.pinger);
-    for (const socket of this.sessions.values()) socket.terminate();
-    this.wss.close();
+    const closed = new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    for (const socket of this.wss.clients) socket.close(1001, 'server shutting down');
+    const cut = setTimeout(() => this.wss.clients.forEach((socket) => socket.terminate()), graceMs);
+    return closed.finally(() => clearTimeout(cut));
   }
 
   private pingAll(): void {
