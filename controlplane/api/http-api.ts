@@ -7,6 +7,7 @@ import type { VerifyInput } from '../auth/verify-input.js';
 import { toVerifyInput } from '../auth/wire-request.js';
 import { formatApiTime } from '../../shared/clock.js';
 import { newRequestId } from '../ids.js';
+import { ClientAbortedError } from './client-aborted.js';
 import { withClientToken } from './idempotency.js';
 import { CATALOG, isActionName } from './catalog.js';
 import { ApiError, apiError, missingParameter, type ApiErrorCode } from './errors.js';
@@ -37,7 +38,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | null> {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     request.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    request.on('error', reject);
+    request.on('error', (error) => reject(new ClientAbortedError(error)));
   });
 }
 
@@ -94,6 +95,7 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
   let status = 200;
   let code = '';
   let format: ResponseFormat = 'JSON';
+  let aborted = false;
   try {
     const body = await readBody(request);
     const input = toVerifyInput({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: body ?? Buffer.alloc(0) });
@@ -105,6 +107,10 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
     action = outcome.action;
     send(response, 200, renderSuccess({ RequestId: requestId, ...outcome.result }, outcome.action, format));
   } catch (caught) {
+    if (caught instanceof ClientAbortedError) {
+      aborted = true; // nothing to answer: the client is gone
+      return;
+    }
     const error =
       caught instanceof ApiError ? caught : (options.logger.error('internal error', { requestId, error: (caught as Error).stack }), apiError('InternalError'));
     status = error.status;
@@ -112,6 +118,7 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
     send(response, error.status, renderError(errorBody(error, requestId), format));
   } finally {
     const ms = (performance.now() - started).toFixed(1);
-    options.logger.info(`api ${action} ${status}${code ? ' ' + code : ''} ${ms}ms ${requestId}`);
+    const outcome = aborted ? 'client aborted the request' : `${status}${code ? ' ' + code : ''}`;
+    options.logger.info(`api ${action} ${outcome} ${ms}ms ${requestId}`);
   }
 }
