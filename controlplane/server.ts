@@ -18,7 +18,7 @@ import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
 import { SendFileService } from './files/send-file-service.js';
 import type { Store } from './store/store.js';
-import { InFlightRequests } from './request-drain.js';
+import { InFlightRequests } from './in-flight-requests.js';
 import { createDataDir, openStore } from './startup/data-dir.js';
 import { DataDirLock } from './startup/data-dir-lock.js';
 import { describeCause, StartupError } from './startup/startup-error.js';
