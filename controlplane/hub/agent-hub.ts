@@ -174,7 +174,7 @@ export class AgentHub {
       return undefined;
     }
     if (message.type === 'register') {
-      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType };
+      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, machine: message.machine };
       const result = this.registry.registerWithActivation(message.activationId, message.activationCode, facts, message.instanceName);
       if (!result.ok) {
         this.reply(socket, { type: 'rejected', reason: result.reason });
@@ -191,7 +191,7 @@ export class AgentHub {
         socket.close(CLOSE_CODES.authenticationFailed, 'authentication failed');
         return undefined;
       }
-      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, timeZone: message.timeZone };
+      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, timeZone: message.timeZone, machine: message.machine };
       return this.welcome(socket, message.instanceId, facts, message.coldStart === true);
     }
     this.reply(socket, { type: 'rejected', reason: 'expected hello or register first' });
