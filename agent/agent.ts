@@ -4,9 +4,12 @@ import { WebSocket } from 'ws';
 import type { Logger } from '../shared/logger.js';
 import {
   AGENT_PATH,
+  CLOSE_CODES,
+  MAX_SERVER_FRAME_BYTES,
   PROTOCOL_VERSION,
   parseServerMessage,
   type AgentMessage,
+  type MachineFacts,
   type ServerMessage,
   type TaskFinishedMessage,
   type TaskSpec,
@@ -23,6 +26,11 @@ import { runInContainer } from './runner/container-runner.js';
 import { targetsContainer } from './runner/container-target.js';
 import { runScript } from './runner/script-runner.js';
 import { OutputStreamer } from './output-streamer.js';
+import { gatherMachineFacts } from './machine-facts.js';
+import { ReportOutbox } from './report-outbox.js';
+
+/** Unacknowledged messages are re-sent this often while connected (and on every welcome). */
+const RESEND_MS = 5_000;
 
 export interface AgentOptions {
   /** `http://127.0.0.1:8484` */
@@ -79,6 +87,10 @@ export class Agent {
   /** Set until the server has welcomed this agent after a boot. */
   private coldStart = false;
   private readonly running = new Map<string, { cancel(): void }>();
+  /** Starts and live output not yet acknowledged (final reports are in the journal). */
+  private readonly outbox = new ReportOutbox();
+  private resender: NodeJS.Timeout | undefined;
+  private machine: MachineFacts | undefined;
   private resolveFatal: ((reason: string) => void) | undefined;
   /** Resolves when the server refuses this agent for good (e.g. a wrong secret). */
   readonly fatal: Promise<string>;
@@ -100,7 +112,11 @@ export class Agent {
   }
 
   start(): void {
-    this.connect();
+    // The machine's facts are read once (by a child process) and sent with every hello.
+    void gatherMachineFacts().then((facts) => {
+      this.machine = facts;
+      this.connect();
+    });
   }
 
   /** Closes the connection and kills running scripts. */
@@ -108,6 +124,7 @@ export class Agent {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeat);
+    clearInterval(this.resender);
     for (const run of this.running.values()) run.cancel();
     this.socket?.close();
   }
@@ -115,16 +132,22 @@ export class Agent {
   private connect(): void {
     if (this.stopped) return;
     const url = this.options.server.replace(/^http/, 'ws').replace(/\/$/, '') + AGENT_PATH;
-    const socket = new WebSocket(url, { handshakeTimeout: 10_000 });
+    const socket = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: MAX_SERVER_FRAME_BYTES });
     this.socket = socket;
     socket.on('open', () => this.greet());
-    socket.on('message', (data: Buffer) => {
-      const message = parseServerMessage(data.toString('utf8'));
-      if (message) this.handle(message);
-      else this.options.logger.warn('unknown frame from the server');
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      const parsed = isBinary ? ({ ok: false, reason: 'binary frame' } as const) : parseServerMessage(data.toString('utf8'));
+      if (parsed.ok) {
+        this.handle(parsed.message);
+        return;
+      }
+      // The server is hostile until validated too: drop the session, reconnect.
+      this.options.logger.warn('invalid frame from the server; reconnecting', { reason: parsed.reason });
+      socket.close(CLOSE_CODES.protocolError, 'invalid frame');
     });
     socket.on('close', () => {
       clearInterval(this.heartbeat);
+      clearInterval(this.resender);
       if (this.socket === socket) this.scheduleReconnect();
     });
     socket.on('error', (error) => this.options.logger.warn('connection error', { error: error.message }));
@@ -149,7 +172,7 @@ export class Agent {
   }
 
   private greet(): void {
-    const facts = { agentVersion: AGENT_VERSION, hostname: osHostname(), osType: 'Linux' as const };
+    const facts = { agentVersion: AGENT_VERSION, hostname: osHostname(), osType: 'Linux' as const, ...(this.machine ? { machine: this.machine } : {}) };
     if (this.identity) {
       this.send({ type: 'hello', protocol: PROTOCOL_VERSION, instanceId: this.identity.instanceId, secret: this.identity.secret, coldStart: this.coldStart, timeZone: localTimeZone(), ...facts });
     } else if (this.options.activation) {
@@ -181,8 +204,10 @@ export class Agent {
         clearInterval(this.heartbeat);
         this.heartbeat = setInterval(() => this.send({ type: 'heartbeat' }), message.heartbeatSeconds * 1000);
         this.heartbeat.unref();
-        for (const report of this.journal.unacknowledged()) this.send(report);
-        this.files.resendUnacknowledged();
+        this.resendUnacknowledged();
+        clearInterval(this.resender);
+        this.resender = setInterval(() => this.resendUnacknowledged(), RESEND_MS);
+        this.resender.unref();
         return;
       case 'rejected':
         this.fail(message.reason);
@@ -192,6 +217,12 @@ export class Agent {
         return;
       case 'task-stop':
         this.running.get(taskKey(message.taskId, message.run))?.cancel();
+        return;
+      case 'started-ack':
+        this.outbox.ackStarted(message.taskId, message.run);
+        return;
+      case 'output-ack':
+        this.outbox.ackOutput(message.taskId, message.run, message.seq);
         return;
       case 'finish-ack': {
         const key = taskKey(message.taskId, message.run);
@@ -216,6 +247,13 @@ export class Agent {
     }
   }
 
+  /** Every message the control plane has not acknowledged yet, in protocol order. */
+  private resendUnacknowledged(): void {
+    for (const message of this.outbox.pending()) this.send(message);
+    for (const report of this.journal.unacknowledged()) this.send(report);
+    this.files.resendUnacknowledged();
+  }
+
   private accept(task: TaskSpec): void {
     const key = taskKey(task.taskId, task.run);
     this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
@@ -228,14 +266,20 @@ export class Agent {
   }
 
   private execute(task: TaskSpec): void {
-    const streamer = new OutputStreamer((seq, data) =>
-      this.send({ type: 'task-output', taskId: task.taskId, run: task.run, seq, data: data.toString('base64') }),
-    );
+    const streamer = new OutputStreamer((seq, data, skipped) => {
+      if (!this.outbox.hasRoomFor(task.taskId, task.run, data.length)) return false;
+      const message = { type: 'task-output', taskId: task.taskId, run: task.run, seq, data: data.toString('base64'), ...(skipped > 0 ? { skipped } : {}) } as const;
+      this.outbox.output(message, data.length);
+      this.send(message);
+      return true;
+    });
     const scriptDir = this.options.scriptDir ?? DEFAULT_SCRIPT_DIR;
     const callbacks = {
       onStarted: (at: Date) => {
         this.journal.started(taskKey(task.taskId, task.run), task.taskId, task.run, at);
-        this.send({ type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() });
+        const started = { type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() } as const;
+        this.outbox.started(started);
+        this.send(started);
       },
       onOutput: (chunk: Buffer) => streamer.push(chunk),
     };
@@ -257,6 +301,7 @@ export class Agent {
         finishedAt: result.finishedAt.toISOString(),
       };
       this.journal.finished(key, report);
+      this.outbox.forget(task.taskId, task.run);
       this.send(report);
       this.options.logger.info('task finished', { taskId: task.taskId, outcome: result.outcome.kind });
     });

@@ -49,7 +49,7 @@ async function invokeLatency(agentCount: number, iterations: number): Promise<nu
     agent.start();
     agents.push(agent);
   }
-  while (!agents.every((a) => a.instanceId && server.hub.isConnected(a.instanceId))) await new Promise((r) => setTimeout(r, 20));
+  while (!agents.every((a) => a.instanceId && server.sessions.isConnected(a.instanceId))) await new Promise((r) => setTimeout(r, 20));
   const ids = agents.map((a) => a.instanceId!);
   const { CommandId } = await client.call<{ CommandId: string }>('CreateCommand', {
     Name: 'true',

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const { ActivationId, ActivationCode } = await client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {});
   const agent = new Agent({ server: server.url, stateDir: join(dataDir, 'agent'), activation: { id: ActivationId, code: ActivationCode }, logger });
   agent.start();
-  while (!agent.instanceId || !server.hub.isConnected(agent.instanceId)) await new Promise((r) => setTimeout(r, 20));
+  while (!agent.instanceId || !server.sessions.isConnected(agent.instanceId)) await new Promise((r) => setTimeout(r, 20));
   global.gc?.();
   const baseline = process.memoryUsage().rss;
   const rows: string[] = [];

@@ -22,7 +22,7 @@ const program = new Command('casim').description('A local simulator of Alibaba C
 program
   .command('server')
   .description('start the control plane: the API at / and agents at /agent, on one port')
-  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--host <host>', 'address to listen on (env CASIM_HOST)', process.env.CASIM_HOST ?? '127.0.0.1')
   .option('--port <port>', 'port (env CASIM_PORT)', process.env.CASIM_PORT ?? String(DEFAULT_PORT))
   .option('--data-dir <dir>', 'where the SQLite store lives (env CASIM_DATA_DIR)', process.env.CASIM_DATA_DIR ?? './.casim')
   .option('--no-fleet', 'do not manage Docker instances (RunInstances is refused)')
@@ -31,6 +31,7 @@ program
     // Loaded here: the instance image carries only the agent's dependencies (no SQLite, no Docker client).
     const { startServer, DRAIN_TIMEOUT_MS } = await import('../controlplane/server.js');
     const { quotasFromEnv } = await import('../controlplane/api/handlers/context.js');
+    const { dockerFleetOptionsFromEnv } = await import('../controlplane/fleet/docker-fleet-options.js');
     const keys = accessKeysFromEnv(process.env);
     let server: Awaited<ReturnType<typeof startServer>>;
     try {
@@ -40,6 +41,7 @@ program
         dataDir: resolve(options.dataDir),
         accessKeys: keys,
         fleet: options.fleet ? 'docker' : undefined,
+        dockerFleet: dockerFleetOptionsFromEnv(process.env),
         quotas: quotasFromEnv(process.env),
         clock: options.timeControl ? new AdjustableClock() : undefined,
       });

@@ -1,16 +1,18 @@
 /**
  * `make demo`: starts the server and 3 Docker instances, runs a real script on all of them
  * through the official SDK (@alicloud/ecs20140526), prints each instance's status and output,
- * and shows how to call the server from your own code. The server keeps running until Ctrl-C
- * (CASIM_DEMO_EXIT=1 ends the demo right away instead).
+ * and shows how to call the server from your own code. The server keeps running until Ctrl-C,
+ * which removes the instances and then stops the server (CASIM_DEMO_EXIT=1 ends the demo right
+ * away instead). The order of start and end is in demo-session.ts.
  */
 import * as ecsModule from '@alicloud/ecs20140526';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../controlplane/access-keys.js';
+import { removeInstanceContainersOf } from '../controlplane/fleet/orphan-containers.js';
 import { clientFor, DEFAULT_PORT } from './client-options.js';
-import { fleetDown, fleetUp } from './fleet-commands.js';
+import { startDemoServer } from './demo-server-process.js';
+import { DemoSession, interruptHandler } from './demo-session.js';
+import { deleteInstances, fleetDown, fleetUp } from './fleet-commands.js';
 
 const port = Number(process.env.CASIM_PORT ?? DEFAULT_PORT);
 const server = `http://127.0.0.1:${port}`;
@@ -20,21 +22,6 @@ const say = (text: string): void => void process.stdout.write(text + '\n');
 
 async function answers(): Promise<boolean> {
   return fetch(server + '/').then(() => true, () => false);
-}
-
-async function startServerProcess(): Promise<(() => void) | undefined> {
-  if (await answers()) {
-    say(`casim: a server already answers on ${server}; using it`);
-    return undefined;
-  }
-  const cli = fileURLToPath(new URL('./casim.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'server', '--port', String(port), '--data-dir', '.casim/demo'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CASIM_LOG_LEVEL: process.env.CASIM_LOG_LEVEL ?? 'warn' },
-  });
-  for (let i = 0; i < 100 && !(await answers()); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (!(await answers())) throw new Error('the server did not start');
-  return () => child.kill('SIGTERM');
 }
 
 function sdkClient(): InstanceType<typeof ecsModule.default.default> {
@@ -48,11 +35,26 @@ echo "Hello from $(hostname) as $(id -un) in $(pwd)"
 grep PRETTY_NAME /etc/os-release
 echo "kernel: $(uname -r), user id: $(id -u)"`;
 
+const client = clientFor(server);
+const session = new DemoSession({
+  serverAnswers: answers,
+  // Instances of a crashed demo: their control plane (the demo's port) is not running.
+  removeOrphanContainers: () =>
+    removeInstanceContainersOf(server).catch((error: unknown) => {
+      say(`casim: could not look for containers left by an earlier demo: ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
+    }),
+  startServer: async () => (await startDemoServer(port, '.casim/demo', answers)).stop,
+  removeInstances: (ids) => (ids ? deleteInstances(client, ids) : fleetDown(client)),
+  say,
+});
+const onSignal = interruptHandler(session, (code) => process.exit(code), say);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+
 async function main(): Promise<void> {
-  const stopServer = await startServerProcess();
-  const client = clientFor(server);
+  await session.begin();
   say('casim: starting 3 Docker instances (casim fleet up --count 3) ...');
-  const ids = await fleetUp(client, 3, { waitSeconds: 90, name: 'demo' });
+  const ids = await fleetUp(client, 3, { waitSeconds: 90, name: 'demo', onCreated: (created) => session.track(created) });
   say(`casim: instances online: ${ids.join(', ')}`);
 
   say('casim: RunCommand through the official SDK @alicloud/ecs20140526 ...');
@@ -89,21 +91,16 @@ Call it from your own code (Node, @alicloud/ecs20140526):
 or from the shell:  node dist/cli/casim.js run 'uname -a'
 list instances:     node dist/cli/casim.js fleet ls
 `);
-  const finish = async (): Promise<void> => {
-    say('casim: removing the demo instances ...');
-    await fleetDown(client);
-    stopServer?.();
-  };
   if (process.env.CASIM_DEMO_EXIT === '1') {
-    await finish();
+    await session.end();
     process.exitCode = results.every((r) => r.invocationStatus === 'Success') ? 0 : 1;
     return;
   }
-  say('The server keeps running on ' + server + '. Press Ctrl-C to stop it and remove the instances.');
-  process.on('SIGINT', () => void finish().then(() => process.exit(0)));
+  say('The server keeps running on ' + server + '. Press Ctrl-C to remove the instances and stop it.');
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   process.stderr.write(`casim demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  await session.end().catch((e: unknown) => process.stderr.write(`casim demo: ${e instanceof Error ? e.message : String(e)}\n`));
   process.exit(1);
 });

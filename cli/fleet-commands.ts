@@ -21,13 +21,18 @@ async function statuses(client: ApiClient, ids: string[]): Promise<Map<string, S
 }
 
 /** `casim fleet up`: starts N Docker instances and waits until each agent is online. */
-export async function fleetUp(client: ApiClient, count: number, options: { image?: string; name?: string; waitSeconds: number }): Promise<string[]> {
+export async function fleetUp(
+  client: ApiClient,
+  count: number,
+  options: { image?: string; name?: string; waitSeconds: number; onCreated?: (ids: readonly string[]) => void },
+): Promise<string[]> {
   const body = await client.call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('RunInstances', {
     Amount: count,
     ImageId: options.image,
     InstanceName: options.name,
   });
   const ids = body.InstanceIdSets.InstanceIdSet;
+  options.onCreated?.(ids);
   const deadline = Date.now() + options.waitSeconds * 1000;
   for (;;) {
     const online = [...(await statuses(client, ids)).values()].filter((s) => s.CloudAssistantStatus === 'true').length;
@@ -50,9 +55,13 @@ export async function fleetList(client: ApiClient): Promise<string> {
   return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()).join('\n');
 }
 
+/** Deletes the instances `ids` and their containers (Force: also when running). */
+export async function deleteInstances(client: ApiClient, ids: readonly string[]): Promise<string[]> {
+  if (ids.length > 0) await client.call('DeleteInstances', { InstanceId: [...ids], Force: true });
+  return [...ids];
+}
+
 /** `casim fleet down`: deletes every fleet instance and its container. */
 export async function fleetDown(client: ApiClient): Promise<string[]> {
-  const ids = (await allInstances(client)).map((i) => i.InstanceId);
-  if (ids.length > 0) await client.call('DeleteInstances', { InstanceId: ids, Force: true });
-  return ids;
+  return deleteInstances(client, (await allInstances(client)).map((i) => i.InstanceId));
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -7,12 +7,19 @@ import { AGENT_PATH } from '../shared/protocol.js';
 import type { AccessKey } from './access-keys.js';
 import { DEFAULT_QUOTAS, type ApiContext, type Quotas } from './api/handlers/context.js';
 import { handleApiRequest } from './api/http-api.js';
+import { createApiServer } from './api/api-server.js';
 import { ADMIN_CLOCK_PATH, handleTimeControl } from './admin/time-control.js';
 import { NonceCache } from './auth/nonce-cache.js';
 import { PeriodScheduler } from './invocations/period-scheduler.js';
 import { DockerFleet } from './fleet/docker-fleet.js';
+import type { DockerFleetOptions } from './fleet/docker-fleet-options.js';
 import { NoFleet, type Fleet } from './fleet/fleet.js';
 import { AgentHub } from './hub/agent-hub.js';
+import { AgentSessions } from './hub/agent-sessions.js';
+import { ScheduleTimes } from './invocations/schedule-times.js';
+import { logRunEvents } from './invocations/run-log.js';
+import type { PowerAction } from '../shared/power-action.js';
+import { randomUUID } from 'node:crypto';
 import { InstanceLifecycle } from './instances/instance-lifecycle.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
@@ -30,6 +37,8 @@ export interface ServerOptions {
   accessKeys: AccessKey[];
   /** Instances' machines; 'docker' makes a DockerFleet that points containers at this server. */
   fleet?: Fleet | 'docker';
+  /** Image and labels of the instance containers when `fleet` is 'docker'. */
+  dockerFleet?: DockerFleetOptions;
   /** The control plane's time; an AdjustableClock also enables the time-control endpoint. */
   clock?: Clock;
   logger?: Logger;
@@ -42,6 +51,7 @@ export interface RunningServer {
   readonly port: number;
   readonly store: Store;
   readonly hub: AgentHub;
+  readonly sessions: AgentSessions;
   /** Calls in flight right now. */
   inFlightCalls(): number;
   /**
@@ -70,23 +80,39 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   const registry = new InstanceRegistry(store, clock);
-  const hub = new AgentHub(registry, logger);
-  const invocations = new InvocationService(store, registry, hub, clock, logger);
-  hub.setHandler(invocations);
-  const files = new SendFileService(store, hub, clock, logger);
-  hub.setFileHandler(files);
-  const periods = new PeriodScheduler(store, registry, invocations, clock, logger);
+  const sessions = new AgentSessions();
+  // The port is known once listening; containers reach the control plane on loopback.
+  let port = options.port;
+  const fleet: Fleet = options.fleet === 'docker' ? new DockerFleet(() => `http://127.0.0.1:${port}`, logger, options.dockerFleet) : (options.fleet ?? new NoFleet());
+  const source = randomUUID();
+  const stopRunLog = logRunEvents(source, logger);
+  // A script's exit code 194 / 193 reboots / stops its instance once the report is stored; the
+  // lifecycle also ends the runs on an instance, so the two are wired through this one closure.
+  const powerActions = { request: (_instanceId: string, _action: PowerAction): void => undefined };
+  const invocations = new InvocationService({
+    store,
+    registry,
+    agents: sessions,
+    schedule: new ScheduleTimes(registry, clock),
+    clock,
+    logger,
+    onPowerAction: (instanceId, action) => powerActions.request(instanceId, action),
+    source,
+  });
+  const files = new SendFileService(store, sessions, clock, logger);
+  const hub = new AgentHub(sessions, registry, invocations, files, logger);
+  const periods = new PeriodScheduler(store, invocations, clock, logger);
   periods.start();
-  const lifecycle = new InstanceLifecycle(registry, invocations, hub, () => context.fleet, logger);
-  invocations.onPowerAction = (instanceId, action) => lifecycle.powerAction(instanceId, action);
+  const lifecycle = new InstanceLifecycle(registry, invocations, sessions, fleet, logger);
+  powerActions.request = (instanceId, action) => lifecycle.powerAction(instanceId, action);
   const context: ApiContext = {
     store,
     registry,
     lifecycle,
     invocations,
     files,
-    agents: hub,
-    fleet: options.fleet instanceof Object ? options.fleet : new NoFleet(),
+    agents: sessions,
+    fleet,
     clock,
     logger,
     quotas: options.quotas ?? DEFAULT_QUOTAS,
@@ -94,7 +120,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const secrets = new Map(options.accessKeys.map((k) => [k.id, k.secret]));
   const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache({ ledger: store.nonces }), logger };
 
-  const server: Server = createServer();
+  // InFlightRequests sees every request before the API handler (registered right after it).
+  const server: Server = createApiServer(logger);
   const requests = new InFlightRequests(server);
   server.on('request', (request, response) => {
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());
@@ -119,10 +146,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     lock.release();
     throw new StartupError('ListenFailed', `cannot listen on ${options.host}:${options.port}: ${describeCause(error)}`, { cause: error });
   }
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   lock.publish(url);
-  if (options.fleet === 'docker') context.fleet = new DockerFleet(() => `http://127.0.0.1:${port}`, logger);
   logger.info(`listening on ${url} (API at /, agents at ${AGENT_PATH}), data in ${options.dataDir}`);
 
   let closing: Promise<void> | undefined;
@@ -133,6 +159,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger.warn(`shutdown: cut ${requests.size} call(s) still in flight after ${DRAIN_TIMEOUT_MS / 1000} s`);
     }
     await hub.close();
+    stopRunLog();
     invocations.close();
     files.close();
     server.closeAllConnections();
@@ -146,6 +173,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     store,
     hub,
+    sessions,
     inFlightCalls: () => requests.size,
     close: () => (closing ??= shutdown()),
   };

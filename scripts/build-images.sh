@@ -5,10 +5,12 @@
 #      node:22-bookworm-slim when it is present or can be pulled, else a local stand-in
 #      casim/node:22-bookworm-slim built from Debian's archive (debootstrap) plus the official
 #      Node binary from the npm package node-linux-<arch>@22 (no container registry needed).
-#   2. casim/instance (images/instance/Dockerfile, context = repo root, needs dist/ built):
-#      rebuilt only when its inputs change (a content hash stored as an image label).
+#   2. casim/instance (images/instance/Dockerfile, context = repo root, needs dist/ built) and
+#   3. casim/server (images/server/Dockerfile, the control plane in a container):
+#      each rebuilt only when its inputs change (a content hash stored as an image label).
 #
 # Env: CASIM_NODE_IMAGE (force a base), CASIM_INSTANCE_IMAGE (default casim/instance),
+#      CASIM_SERVER_IMAGE (default casim/server),
 #      NODE_EXTRA_CA_CERTS (a CA bundle npm must trust inside the build, e.g. a corporate proxy).
 set -euo pipefail
 
@@ -19,6 +21,7 @@ PUBLIC_NODE_IMAGE=node:22-bookworm-slim
 STANDIN_NODE_IMAGE=casim/node:22-bookworm-slim
 DEBIAN_IMAGE=casim/debian:bookworm
 INSTANCE_IMAGE=${CASIM_INSTANCE_IMAGE:-casim/instance}
+SERVER_IMAGE=${CASIM_SERVER_IMAGE:-casim/server}
 NODE_MAJOR=22
 NPM_MAJOR=10
 HASH_LABEL=dev.casim.inputs-sha256
@@ -127,29 +130,37 @@ else
   [ -f "$ca_dst" ] && [ ! -s "$ca_dst" ] || : >"$ca_dst"
 fi
 
-inputs_hash() {
+inputs_hash() { # <image dir>
   {
     echo "base=$NODE_IMAGE@$(docker image inspect --format '{{.Id}}' "$NODE_IMAGE")"
-    find dist images/instance package.json package-lock.json .dockerignore -type f -print0 2>/dev/null \
+    find dist "$1" images/instance/ca-bundle.crt package.json package-lock.json .dockerignore -type f -print0 2>/dev/null \
       | LC_ALL=C sort -z | xargs -0 sha256sum
   } | sha256sum | cut -d' ' -f1
 }
-want=$(inputs_hash)
-have=$(docker image inspect --format "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$INSTANCE_IMAGE" 2>/dev/null || true)
-if [ "$want" = "$have" ]; then
-  say "$INSTANCE_IMAGE is up to date (base $NODE_IMAGE)"
-  exit 0
-fi
 
-say "building $INSTANCE_IMAGE from $NODE_IMAGE"
-start=$SECONDS
-log=$(mktemp /tmp/casim-build-instance.XXXXXX.log)
-if ! docker build --network host --build-arg "NODE_IMAGE=$NODE_IMAGE" --label "$HASH_LABEL=$want" \
-    -t "$INSTANCE_IMAGE" -f images/instance/Dockerfile . >"$log" 2>&1; then
-  tail -n 40 "$log" >&2
-  die "docker build of $INSTANCE_IMAGE failed (full log: $log)"
-fi
-rm -f "$log"
-# Drop the previous, now untagged builds of this image (never ones a container still uses).
+# Builds <image> from <dir>/Dockerfile (context = repo root) unless its inputs are unchanged.
+build_casim_image() { # <image> <dir>
+  local image=$1 dir=$2 want have start log
+  want=$(inputs_hash "$dir")
+  have=$(docker image inspect --format "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$image" 2>/dev/null || true)
+  if [ "$want" = "$have" ]; then
+    say "$image is up to date (base $NODE_IMAGE)"
+    return 0
+  fi
+  say "building $image from $NODE_IMAGE"
+  start=$SECONDS
+  log=$(mktemp /tmp/casim-build-image.XXXXXX.log)
+  if ! docker build --network host --build-arg "NODE_IMAGE=$NODE_IMAGE" --label "$HASH_LABEL=$want" \
+      -t "$image" -f "$dir/Dockerfile" . >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    die "docker build of $image failed (full log: $log)"
+  fi
+  rm -f "$log"
+  say "built $image in $((SECONDS - start)) s ($(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
+}
+
+build_casim_image "$INSTANCE_IMAGE" images/instance
+# --- 3. Server image (the control plane in a container; its fleet starts $INSTANCE_IMAGE) -----
+build_casim_image "$SERVER_IMAGE" images/server
+# Drop the previous, now untagged builds of these images (never ones a container still uses).
 docker image prune -f --filter "label=$HASH_LABEL" >/dev/null 2>&1 || true
-say "built $INSTANCE_IMAGE in $((SECONDS - start)) s ($(docker image inspect --format '{{.Size}}' "$INSTANCE_IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"

@@ -67,6 +67,22 @@ export class OutputBuffer {
     if (rest.length > 0) this.appendToRing(rest);
   }
 
+  /**
+   * `count` bytes of the stream that were never seen (e.g. live chunks the agent could not send):
+   * they count as dropped from the middle.
+   */
+  skip(count: number): void {
+    this.total += count;
+  }
+
+  /** A buffer holding what `contents()` and `dropped` of another one were. */
+  static restore(contents: Uint8Array, dropped: number, options: OutputBufferOptions = {}): OutputBuffer {
+    const buffer = new OutputBuffer(options);
+    buffer.append(contents);
+    buffer.skip(dropped);
+    return buffer;
+  }
+
   /** The retained bytes: head then tail, oldest first (a copy). */
   contents(): Buffer {
     const out = Buffer.allocUnsafe(this.headLength + this.ringLength);

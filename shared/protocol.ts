@@ -1,44 +1,95 @@
+import { z } from 'zod';
+
 /**
  * The WebSocket protocol between the control plane (`/agent`) and an agent.
  * JSON text frames, one message per frame, each with a `type` discriminator.
- * Every message can be re-sent; the receiver de-duplicates by (taskId, run[, seq]).
+ *
+ * Every frame is hostile until it has passed its schema (zod: the schemas below are the single
+ * source of both the runtime check and the TypeScript types, so the two cannot drift). A frame
+ * that does not parse, is too large, or fails its schema is a protocol error: the receiver closes
+ * the socket with PROTOCOL_ERROR_CLOSE and touches nothing else.
+ *
+ * Delivery is at-least-once in both directions and idempotent at the receiver:
+ * - control plane → agent: `task` is re-pushed until the agent answers `task-ack`;
+ * - agent → control plane: `task-started` until `started-ack`, `task-output` until an
+ *   `output-ack` covers its seq (cumulative), `task-finished` until `finish-ack`,
+ *   `file-finished` until `file-finish-ack`. An ack is sent only after the state it confirms is
+ *   durable on the control plane.
+ * Receivers de-duplicate by (taskId, run[, seq]).
  */
 export const PROTOCOL_VERSION = 1 as const;
 export const AGENT_PATH = '/agent';
+
+/** WebSocket close codes used on `/agent`. */
+export const CLOSE_CODES = {
+  /** RFC 6455: the server is shutting down (drain). */
+  goingAway: 1001,
+  /** RFC 6455: a frame that is not a valid message of this protocol. */
+  protocolError: 1002,
+  /** RFC 6455: a frame larger than the protocol allows. */
+  tooLarge: 1009,
+  noHello: 4000,
+  instanceRemoved: 4001,
+  unsupportedProtocol: 4002,
+  authenticationFailed: 4003,
+  replaced: 4004,
+} as const;
+
+/** The largest frame an agent may send (a final report is at most ~33 KB of JSON). */
+export const MAX_AGENT_FRAME_BYTES = 256 * 1024;
+/** The largest frame the control plane sends (a task with its script, a SendFile file). */
+export const MAX_SERVER_FRAME_BYTES = 4 * 1024 * 1024;
+/** Raw bytes in one live output chunk. */
+export const MAX_OUTPUT_CHUNK_BYTES = 64 * 1024;
+/** Raw bytes of retained output in a final report (head + tail, shared/output-buffer.ts). */
+export const MAX_REPORTED_OUTPUT_BYTES = 24576;
+
+const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const id = z.string().min(1).max(160).regex(/^[\w.\-#:/]+$/);
+const text = (max: number) => z.string().max(max);
+const runNumber = z.number().int().min(0).max(2 ** 31 - 1);
+const base64 = (maxBytes: number) => z.string().max(base64Length(maxBytes)).regex(BASE64);
+const isoTime = z
+  .string()
+  .max(40)
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'not a date');
 
 export const TERMINATION_MODES = ['Process', 'ProcessTree'] as const;
 export type TerminationMode = (typeof TERMINATION_MODES)[number];
 
 /** What the control plane asks an agent to run: parameters already substituted. */
-export interface TaskSpec {
+export const TaskSpecSchema = z.object({
   /** Unique per (invocation, instance). */
-  taskId: string;
+  taskId: id,
   /** 1 for a Once task; increases per run of a periodic task. */
-  run: number;
-  invokeId: string;
-  commandId: string;
-  commandName: string;
-  type: 'RunShellScript';
+  run: runNumber,
+  invokeId: id,
+  commandId: id,
+  commandName: text(1024),
+  type: z.literal('RunShellScript'),
   /** The script text (UTF-8) after custom-parameter substitution. */
-  script: string;
-  workingDir: string;
-  username: string;
-  timeoutSeconds: number;
-  terminationMode: TerminationMode;
+  script: z.string().max(1024 * 1024),
+  workingDir: text(4096),
+  username: text(256),
+  timeoutSeconds: z.number().int().min(0).max(2 ** 31 - 1),
+  terminationMode: z.enum(TERMINATION_MODES),
   /** Runs the script file, e.g. `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`; empty = the file itself. */
-  launcher?: string;
+  launcher: text(4096).optional(),
   /** RepeatMode=DryRun: run the pre-checks (user, directory, container) only. */
-  dryRun?: boolean;
+  dryRun: z.boolean().optional(),
   /**
    * Run the script inside this container on the instance (agent/runner/container-runner.ts):
    * the ContainerId as the user gave it (64 hex digits, maybe `docker://`, `containerd://` or
    * `cri-o://`: the agent strips the prefix, as the real one does). Username, WorkingDir and
    * Launcher are then ignored. Absent or empty = run on the instance itself.
    */
-  containerId?: string;
+  containerId: text(256).optional(),
   /** The container's name (see containerId); with both, they must name the same container. */
-  containerName?: string;
-}
+  containerName: text(256).optional(),
+});
+export type TaskSpec = z.infer<typeof TaskSpecSchema>;
 
 /** Why a script could not be started: raw facts, mapped to public codes by the control plane. */
 export const NOT_STARTED_REASONS = [
@@ -49,23 +100,24 @@ export const NOT_STARTED_REASONS = [
 export type NotStartedReason = (typeof NOT_STARTED_REASONS)[number];
 
 /** SendFile: one file to write on one instance (spec §14). */
-export interface FileSpec {
+export const FileSpecSchema = z.object({
   /** Unique per (file invocation, instance). */
-  fileId: string;
-  invokeId: string;
+  fileId: id,
+  invokeId: id,
   /** The file's name in targetDir: the agent refuses one with `/` or a bare `.`/`..`. */
-  name: string;
+  name: text(1024),
   /** Absolute; created with its parents when missing. */
-  targetDir: string;
+  targetDir: text(4096),
   /** Base64 of the file's bytes (already decoded from the API's ContentType). */
-  content: string;
-  owner: string;
-  group: string;
+  content: base64(2 * 1024 * 1024),
+  owner: text(256),
+  group: text(256),
   /** chmod-style octal, e.g. `0644`. */
-  mode: string;
-  overwrite: boolean;
-  timeoutSeconds: number;
-}
+  mode: text(16),
+  overwrite: z.boolean(),
+  timeoutSeconds: z.number().int().min(0).max(2 ** 31 - 1),
+});
+export type FileSpec = z.infer<typeof FileSpecSchema>;
 
 /** Why a file was not written: raw facts, mapped to public codes by the control plane. */
 export const FILE_FAILURE_REASONS = [
@@ -74,124 +126,152 @@ export const FILE_FAILURE_REASONS = [
 ] as const;
 export type FileFailureReason = (typeof FILE_FAILURE_REASONS)[number];
 
-export type FileOutcome = { kind: 'written' } | { kind: 'failed'; reason: FileFailureReason; detail: string };
+const FileOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('written') }),
+  z.object({ kind: z.literal('failed'), reason: z.enum(FILE_FAILURE_REASONS), detail: text(4096) }),
+]);
+export type FileOutcome = z.infer<typeof FileOutcomeSchema>;
 
 /** The raw fact of how a run ended. */
-export type TaskOutcome =
-  | { kind: 'exited'; exitCode: number }
-  | { kind: 'timed-out' }
-  | { kind: 'killed' }
+const TaskOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('exited'), exitCode: z.number().int().min(-(2 ** 31)).max(2 ** 32 - 1) }),
+  z.object({ kind: z.literal('timed-out') }),
+  z.object({ kind: z.literal('killed') }),
   /** The agent restarted while the script ran: it is reported once the agent is back. */
-  | { kind: 'interrupted' }
+  z.object({ kind: z.literal('interrupted') }),
   /** RepeatMode=DryRun: every pre-check passed; nothing was executed. */
-  | { kind: 'checks-passed' }
-  | { kind: 'not-started'; reason: NotStartedReason; detail: string };
+  z.object({ kind: z.literal('checks-passed') }),
+  z.object({ kind: z.literal('not-started'), reason: z.enum(NOT_STARTED_REASONS), detail: text(4096) }),
+]);
+export type TaskOutcome = z.infer<typeof TaskOutcomeSchema>;
 
 // ---- agent → control plane ----
-export interface HelloMessage {
-  type: 'hello';
-  protocol: typeof PROTOCOL_VERSION;
-  instanceId: string;
-  secret: string;
-  agentVersion: string;
-  hostname: string;
-  osType: 'Linux';
+/** What the agent's machine is (agent/machine-facts.ts); every field optional. */
+export const MachineFactsSchema = z.object({
+  osName: text(128).optional(),
+  osVersion: text(256).optional(),
+  kernel: text(128).optional(),
+  hostname: text(255).optional(),
+  ipAddresses: z.array(z.string().max(64)).max(64).optional(),
+  cpuModel: text(256).optional(),
+  cpuCores: z.number().int().min(0).max(100_000).optional(),
+  memoryBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+export type MachineFacts = z.infer<typeof MachineFactsSchema>;
+
+const agentFacts = {
+  agentVersion: text(64),
+  hostname: text(255),
+  osType: z.literal('Linux'),
+  machine: MachineFactsSchema.optional(),
+};
+const HelloSchema = z.object({
+  type: z.literal('hello'),
+  /** Checked after parsing, so that another version gets a clear `rejected`. */
+  protocol: z.number().int(),
+  instanceId: id,
+  secret: z.string().min(1).max(256),
+  ...agentFacts,
   /** First start of the agent since the machine booted (reboot-triggered tasks run then). */
-  coldStart?: boolean;
+  coldStart: z.boolean().optional(),
   /** The machine's IANA time zone: cron schedules without a zone use it. */
-  timeZone?: string;
-}
-export interface RegisterMessage {
-  type: 'register';
-  protocol: typeof PROTOCOL_VERSION;
-  activationId: string;
-  activationCode: string;
-  agentVersion: string;
-  hostname: string;
-  osType: 'Linux';
-  instanceName?: string;
-}
-export interface HeartbeatMessage { type: 'heartbeat' }
-export interface TaskAckMessage { type: 'task-ack'; taskId: string; run: number }
-export interface TaskStartedMessage { type: 'task-started'; taskId: string; run: number; startedAt: string }
-export interface TaskOutputMessage {
-  type: 'task-output';
-  taskId: string;
-  run: number;
+  timeZone: text(64).optional(),
+});
+const RegisterSchema = z.object({
+  type: z.literal('register'),
+  protocol: z.number().int(),
+  activationId: z.string().min(1).max(128),
+  activationCode: z.string().min(1).max(256),
+  ...agentFacts,
+  instanceName: text(128).optional(),
+});
+const HeartbeatSchema = z.object({ type: z.literal('heartbeat') });
+const TaskAckSchema = z.object({ type: z.literal('task-ack'), taskId: id, run: runNumber });
+const TaskStartedSchema = z.object({ type: z.literal('task-started'), taskId: id, run: runNumber, startedAt: isoTime });
+const TaskOutputSchema = z.object({
+  type: z.literal('task-output'),
+  taskId: id,
+  run: runNumber,
   /** 0-based, consecutive per (taskId, run). */
-  seq: number;
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** Base64 of the raw bytes. */
-  data: string;
-}
-export interface TaskFinishedMessage {
-  type: 'task-finished';
-  taskId: string;
-  run: number;
-  outcome: TaskOutcome;
+  data: base64(MAX_OUTPUT_CHUNK_BYTES),
+  /** Output bytes not streamed just before this chunk (the agent's send window was full). */
+  skipped: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+const TaskFinishedSchema = z.object({
+  type: z.literal('task-finished'),
+  taskId: id,
+  run: runNumber,
+  outcome: TaskOutcomeSchema,
   /** Base64 of the retained output (head + tail, see shared/output-buffer.ts). */
-  output: string;
-  dropped: number;
-  startedAt: string | null;
-  finishedAt: string;
-}
+  output: base64(MAX_REPORTED_OUTPUT_BYTES),
+  dropped: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  startedAt: isoTime.nullable(),
+  finishedAt: isoTime,
+});
 /** The file's final report; re-sent until the control plane answers `file-finish-ack`. */
-export interface FileFinishedMessage {
-  type: 'file-finished';
-  fileId: string;
-  outcome: FileOutcome;
-  startedAt: string;
-  finishedAt: string;
-}
-export type AgentMessage =
-  | FileFinishedMessage
-  | HelloMessage
-  | RegisterMessage
-  | HeartbeatMessage
-  | TaskAckMessage
-  | TaskStartedMessage
-  | TaskOutputMessage
-  | TaskFinishedMessage;
+const FileFinishedSchema = z.object({
+  type: z.literal('file-finished'),
+  fileId: id,
+  outcome: FileOutcomeSchema,
+  startedAt: isoTime,
+  finishedAt: isoTime,
+});
+
+export const AgentMessageSchema = z.discriminatedUnion('type', [
+  HelloSchema, RegisterSchema, HeartbeatSchema, TaskAckSchema, TaskStartedSchema, TaskOutputSchema, TaskFinishedSchema, FileFinishedSchema,
+]);
+export type AgentMessage = z.infer<typeof AgentMessageSchema>;
+export type HelloMessage = z.infer<typeof HelloSchema>;
+export type RegisterMessage = z.infer<typeof RegisterSchema>;
+export type TaskStartedMessage = z.infer<typeof TaskStartedSchema>;
+export type TaskOutputMessage = z.infer<typeof TaskOutputSchema>;
+export type TaskFinishedMessage = z.infer<typeof TaskFinishedSchema>;
+export type FileFinishedMessage = z.infer<typeof FileFinishedSchema>;
 
 // ---- control plane → agent ----
-export interface WelcomeMessage { type: 'welcome'; instanceId: string; heartbeatSeconds: number }
-export interface RegisteredMessage { type: 'registered'; instanceId: string; secret: string }
-export interface RejectedMessage { type: 'rejected'; reason: string }
-export interface TaskMessage { type: 'task'; task: TaskSpec }
-export interface FinishAckMessage { type: 'finish-ack'; taskId: string; run: number }
-/** StopInvocation: kill the run (per its TerminationMode); the agent reports outcome `killed`. */
-export interface TaskStopMessage { type: 'task-stop'; taskId: string; run: number }
-/** SendFile: write this file (at most once per fileId). */
-export interface FileMessage { type: 'file'; file: FileSpec }
-export interface FileFinishAckMessage { type: 'file-finish-ack'; fileId: string }
-export type ServerMessage = FileMessage | FileFinishAckMessage | WelcomeMessage | RegisteredMessage | RejectedMessage | TaskMessage | FinishAckMessage | TaskStopMessage;
-
-const AGENT_TYPES: ReadonlySet<string> = new Set<AgentMessage['type']>([
-  'hello', 'register', 'heartbeat', 'task-ack', 'task-started', 'task-output', 'task-finished',
-  'file-finished',
+const taskRef = { taskId: id, run: runNumber };
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('welcome'), instanceId: id, heartbeatSeconds: z.number().int().min(1).max(3600) }),
+  z.object({ type: z.literal('registered'), instanceId: id, secret: z.string().min(1).max(256) }),
+  z.object({ type: z.literal('rejected'), reason: text(1024) }),
+  z.object({ type: z.literal('task'), task: TaskSpecSchema }),
+  /** The run's start is stored. */
+  z.object({ type: z.literal('started-ack'), ...taskRef }),
+  /** Every output chunk up to and including `seq` is stored. */
+  z.object({ type: z.literal('output-ack'), ...taskRef, seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  /** The final report is stored. */
+  z.object({ type: z.literal('finish-ack'), ...taskRef }),
+  /** StopInvocation: kill the run (per its TerminationMode); the agent reports outcome `killed`. */
+  z.object({ type: z.literal('task-stop'), ...taskRef }),
+  /** SendFile: write this file (at most once per fileId). */
+  z.object({ type: z.literal('file'), file: FileSpecSchema }),
+  z.object({ type: z.literal('file-finish-ack'), fileId: id }),
 ]);
-const SERVER_TYPES: ReadonlySet<string> = new Set<ServerMessage['type']>([
-  'welcome', 'registered', 'rejected', 'task', 'finish-ack', 'task-stop',
-  'file', 'file-finish-ack',
-]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
-function parseTyped(raw: string, types: ReadonlySet<string>): { type: string } | null {
+export type ParsedFrame<T> = { ok: true; message: T } | { ok: false; reason: string };
+
+function parseFrame<T>(raw: string, schema: z.ZodType<T>): ParsedFrame<T> {
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    return null;
+    return { ok: false, reason: 'not JSON' };
   }
-  if (typeof value !== 'object' || value === null) return null;
-  const type = (value as { type?: unknown }).type;
-  return typeof type === 'string' && types.has(type) ? (value as { type: string }) : null;
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, reason: issue ? `${issue.path.join('.') || '(frame)'}: ${issue.message}` : 'invalid' };
 }
 
-/** Parses a frame from an agent; null when it is not a known message. */
-export function parseAgentMessage(raw: string): AgentMessage | null {
-  return parseTyped(raw, AGENT_TYPES) as AgentMessage | null;
+/** Parses and validates a frame from an agent. */
+export function parseAgentMessage(raw: string): ParsedFrame<AgentMessage> {
+  return parseFrame(raw, AgentMessageSchema);
 }
 
-/** Parses a frame from the control plane; null when it is not a known message. */
-export function parseServerMessage(raw: string): ServerMessage | null {
-  return parseTyped(raw, SERVER_TYPES) as ServerMessage | null;
+/** Parses and validates a frame from the control plane. */
+export function parseServerMessage(raw: string): ParsedFrame<ServerMessage> {
+  return parseFrame(raw, ServerMessageSchema);
 }

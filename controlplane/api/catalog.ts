@@ -10,7 +10,8 @@ import { REGION_IDS } from './regions.js';
  */
 
 export const MAX_TIMEOUT_SECONDS = 86_400; // spec Decisions §4
-export const MIN_TIMEOUT_SECONDS = 10;
+export { MIN_TIMEOUT_SECONDS } from '../domain/task-limits.js';
+import { MIN_TIMEOUT_SECONDS } from '../domain/task-limits.js';
 
 const regionId: ParamSpec = { kind: 'string', required: true, oneOf: [REGION_IDS, 'InvalidRegionId.NotFound'] };
 const timeout: ParamSpec = {
@@ -66,7 +67,7 @@ const invocationOptions = {
   RepeatMode: { kind: 'string', oneOf: [REPEAT_MODES, 'InvalidRepeatMode.NotFound'] },
   Frequency: { kind: 'string' },
   Timed: { kind: 'boolean' },
-  Parameters: { kind: 'json-object', invalid: 'InvalidParameter.Parameters' },
+  Parameters: { kind: 'json-object', invalid: 'InvalidParameter.Parameters', duplicateKey: 'ParameterKey.Duplicate' },
   Username: { kind: 'string', maxLength: [255, 'Username.ExceedLimit'] },
   WindowsPasswordName: { kind: 'string', maxLength: [255, 'WindowsPasswordName.ExceedLimit'] },
   Timeout: timeout,
@@ -82,7 +83,8 @@ const invocationOptions = {
 } as const satisfies ParamSpecs;
 
 export const CATALOG = {
-  CreateCommand: { RegionId: regionId, ...commandDefinition },
+  // `TimeOut`: the older docs' spelling (seed 004), taken as well; `Timeout` wins when both are sent.
+  CreateCommand: { RegionId: regionId, ...commandDefinition, TimeOut: timeout },
   DescribeCommands: {
     RegionId: regionId,
     CommandId: { kind: 'string' },
@@ -107,7 +109,13 @@ export const CATALOG = {
     CommandContent: { kind: 'string' }, // deprecated: accepted, no effect (spec §10)
   },
   DeleteCommand: { RegionId: regionId, CommandId: { kind: 'string', required: true } },
-  InvokeCommand: { RegionId: regionId, CommandId: { kind: 'string', required: true }, ...invocationOptions },
+  InvokeCommand: {
+    RegionId: regionId,
+    CommandId: { kind: 'string', required: true },
+    ...invocationOptions,
+    // InvokeCommand takes 1–10 ResourceTag.N, RunCommand up to 20 (spec §1.9).
+    ResourceTag: { kind: 'tags', maxItems: 10, codes: RESOURCE_TAG_ERRORS },
+  },
   RunCommand: {
     RegionId: regionId,
     ...commandDefinition,
@@ -126,7 +134,7 @@ export const CATALOG = {
     CommandContent: { kind: 'string' },
     ContentEncoding: contentEncoding,
     EnableParameter: { kind: 'boolean' },
-    Parameters: { kind: 'json-object', invalid: 'InvalidParameter.Parameters' },
+    Parameters: { kind: 'json-object', invalid: 'InvalidParameter.Parameters', duplicateKey: 'ParameterKey.Duplicate' },
     Frequency: { kind: 'string' },
     InstanceId: { kind: 'list', maxItems: [100, 'InstanceIds.ExceedLimit'] },
     ClientToken: clientToken,
@@ -248,13 +256,16 @@ export const CATALOG = {
     ImageId: { kind: 'string' },
     Amount: { kind: 'integer', min: [1, 'invalid'], max: [100, 'invalid'] },
     InstanceName: { kind: 'string', maxLength: [128, 'InvalidParameter'] },
+    ResourceGroupId: { kind: 'string' },
     Tag: tags,
+    ClientToken: clientToken,
   },
   DescribeInstances: {
     RegionId: regionId,
     InstanceIds: { kind: 'string' },
     InstanceName: { kind: 'string' },
     Status: { kind: 'string' },
+    ResourceGroupId: { kind: 'string' },
     PageNumber: paging.PageNumber,
     PageSize: { kind: 'integer', min: [1, 'InvalidParam.PageSize'], max: [100, 'InvalidParam.PageSize'] },
   },

@@ -1,3 +1,4 @@
+import { DOMAIN_ERROR_CODES, type DomainError } from '../domain/domain-error.js';
 /**
  * The one catalog of Alibaba API errors: code → HTTP status + message (spec §1.7 and each
  * operation's error table, newest HTTP status). Thrown by name: `throw apiError('InvalidCmdId.NotFound')`.
@@ -12,9 +13,14 @@ export const API_ERRORS = {
   SignatureNonceUsed: [400, 'Specified signature nonce was used already.'],
   InvalidVersion: [400, 'Specified parameter Version is not valid.'],
   IncompleteSignature: [400, 'The request signature does not conform to Aliyun standards.'],
+  // casim's own: past the request-size limit (api/request-limits.ts). The real gateway answers
+  // 414 for a URL that is too long; casim says so in the Alibaba error envelope.
+  'Request.TooLarge': [414, 'The request line and headers exceed the limit of {detail} bytes.'],
   'InvalidAction.NotFound': [404, 'Specified api is not found, please check your url and method.'],
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   InternalError: [500, 'The request processing has failed due to some unknown error.'],
+  // The store cannot take a write now (a full disk, an I/O error): nothing was done, retry later.
+  ServiceUnavailable: [500, 'The request has failed due to a temporary failure of the server.'],
   'RegionId.ApiNotSupported': [400, 'The api is not supported in this region.'],
   'InvalidRegionId.NotFound': [404, 'The RegionId provided does not exist in our records.'],
   'Operation.Forbidden': [403, 'The operation is not permitted.'],
@@ -46,6 +52,8 @@ export const API_ERRORS = {
   'InvalidInstance.NotMatch': [400, 'The specified instance type does not match the command.'],
   'MissingParam.Frequency': [400, 'The frequency must be specified when you create a timed task.'],
   'InvalidParam.Frequency': [400, 'The specified frequency is invalid.'],
+  // Only for a required parameter of a public command (spec §17.4); casim has none (README).
+  'Parameter.MissingValue': [400, 'The parameter value of this command is required.'],
   'Parameter.Disabled': [400, 'Parameters cannot be passed in when the command customization function is disabled.'],
   'InvalidParameter.Parameters': [400, 'The specified parameter Parameters is not valid.'],
   'NumberExceed.ResourceTags': [400, 'The maximum number of ResourceTags is exceeded.'],
@@ -67,6 +75,7 @@ export const API_ERRORS = {
   'ParameterStore.NotSupported': [403, 'Parameter Store is not supported in this region.'],
   'InvalidRepeatMode.NotFound': [404, 'The specified repeat mode does not exist.'],
   'InvalidInstance.NotFound': [404, 'The specified instance does not exist.'],
+  'InvalidResourceGroup.NotFound': [404, 'The ResourceGroup provided does not exist in our records.'],
   'InvalidTerminationMode.NotFound': [404, 'The specified parameter TerminationMode does not exist.'],
   'InvalidInvokeId.NotFound': [404, 'The specified invoke ID does not exist.'],
   'InvalidInstanceId.NotFound': [404, 'The specified parameter InstanceId does not exist.'],
@@ -96,6 +105,7 @@ export const API_ERRORS = {
   'ActivationInUse': [403, 'The activation is in use by registered managed instances and cannot be deleted.'],
   'InvalidCommand.Running': [403, 'The command is being executed and cannot be deleted.'],
   IdempotentParameterMismatch: [403, 'The specified parameter has changed while using an already used clientToken.'],
+  IdempotentProcessing: [403, 'The previous idempotent request(s) is still processing.'],
   // tags (spec §1.11)
   'NumberExceed.Tags': [400, 'The Tags parameter number is exceed.'],
   'Duplicate.TagKey': [400, 'The Tag.N.Key contain duplicate key.'],
@@ -152,3 +162,12 @@ export function missingParameter(name: string): ApiError {
 export function invalidParameter(name: string): ApiError {
   return new ApiError(400, `InvalidParameter.${name}`, `The specified parameter “${name}” is not valid.`);
 }
+
+/** A domain module's error (controlplane/domain/domain-error.ts) as the catalog's API error. */
+export function fromDomainError(error: DomainError): ApiError {
+  return apiError(error.code);
+}
+
+// Every code a domain module may raise is in the catalog (a compile-time check).
+const DOMAIN_CODES_ARE_CATALOGUED: readonly ApiErrorCode[] = DOMAIN_ERROR_CODES;
+void DOMAIN_CODES_ARE_CATALOGUED;

@@ -9,18 +9,20 @@ import { formatApiTime } from '../../shared/clock.js';
 import { newRequestId } from '../ids.js';
 import { ClientAbortedError } from './client-aborted.js';
 import { withClientToken } from './idempotency.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
 import { CATALOG, isActionName } from './catalog.js';
-import { ApiError, apiError, missingParameter, type ApiErrorCode } from './errors.js';
+import { ApiError, apiError, fromDomainError, missingParameter, type ApiErrorCode } from './errors.js';
+import { DomainError } from '../domain/domain-error.js';
 import type { ApiContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 import { mergeParams, type RawParams } from './request-params.js';
 import { renderError, renderSuccess, responseFormat, type RenderedBody, type ResponseFormat } from './response-format.js';
+import { MAX_BODY_BYTES } from './request-limits.js';
 import { validateParams } from './validate-params.js';
 import type { Body } from './views.js';
 
 export const API_VERSION = '2014-05-26';
 export const HOST_ID = 'ecs.aliyuncs.com';
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ApiOptions {
   context: ApiContext;
@@ -47,7 +49,8 @@ function send(response: ServerResponse, status: number, rendered: RenderedBody):
   response.end(rendered.text);
 }
 
-function errorBody(error: ApiError, requestId: string): Body {
+/** The error envelope of spec §1.5: RequestId, HostId, Code, Message, Recommend. */
+export function errorBody(error: ApiError, requestId: string): Body {
   return {
     RequestId: requestId,
     HostId: HOST_ID,
@@ -112,7 +115,13 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
       return;
     }
     const error =
-      caught instanceof ApiError ? caught : (options.logger.error('internal error', { requestId, error: (caught as Error).stack }), apiError('InternalError'));
+      caught instanceof ApiError
+        ? caught
+        : caught instanceof DomainError
+          ? fromDomainError(caught)
+          : isStoreUnavailable(caught)
+          ? (options.logger.warn('store unavailable', { requestId, error: (caught as Error).message }), apiError('ServiceUnavailable'))
+          : (options.logger.error('internal error', { requestId, error: (caught as Error).stack }), apiError('InternalError'));
     status = error.status;
     code = error.code;
     send(response, error.status, renderError(errorBody(error, requestId), format));

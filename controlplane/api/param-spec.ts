@@ -25,15 +25,12 @@ export type ParamSpec =
   | { kind: 'list'; required?: ApiErrorCode; maxItems?: readonly [number, ApiErrorCode] }
   /** `Tag.N.Key` / `Tag.N.Value` (or `ResourceTag.N.…`, with that family's error codes). */
   | { kind: 'tags'; maxItems: number; codes?: TagErrorCodes }
-  /** A JSON object sent as one string (`Parameters`). */
-  | { kind: 'json-object'; invalid: ApiErrorCode };
+  /** A JSON object sent as one string (`Parameters`); `duplicateKey`: the error for a key given twice. */
+  | { kind: 'json-object'; invalid: ApiErrorCode; duplicateKey?: ApiErrorCode };
 
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
-export interface Tag {
-  key: string;
-  value: string;
-}
+export type { Tag } from '../domain/tag.js';
 
 /** The error codes of one tag family (spec §1.11 for Tag.N, §3 for ResourceTag.N). */
 export interface TagErrorCodes {

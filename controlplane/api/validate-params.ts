@@ -1,4 +1,5 @@
 import { apiError, invalidParameter, missingParameter, type ApiError } from './errors.js';
+import { firstDuplicateKey } from './json-duplicate-keys.js';
 import { TAG_ERRORS, type ParamSpec, type ParamSpecs, type Tag, type TagErrorCodes } from './param-spec.js';
 import { repeatedList, repeatedTags, type RawParams } from './request-params.js';
 
@@ -38,6 +39,8 @@ export class ValidArgs {
 }
 
 const INTEGER = /^-?\d+$/;
+/** Tag keys and values may not contain `http://` or `https://` anywhere (spec §1.9); keys may not start with `aliyun` or `acs:`. */
+const URL_SCHEME = /https?:\/\//i;
 const TAG_KEY_FORBIDDEN = /^(aliyun|acs:)|https?:\/\//i;
 
 function checkString(name: string, raw: string, spec: Extract<ParamSpec, { kind: 'string' }>): string {
@@ -80,21 +83,23 @@ function checkTags(params: RawParams, name: string, maxItems: number, codes: Tag
   return tags.map(({ key, value }) => {
     if (key === undefined || key === '') throw apiError(codes.missingKey);
     if ([...key].length > 64 || TAG_KEY_FORBIDDEN.test(key)) throw apiError(codes.badKey);
-    if ([...value].length > 128 || /^https?:\/\//i.test(value)) throw apiError(codes.badValue);
+    if ([...value].length > 128 || URL_SCHEME.test(value)) throw apiError(codes.badValue);
     if (seen.has(key)) throw apiError(codes.duplicateKey);
     seen.add(key);
     return { key, value };
   });
 }
 
-function checkJsonObject(raw: string, invalid: Parameters<typeof apiError>[0]): Record<string, unknown> {
+function checkJsonObject(raw: string, spec: Extract<ParamSpec, { kind: 'json-object' }>): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    throw apiError(invalid);
+    throw apiError(spec.invalid);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw apiError(invalid);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw apiError(spec.invalid);
+  // JSON.parse keeps the last of two equal keys; the service refuses them.
+  if (spec.duplicateKey && firstDuplicateKey(raw) !== undefined) throw apiError(spec.duplicateKey);
   return value as Record<string, unknown>;
 }
 
@@ -131,7 +136,7 @@ function validateOne(params: RawParams, name: string, spec: ParamSpec): ParamVal
     case 'boolean':
       return checkBoolean(name, raw);
     case 'json-object':
-      return checkJsonObject(raw, spec.invalid);
+      return checkJsonObject(raw, spec);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { InstanceRecord, InstanceRunRecord, InvocationRecord, CommandRecord } from '../store/records.js';
 import { aggregateStatus, isLive, legacyInstanceStatus, legacyInvokeStatus } from '../invocations/aggregate-status.js';
 import { isRepeating } from '../invocations/repeat-mode.js';
+import { resourceGroupOf } from '../instances/resource-groups.js';
 import type { Tag } from './param-spec.js';
 
 /** Record → response-shape conversions (PascalCase, SDK wrapper objects, JSON-typed numbers). */
@@ -49,7 +50,8 @@ export function commandView(command: CommandRecord, encoding: TextEncoding): Bod
   };
 }
 
-export function invokeInstanceView(run: InstanceRunRecord, includeOutput: boolean, encoding: TextEncoding): Body {
+/** `timedTask`: the invocation repeats (Period, NextRebootOnly, EveryReboot); Timed is then true while this instance's part is live. */
+export function invokeInstanceView(run: InstanceRunRecord, includeOutput: boolean, encoding: TextEncoding, timedTask = false): Body {
   const view: Body = {
     InstanceId: run.instanceId,
     InvocationStatus: run.status,
@@ -64,7 +66,7 @@ export function invokeInstanceView(run: InstanceRunRecord, includeOutput: boolea
     FinishTime: run.finishTime,
     UpdateTime: run.updateTime,
     StopTime: run.stopTime,
-    Timed: false,
+    Timed: timedTask && isLive([run.status]),
     OssOutputStatus: '',
     OssOutputUri: '',
     OssOutputErrorCode: '',
@@ -100,13 +102,13 @@ export function invocationView(
     ContainerId: invocation.containerId,
     ContainerName: invocation.containerName,
     TerminationMode: invocation.terminationMode,
-    OssOutputDelivery: '',
+    OssOutputDelivery: invocation.ossOutputDelivery ?? '',
     CreationTime: invocation.creationTime,
     InvocationStatus: aggregateStatus(statuses),
     InvokeStatus: legacyInvokeStatus(statuses),
     ResourceGroupId: invocation.resourceGroupId,
     Tags: tagsView(invocation.tags),
-    InvokeInstances: { InvokeInstance: runs.map((run) => invokeInstanceView(run, includeOutput, encoding)) },
+    InvokeInstances: { InvokeInstance: runs.map((run) => invokeInstanceView(run, includeOutput, encoding, isRepeating(invocation.repeatMode))) },
   };
 }
 
@@ -131,7 +133,7 @@ export function invocationResultView(invocation: InvocationRecord, run: Instance
     ContainerName: invocation.containerName,
     TerminationMode: invocation.terminationMode,
     Launcher: invocation.launcher,
-    OssOutputDelivery: '',
+    OssOutputDelivery: invocation.ossOutputDelivery ?? '',
     OssOutputStatus: '',
     OssOutputUri: '',
     OssOutputErrorCode: '',
@@ -149,14 +151,15 @@ export function managedInstanceView(instance: InstanceRecord, connected: boolean
     AgentVersion: instance.agentVersion,
     Connected: connected,
     InternetIp: '',
-    IntranetIp: '127.0.0.1',
+    // The agent's first non-loopback IPv4 address (loopback when it reported none).
+    IntranetIp: instance.machine?.ipAddresses?.[0] ?? '127.0.0.1',
     MachineId: '',
     OsType: instance.osType.toLowerCase(),
-    OsVersion: '',
+    OsVersion: instance.machine?.osVersion ?? '',
     RegistrationTime: instance.registrationTime,
     LastInvokedTime: instance.lastInvokedTime,
     InvocationCount: instance.invocationCount,
-    ResourceGroupId: '',
+    ResourceGroupId: resourceGroupOf(instance),
     Tags: instance.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })),
   };
 }

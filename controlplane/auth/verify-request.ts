@@ -1,14 +1,11 @@
 import { authFailure, type AuthErrorCode, type AuthFailure } from './auth-failure.js';
 import type { NonceCache } from './nonce-cache.js';
-import { parseApiTimestamp } from './parse-timestamp.js';
+import { checkRequestTime } from './request-time.js';
 import { readV1Claim } from './v1-claim.js';
 import { readV3Claim } from './v3-claim.js';
 import { headerValue, type VerifyInput } from './verify-input.js';
 
 export type { AuthErrorCode, AuthFailure, VerifyInput };
-
-/** Largest accepted distance between the request time and the server's clock. */
-export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
 /** The secret of an AccessKeyId, or undefined when the key is unknown. */
 export type SecretLookup = (accessKeyId: string) => string | undefined;
@@ -52,11 +49,9 @@ export function verifyRequest(
   const secret = lookupSecret(claim.accessKeyId);
   if (secret === undefined) return authFailure('InvalidAccessKeyId.NotFound', claim.accessKeyId);
 
-  const requestTime = parseApiTimestamp(claim.timestamp);
-  if (!requestTime) return authFailure('InvalidTimeStamp.Format', claim.timestamp);
-  if (Math.abs(now.getTime() - requestTime.getTime()) > MAX_CLOCK_SKEW_MS) {
-    return authFailure('InvalidTimeStamp.Expired', claim.timestamp);
-  }
+  const timeCheck = checkRequestTime(claim.timestamp, now);
+  if (!timeCheck.ok) return authFailure(timeCheck.error, claim.timestamp);
+  const requestTime = timeCheck.time;
 
   const check = claim.checkSignature(secret);
   if (!check.matched) return authFailure('SignatureDoesNotMatch', check.stringToSign);

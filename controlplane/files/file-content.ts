@@ -1,6 +1,6 @@
-import { apiError } from '../api/errors.js';
-import { BASE64 } from '../api/handlers/content.js';
-import { MIN_TIMEOUT_SECONDS } from '../api/catalog.js';
+import { BASE64 } from '../domain/base64.js';
+import { domainError } from '../domain/domain-error.js';
+import { MIN_TIMEOUT_SECONDS } from '../domain/task-limits.js';
 import type { FileContentType } from '../store/records.js';
 
 /** SendFile's Content limit, on the Base64 form (spec §14.1: 32 KB after Base64). */
@@ -19,9 +19,9 @@ export function fileContentBase64(content: string, contentType: FileContentType)
     base64 = Buffer.from(content, 'utf8').toString('base64');
   } else {
     base64 = content.replace(/\s+/g, '');
-    if (!BASE64.test(base64)) throw apiError('FileContent.DecodeError');
+    if (!BASE64.test(base64)) throw domainError('FileContent.DecodeError');
   }
-  if (base64.length > FILE_CONTENT_LIMIT) throw apiError('FileSize.ExceedLimit');
+  if (base64.length > FILE_CONTENT_LIMIT) throw domainError('FileSize.ExceedLimit');
   return base64;
 }
 

@@ -20,6 +20,8 @@ const fileIdOf = (invokeId: string, instanceId: string): string => `${invokeId}.
  */
 export class SendFileService implements FileEventHandler {
   private readonly sweeper: NodeJS.Timeout;
+  /** The delivery window never reaches back before this server started (an outage aborts nothing). */
+  private readonly startedMs: number;
 
   constructor(
     private readonly store: Store,
@@ -27,7 +29,14 @@ export class SendFileService implements FileEventHandler {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.sweeper = setInterval(() => this.abortUndelivered(), SWEEP_INTERVAL_MS);
+    this.startedMs = clock.now().getTime();
+    this.sweeper = setInterval(() => {
+      try {
+        this.abortUndelivered();
+      } catch (error) {
+        this.logger.warn('file sweep failed; retried at the next tick', { error: (error as Error).message });
+      }
+    }, SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
@@ -60,8 +69,9 @@ export class SendFileService implements FileEventHandler {
     this.store.transaction(() => {
       this.store.fileInvocations.add(invocation);
       for (const row of rows) this.store.fileDeliveries.add(row);
+      // Pushed once the rows are committed (the outbox rule).
+      for (const row of rows) if (row.status === 'Pending') this.store.afterCommit(() => this.deliver(invocation, row.instanceId));
     });
-    for (const row of rows) if (row.status === 'Pending') this.deliver(invocation, row.instanceId);
   }
 
   private fileSpec(invocation: FileInvocationRecord, instanceId: string): FileSpec {
@@ -125,7 +135,7 @@ export class SendFileService implements FileEventHandler {
   private abortUndelivered(): void {
     const nowMs = this.clock.now().getTime();
     for (const row of this.store.fileDeliveries.all()) {
-      if (row.status !== 'Pending' || nowMs - Date.parse(row.updateTime) < FILE_DELIVERY_TIMEOUT_MS) continue;
+      if (row.status !== 'Pending' || nowMs - Math.max(Date.parse(row.updateTime), this.startedMs) < FILE_DELIVERY_TIMEOUT_MS) continue;
       const result = undeliveredFileStatus(this.agents.isConnected(row.instanceId));
       const now = formatApiTime(this.clock.now());
       this.settle(row, result, '', now);

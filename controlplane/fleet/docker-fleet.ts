@@ -1,10 +1,13 @@
 import Docker from 'dockerode';
 import { existsSync } from 'node:fs';
 import type { Logger } from '../../shared/logger.js';
+import type { DockerFleetOptions } from './docker-fleet-options.js';
 import type { Fleet } from './fleet.js';
 
 export const DEFAULT_INSTANCE_IMAGE = 'casim/instance';
 export const INSTANCE_LABEL = 'casim.instance';
+/** The control plane an instance's agent connects to (its URL as the container sees it). */
+export const SERVER_LABEL = 'casim.server';
 /** The Docker daemon's socket, shared with instances (see dockerSocketBinds). */
 export const DOCKER_SOCKET = '/var/run/docker.sock';
 
@@ -26,13 +29,18 @@ function dockerSocketBinds(): string[] {
 export class DockerFleet implements Fleet {
   private readonly docker = new Docker();
   readonly available = true;
+  readonly defaultImage: string;
+  private readonly labels: Readonly<Record<string, string>>;
 
   constructor(
     /** The control plane URL as seen from a container on the host network. */
     private readonly serverUrl: () => string,
     private readonly logger: Logger,
-    readonly defaultImage = DEFAULT_INSTANCE_IMAGE,
-  ) {}
+    options: DockerFleetOptions = {},
+  ) {
+    this.defaultImage = options.image ?? DEFAULT_INSTANCE_IMAGE;
+    this.labels = options.labels ?? {};
+  }
 
   async start(instanceId: string, secret: string, imageId: string): Promise<string> {
     const name = `casim-${instanceId}`;
@@ -42,7 +50,7 @@ export class DockerFleet implements Fleet {
       Image: imageId,
       Hostname: instanceId,
       Env: [`CASIM_SERVER=${this.serverUrl()}`, `CASIM_INSTANCE_ID=${instanceId}`, `CASIM_INSTANCE_SECRET=${secret}`],
-      Labels: { [INSTANCE_LABEL]: instanceId },
+      Labels: { ...this.labels, [INSTANCE_LABEL]: instanceId, [SERVER_LABEL]: this.serverUrl() },
       HostConfig: { NetworkMode: 'host', Init: true, Binds: dockerSocketBinds() },
     });
     await container.start();

@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../../shared/logger.js';
 import {
+  CLOSE_CODES,
+  MAX_AGENT_FRAME_BYTES,
   PROTOCOL_VERSION,
   parseAgentMessage,
   type AgentMessage,
@@ -13,15 +15,22 @@ import {
   type TaskStartedMessage,
 } from '../../shared/protocol.js';
 import type { AgentFacts, InstanceRegistry } from '../instances/instance-registry.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
+import type { AgentSessions } from './agent-sessions.js';
 
-/** What the hub reports about connected agents; implemented by the invocation service. */
+export type { AgentSender } from './agent-sessions.js';
+
+/**
+ * What the hub reports about an instance's runs; implemented by the invocation service, which
+ * acknowledges each message itself once what it confirms is stored.
+ */
 export interface AgentEventHandler {
   /** `coldStart`: the agent's first start since its machine booted. */
   onConnected(instanceId: string, coldStart: boolean): void;
+  onDisconnected(instanceId: string): void;
   onTaskAcked(instanceId: string, taskId: string, run: number): void;
   onTaskStarted(instanceId: string, message: TaskStartedMessage): void;
   onTaskOutput(instanceId: string, message: TaskOutputMessage): void;
-  /** Must persist the result before returning: the hub acknowledges it right after. */
   onTaskFinished(instanceId: string, message: TaskFinishedMessage): void;
 }
 
@@ -32,63 +41,48 @@ export interface FileEventHandler {
   onFileFinished(instanceId: string, message: FileFinishedMessage): void;
 }
 
-/** Sends to a connected agent; false when the instance has no live session. */
-export interface AgentSender {
-  send(instanceId: string, message: ServerMessage): boolean;
-  isConnected(instanceId: string): boolean;
-}
-
 export const HEARTBEAT_SECONDS = 30;
 const HELLO_TIMEOUT_MS = 10_000;
+/** Pings are spread over the heartbeat interval: each second, the sockets of one slot. */
+const PING_SLOTS = HEARTBEAT_SECONDS;
+/** WebSocket close code: the store cannot take the session now; the agent retries later. */
+const TRY_AGAIN_LATER = 1013;
+const INTERNAL_ERROR = 1011;
 
-/** One WebSocket session per connected instance, at `/agent`. */
-export class AgentHub implements AgentSender {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
-  private readonly sessions = new Map<string, WebSocket>();
-  private handler: AgentEventHandler | undefined;
-  private fileHandler: FileEventHandler | undefined;
+interface Session {
+  instanceId: string | undefined;
+  slot: number;
+  alive: boolean;
+}
+
+/**
+ * Reads the `/agent` WebSocket: authenticates the first frame (hello or register), validates
+ * every frame against the protocol's schema and routes it. Hostile input ends only its own
+ * session: a frame that fails validation closes that socket with a protocol error (and a log
+ * line); a message the store cannot take now (e.g. a full disk) stays unacknowledged, and the
+ * agent re-sends it.
+ */
+export class AgentHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES });
+  private readonly open = new Map<WebSocket, Session>();
   private readonly pinger: NodeJS.Timeout;
-  private readonly alive = new WeakSet<WebSocket>();
+  private nextSlot = 0;
+  private tick = 0;
 
   constructor(
+    private readonly sessions: AgentSessions,
     private readonly registry: InstanceRegistry,
+    private readonly runs: AgentEventHandler,
+    private readonly files: FileEventHandler,
     private readonly logger: Logger,
   ) {
     this.wss.on('connection', (socket: WebSocket) => this.accept(socket));
-    this.pinger = setInterval(() => this.pingAll(), HEARTBEAT_SECONDS * 1000);
+    this.pinger = setInterval(() => this.pingSlot(), (HEARTBEAT_SECONDS * 1000) / PING_SLOTS);
     this.pinger.unref();
-  }
-
-  setHandler(handler: AgentEventHandler): void {
-    this.handler = handler;
-  }
-
-  setFileHandler(handler: FileEventHandler): void {
-    this.fileHandler = handler;
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
-  }
-
-  isConnected(instanceId: string): boolean {
-    return this.sessions.has(instanceId);
-  }
-
-  connectedCount(): number {
-    return this.sessions.size;
-  }
-
-  send(instanceId: string, message: ServerMessage): boolean {
-    const socket = this.sessions.get(instanceId);
-    if (!socket || socket.readyState !== socket.OPEN) return false;
-    socket.send(JSON.stringify(message));
-    return true;
-  }
-
-  /** Closes an instance's session (e.g. when the instance is deleted). */
-  disconnect(instanceId: string): void {
-    this.sessions.get(instanceId)?.close(4001, 'instance removed');
   }
 
   /**
@@ -98,18 +92,25 @@ export class AgentHub implements AgentSender {
   close(graceMs = 2_000): Promise<void> {
     clearInterval(this.pinger);
     const closed = new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    for (const socket of this.wss.clients) socket.close(1001, 'server shutting down');
-    const cut = setTimeout(() => this.wss.clients.forEach((socket) => socket.terminate()), graceMs);
+    for (const socket of this.open.keys()) socket.close(CLOSE_CODES.goingAway, 'server shutting down');
+    const cut = setTimeout(() => {
+      for (const socket of this.open.keys()) socket.terminate();
+    }, graceMs);
     return closed.finally(() => clearTimeout(cut));
   }
 
-  private pingAll(): void {
-    for (const socket of this.sessions.values()) {
-      if (!this.alive.has(socket)) {
+
+  private pingSlot(): void {
+    const slot = this.tick % PING_SLOTS;
+    this.tick += 1;
+    for (const [socket, session] of this.open) {
+      if (session.slot !== slot) continue;
+      if (!session.alive) {
+        this.logger.warn('agent did not answer the last ping; dropping the session', { instanceId: session.instanceId });
         socket.terminate();
         continue;
       }
-      this.alive.delete(socket);
+      session.alive = false;
       socket.ping();
     }
   }
@@ -118,82 +119,98 @@ export class AgentHub implements AgentSender {
     socket.send(JSON.stringify(message));
   }
 
+  private refuse(socket: WebSocket, session: Session, code: number, reason: string, detail?: string): void {
+    this.logger.warn(`agent frame refused: ${reason}`, { instanceId: session.instanceId, detail });
+    socket.close(code, reason);
+  }
+
   private accept(socket: WebSocket): void {
-    let instanceId: string | undefined;
-    const helloTimer = setTimeout(() => socket.close(4000, 'no hello'), HELLO_TIMEOUT_MS);
-    this.alive.add(socket);
-    socket.on('pong', () => this.alive.add(socket));
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      const message = isBinary ? null : parseAgentMessage(data.toString('utf8'));
-      if (!message) {
-        this.logger.warn('agent sent an unknown frame', { instanceId });
-        return;
+    const session: Session = { instanceId: undefined, slot: this.nextSlot++ % PING_SLOTS, alive: true };
+    this.open.set(socket, session);
+    const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.noHello, 'no hello'), HELLO_TIMEOUT_MS);
+    socket.on('pong', () => (session.alive = true));
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      session.alive = true;
+      if (isBinary) return this.refuse(socket, session, CLOSE_CODES.protocolError, 'binary frame');
+      const parsed = parseAgentMessage(rawText(data));
+      if (!parsed.ok) return this.refuse(socket, session, CLOSE_CODES.protocolError, 'invalid frame', parsed.reason);
+      try {
+        if (session.instanceId === undefined) {
+          session.instanceId = this.identify(socket, parsed.message);
+          if (session.instanceId !== undefined) clearTimeout(helloTimer);
+          return;
+        }
+        this.dispatch(session.instanceId, socket, parsed.message);
+      } catch (error) {
+        if (isStoreUnavailable(error)) {
+          this.logger.warn('store unavailable: agent message not acknowledged (the agent re-sends it)', {
+            instanceId: session.instanceId,
+            type: parsed.message.type,
+            error: (error as Error).message,
+          });
+          if (session.instanceId === undefined) socket.close(TRY_AGAIN_LATER, 'store unavailable');
+          return;
+        }
+        this.logger.error('agent message failed', { instanceId: session.instanceId, type: parsed.message.type, error: (error as Error).stack });
+        socket.close(INTERNAL_ERROR, 'internal error');
       }
-      if (instanceId === undefined) {
-        instanceId = this.identify(socket, message);
-        if (instanceId !== undefined) clearTimeout(helloTimer);
-        return;
-      }
-      this.dispatch(instanceId, socket, message);
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
-      if (instanceId !== undefined && this.sessions.get(instanceId) === socket) {
-        this.sessions.delete(instanceId);
+      this.open.delete(socket);
+      const instanceId = session.instanceId;
+      if (instanceId !== undefined && this.sessions.closed(instanceId, socket)) {
         this.logger.info('agent disconnected', { instanceId });
+        this.runs.onDisconnected(instanceId);
       }
     });
-    socket.on('error', (error) => this.logger.warn('agent socket error', { instanceId, error: error.message }));
+    socket.on('error', (error) => this.logger.warn('agent socket error', { instanceId: session.instanceId, error: error.message }));
   }
 
   /** Handles the first frame (hello or register); returns the session's instance ID. */
   private identify(socket: WebSocket, message: AgentMessage): string | undefined {
     if ((message.type === 'hello' || message.type === 'register') && message.protocol !== PROTOCOL_VERSION) {
       this.reply(socket, { type: 'rejected', reason: `unsupported protocol ${String(message.protocol)}` });
-      socket.close(4002, 'protocol');
+      socket.close(CLOSE_CODES.unsupportedProtocol, 'protocol');
       return undefined;
     }
     if (message.type === 'register') {
-      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType };
+      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, machine: message.machine };
       const result = this.registry.registerWithActivation(message.activationId, message.activationCode, facts, message.instanceName);
       if (!result.ok) {
         this.reply(socket, { type: 'rejected', reason: result.reason });
-        socket.close(4003, 'registration refused');
+        socket.close(CLOSE_CODES.authenticationFailed, 'registration refused');
         return undefined;
       }
       this.logger.info('managed instance registered', { instanceId: result.instanceId });
       this.reply(socket, { type: 'registered', instanceId: result.instanceId, secret: result.secret });
-      return this.open(socket, result.instanceId, facts, false);
+      return this.welcome(socket, result.instanceId, facts, false);
     }
     if (message.type === 'hello') {
       if (!this.registry.authenticate(message.instanceId, message.secret)) {
         this.reply(socket, { type: 'rejected', reason: 'unknown instance or wrong secret' });
-        socket.close(4003, 'authentication failed');
+        socket.close(CLOSE_CODES.authenticationFailed, 'authentication failed');
         return undefined;
       }
-      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, timeZone: message.timeZone };
-      return this.open(socket, message.instanceId, facts, message.coldStart === true);
+      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, timeZone: message.timeZone, machine: message.machine };
+      return this.welcome(socket, message.instanceId, facts, message.coldStart === true);
     }
     this.reply(socket, { type: 'rejected', reason: 'expected hello or register first' });
-    socket.close(4000, 'no hello');
+    socket.close(CLOSE_CODES.noHello, 'no hello');
     return undefined;
   }
 
-  private open(socket: WebSocket, instanceId: string, facts: AgentFacts, coldStart: boolean): string {
-    const previous = this.sessions.get(instanceId);
-    if (previous && previous !== socket) previous.close(4004, 'replaced by a new session');
-    this.sessions.set(instanceId, socket);
+  private welcome(socket: WebSocket, instanceId: string, facts: AgentFacts, coldStart: boolean): string {
     this.registry.recordHeartbeat(instanceId, facts);
+    this.sessions.open(instanceId, socket);
     this.reply(socket, { type: 'welcome', instanceId, heartbeatSeconds: HEARTBEAT_SECONDS });
     this.logger.info('agent connected', { instanceId, agentVersion: facts.agentVersion, hostname: facts.hostname });
-    this.handler?.onConnected(instanceId, coldStart);
-    this.fileHandler?.onConnected(instanceId);
+    this.runs.onConnected(instanceId, coldStart);
+    this.files.onConnected(instanceId);
     return instanceId;
   }
 
   private dispatch(instanceId: string, socket: WebSocket, message: AgentMessage): void {
-    const handler = this.handler;
-    if (!handler) return;
     switch (message.type) {
       case 'hello':
       case 'register':
@@ -203,23 +220,27 @@ export class AgentHub implements AgentSender {
         this.registry.recordHeartbeat(instanceId);
         return;
       case 'task-ack':
-        handler.onTaskAcked(instanceId, message.taskId, message.run);
+        this.runs.onTaskAcked(instanceId, message.taskId, message.run);
         return;
       case 'task-started':
-        handler.onTaskStarted(instanceId, message);
+        this.runs.onTaskStarted(instanceId, message);
         return;
       case 'task-output':
-        handler.onTaskOutput(instanceId, message);
+        this.runs.onTaskOutput(instanceId, message);
         return;
       case 'task-finished':
-        handler.onTaskFinished(instanceId, message);
-        this.reply(socket, { type: 'finish-ack', taskId: message.taskId, run: message.run });
+        this.runs.onTaskFinished(instanceId, message);
         return;
       case 'file-finished':
-        if (!this.fileHandler) return;
-        this.fileHandler.onFileFinished(instanceId, message);
+        this.files.onFileFinished(instanceId, message);
         this.reply(socket, { type: 'file-finish-ack', fileId: message.fileId });
         return;
     }
   }
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }

@@ -19,7 +19,7 @@ export class InstanceLifecycle {
     private readonly registry: InstanceRegistry,
     private readonly invocations: InvocationService,
     private readonly agents: AgentSender & { disconnect(instanceId: string): void },
-    private readonly fleet: () => Fleet,
+    private readonly fleet: Fleet,
     private readonly logger: Logger,
   ) {}
 
@@ -32,13 +32,13 @@ export class InstanceLifecycle {
     this.setStatus(instance.instanceId, 'Stopping');
     this.invocations.interruptRuns(instance.instanceId, 'interrupted');
     this.agents.disconnect(instance.instanceId);
-    if (instance.containerId) await this.fleet().stop(instance.containerId);
+    if (instance.containerId) await this.fleet.stop(instance.containerId);
     this.setStatus(instance.instanceId, 'Stopped');
   }
 
   async start(instance: InstanceRecord): Promise<void> {
     this.setStatus(instance.instanceId, 'Starting');
-    if (instance.containerId) await this.fleet().resume(instance.containerId);
+    if (instance.containerId) await this.fleet.resume(instance.containerId);
     this.setStatus(instance.instanceId, 'Running');
   }
 
@@ -46,7 +46,7 @@ export class InstanceLifecycle {
     this.setStatus(instance.instanceId, 'Stopping');
     this.invocations.interruptRuns(instance.instanceId, 'interrupted');
     this.agents.disconnect(instance.instanceId);
-    if (instance.containerId) await this.fleet().restart(instance.containerId);
+    if (instance.containerId) await this.fleet.restart(instance.containerId);
     this.setStatus(instance.instanceId, 'Running');
   }
 
@@ -54,7 +54,7 @@ export class InstanceLifecycle {
     this.invocations.interruptRuns(instance.instanceId, 'released');
     this.registry.remove(instance.instanceId);
     this.agents.send(instance.instanceId, { type: 'rejected', reason: 'instance deleted' });
-    if (instance.containerId) await this.fleet().remove(instance.containerId);
+    if (instance.containerId) await this.fleet.remove(instance.containerId);
   }
 
   /** Exit code 194 / 193 from a script: reboot or power off a Docker instance after its report. */

@@ -1,6 +1,7 @@
+import type { MachineFacts } from '../../shared/protocol.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { formatApiTime, type Clock } from '../../shared/clock.js';
-import type { Tag } from '../api/param-spec.js';
+import type { Tag } from '../domain/tag.js';
 import { newActivationCode, newActivationId, newInstanceId, newManagedInstanceId, newSecret } from '../ids.js';
 import type { ActivationRecord, InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -18,6 +19,8 @@ export interface AgentFacts {
   agentVersion: string;
   osType: 'Linux';
   timeZone?: string;
+  /** OS version, IP addresses, CPU and memory as the agent read them. */
+  machine?: MachineFacts;
 }
 
 export type RegistrationResult =
@@ -104,6 +107,9 @@ export class InstanceRegistry {
         imageId: '',
         tags: [],
         deregistered: false,
+        ...(facts.machine ? { machine: facts.machine } : {}),
+        // An activation's ResourceGroupId is the group of the instances registered with it.
+        resourceGroupId: activation.resourceGroupId,
       };
       this.store.instances.add(record);
       this.store.activations.put({ ...activation, registeredCount: ordinal });
@@ -112,7 +118,7 @@ export class InstanceRegistry {
   }
 
   /** A new ECS-style instance `i-…` (the fleet gives its container the returned secret). */
-  createEcsInstance(input: { regionId: string; name: string; imageId: string; tags: Tag[] }): { record: InstanceRecord; secret: string } {
+  createEcsInstance(input: { regionId: string; name: string; imageId: string; tags: Tag[]; resourceGroupId?: string }): { record: InstanceRecord; secret: string } {
     const secret = newSecret();
     const instanceId = newInstanceId();
     const record: InstanceRecord = {
@@ -133,6 +139,7 @@ export class InstanceRegistry {
       imageId: input.imageId,
       tags: input.tags,
       deregistered: false,
+      resourceGroupId: input.resourceGroupId ?? '',
     };
     this.store.instances.add(record);
     return { record, secret };
@@ -156,6 +163,7 @@ export class InstanceRegistry {
       lastHeartbeatTime: formatApiTime(this.clock.now()),
       ...(facts ? { hostname: facts.hostname, agentVersion: facts.agentVersion, osType: facts.osType } : {}),
       ...(facts?.timeZone ? { timeZone: facts.timeZone } : {}),
+      ...(facts?.machine ? { machine: facts.machine } : {}),
     });
   }
 

@@ -1,4 +1,4 @@
-import { apiError } from '../api/errors.js';
+import { domainError } from '../domain/domain-error.js';
 
 /** `{{ name }}` (Alibaba) and `<<name>>` (design card alias); whitespace around the name is ignored. */
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}|<<\s*([^<>]*?)\s*>>/g;
@@ -21,21 +21,21 @@ export function parameterNames(content: string): string[] {
   let builtIns = 0;
   for (const match of content.matchAll(PLACEHOLDER)) {
     const name = match[1] ?? match[2] ?? '';
-    if (name === '') throw apiError('CmdParam.EmptyKey');
+    if (name === '') throw domainError('CmdParam.EmptyKey');
     if (BUILT_IN.test(name)) {
       builtIns += 1;
       continue;
     }
     if (OOS.test(name)) continue;
-    if (!NAME.test(name)) throw apiError('CmdParam.InvalidParamName');
-    if (Buffer.byteLength(name) > MAX_PARAMETER_NAME_BYTES) throw apiError('CmdParamName.ExceedLimit');
+    if (!NAME.test(name)) throw domainError('CmdParam.InvalidParamName');
+    if (Buffer.byteLength(name) > MAX_PARAMETER_NAME_BYTES) throw domainError('CmdParamName.ExceedLimit');
     const key = name.toLowerCase();
     if (!seen.has(key)) {
       seen.add(key);
       names.push(name);
     }
   }
-  if (names.length + builtIns > MAX_PARAMETERS_PER_COMMAND) throw apiError('CmdParamCount.ExceedLimit');
+  if (names.length + builtIns > MAX_PARAMETERS_PER_COMMAND) throw domainError('CmdParamCount.ExceedLimit');
   return names;
 }
 
@@ -48,18 +48,18 @@ export function checkInvocationParameters(
   definedNames: readonly string[],
 ): Record<string, string> {
   const entries = Object.entries(given);
-  if (entries.length > MAX_PARAMETERS_PER_INVOCATION) throw apiError('ParameterCount.ExceedLimit');
+  if (entries.length > MAX_PARAMETERS_PER_INVOCATION) throw domainError('ParameterCount.ExceedLimit');
   const defined = new Set(definedNames.map((n) => n.toLowerCase()));
   const seen = new Set<string>();
   const result: Record<string, string> = {};
   for (const [key, value] of entries) {
-    if (key === '') throw apiError('InvalidParameter.Parameters');
-    if ([...key].length > MAX_PARAMETER_NAME_BYTES) throw apiError('ParameterKey.ExceedLimit');
+    if (key === '') throw domainError('InvalidParameter.Parameters');
+    if ([...key].length > MAX_PARAMETER_NAME_BYTES) throw domainError('ParameterKey.ExceedLimit');
     const lower = key.toLowerCase();
-    if (seen.has(lower)) throw apiError('ParameterKey.Duplicate');
+    if (seen.has(lower)) throw domainError('ParameterKey.Duplicate');
     seen.add(lower);
-    if (!defined.has(lower)) throw apiError('Parameter.NotMatched');
-    if (typeof value !== 'string') throw apiError('ParameterType.NotSupported');
+    if (!defined.has(lower)) throw domainError('Parameter.NotMatched');
+    if (typeof value !== 'string') throw domainError('ParameterType.NotSupported');
     result[key] = value;
   }
   return result;

@@ -1,61 +1,118 @@
 import { formatApiTime, simulatedTime, type Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { OutputBuffer } from '../../shared/output-buffer.js';
-import type { TaskFinishedMessage, TaskOutputMessage, TaskSpec, TaskStartedMessage } from '../../shared/protocol.js';
+import type { ServerMessage, TaskFinishedMessage, TaskOutputMessage, TaskSpec, TaskStartedMessage } from '../../shared/protocol.js';
+import type { PowerAction } from '../../shared/power-action.js';
 import type { AgentEventHandler, AgentSender } from '../hub/agent-hub.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { InstanceRunRecord, InvocationRecord } from '../store/records.js';
 import { runKey, type Store } from '../store/store.js';
-import { ACTIVE_RUN_STATUSES, isFinal } from './aggregate-status.js';
-import { powerActionOf, type PowerAction } from '../../shared/power-action.js';
-import { isRepeating, runsOnBoot } from './repeat-mode.js';
-import { INSTANCE_ERROR_INFO, statusOfOutcome, unknownBuiltInStatus } from './outcome-status.js';
 import { ACCOUNT_ID } from '../account.js';
+import { ACTIVE_RUN_STATUSES } from './aggregate-status.js';
 import { resolveBuiltIns, type BuiltInValues } from './built-in-parameters.js';
 import { substituteParameters } from './custom-parameters.js';
+import { isRepeating, runsOnBoot } from './repeat-mode.js';
+import { publishRunEvent, type RunEventName } from './run-events.js';
+import { next, type RunEffect, type RunEvent, type Transition } from './run-machine.js';
+import type { RunSchedule } from './schedule-times.js';
 
 /** A run not delivered within this time is Aborted (spec §7.1: delivery must finish within 1 minute). */
 export const DELIVERY_TIMEOUT_MS = 60_000;
+/**
+ * A run whose agent is gone ends (Error / ClientNotResponse; Aborted when it never started) this
+ * long after the latest of: its start + Timeout, the agent leaving, this server starting.
+ */
+export const AGENT_LOST_GRACE_MS = 60_000;
+const SWEEP_INTERVAL_MS = 5_000;
+/** A task not acknowledged by a connected agent is pushed again after this long. */
+const REDELIVER_MS = 5_000;
+/** Live output is written to the store (and acknowledged) at most this often per run. */
 const OUTPUT_PERSIST_INTERVAL_MS = 500;
 
 const taskIdOf = (invokeId: string, instanceId: string): string => `${invokeId}.${instanceId}`;
 
 interface LiveOutput {
   buffer: OutputBuffer;
+  /** The next chunk expected. */
   nextSeq: number;
-  lastPersist: number;
+  /** The last chunk stored (and acknowledged); -1 = none. */
+  storedSeq: number;
+  lastPersistMs: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export interface InvocationServiceDeps {
+  store: Store;
+  registry: InstanceRegistry;
+  agents: AgentSender;
+  schedule: RunSchedule;
+  clock: Clock;
+  logger: Logger;
+  /** Called after a run's final report is stored when the script asked for a reboot (194) or power-off (193). */
+  onPowerAction: (instanceId: string, action: PowerAction) => void;
+  /** Tells this server's lifecycle events apart from other servers' in the same process. */
+  source: string;
 }
 
 /**
- * Drives invocations: creates per-instance runs, pushes them to agents, and turns the agents'
- * raw facts into the stored public state. Every state change is persisted before it is
- * acknowledged.
+ * Drives invocations: creates per-instance runs, pushes them to agents, and feeds the agents'
+ * raw facts through the run state machine (run-machine.ts), applying its effects at the edge:
+ * the new record is persisted first, then messages go out (the outbox rule: a task is pushed only
+ * once the run that describes it is committed, an acknowledgement only once what it confirms is).
  */
 export class InvocationService implements AgentEventHandler {
+  private readonly store: Store;
+  private readonly registry: InstanceRegistry;
+  private readonly agents: AgentSender;
+  private readonly schedule: RunSchedule;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly onPowerAction: InvocationServiceDeps['onPowerAction'];
+  private readonly source: string;
   private readonly live = new Map<string, LiveOutput>();
+  /** When each undelivered task was last pushed (real ms). */
+  private readonly pushedAt = new Map<string, number>();
+  /** When each instance's agent left (service clock ms); absent while connected. */
+  private readonly leftAt = new Map<string, number>();
+  /** The delivery window and agent-lost bound never reach back before this server started. */
+  private readonly startedMs: number;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(
-    private readonly store: Store,
-    private readonly registry: InstanceRegistry,
-    private readonly agents: AgentSender,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-  ) {
-    this.sweeper = setInterval(() => this.abortUndelivered(), 5_000);
+  constructor(deps: InvocationServiceDeps) {
+    this.store = deps.store;
+    this.registry = deps.registry;
+    this.agents = deps.agents;
+    this.schedule = deps.schedule;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.onPowerAction = deps.onPowerAction;
+    this.source = deps.source;
+    this.startedMs = this.clock.now().getTime();
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
   close(): void {
     clearInterval(this.sweeper);
+    for (const live of this.live.values()) clearTimeout(live.timer);
+    this.live.clear();
+  }
+
+  private now(): string {
+    return formatApiTime(this.clock.now());
+  }
+
+  private publish(name: RunEventName, run: InstanceRunRecord, extra: { errorCode?: string; exitCode?: number | null; bytes?: number } = {}): void {
+    publishRunEvent(name, { source: this.source, invokeId: run.invokeId, instanceId: run.instanceId, run: run.run, status: run.status, ...extra });
   }
 
   /**
    * Stores the invocation with a run row per instance. A Once task is Pending and pushed to each
-   * agent at once; a repeating one is Scheduled until its first trigger (a time or a boot).
+   * agent once the caller's transaction has committed; a repeating one is Scheduled until its
+   * first trigger (a time or a boot).
    */
   start(invocation: InvocationRecord): void {
-    const now = formatApiTime(this.clock.now());
+    const now = this.now();
     const repeating = isRepeating(invocation.repeatMode);
     const runs: InstanceRunRecord[] = invocation.instanceIds.map((instanceId) => ({
       invokeId: invocation.invokeId,
@@ -73,7 +130,9 @@ export class InvocationService implements AgentEventHandler {
       updateTime: now,
       stopTime: '',
       repeats: 0,
-      nextRunTime: this.firstRunTime(invocation, instanceId),
+      nextRunTime: repeating ? this.schedule.firstRunTime(invocation, instanceId) : '',
+      deliveredTime: '',
+      outputSeq: 0,
     }));
     this.store.transaction(() => {
       this.store.invocations.add(invocation);
@@ -82,71 +141,47 @@ export class InvocationService implements AgentEventHandler {
         const instance = this.registry.get(instanceId);
         if (instance) this.registry.update({ ...instance, lastInvokedTime: now, invocationCount: instance.invocationCount + 1 });
       }
+      for (const run of runs) {
+        this.store.afterCommit(() => this.publish('created', run));
+        if (run.status === 'Pending') this.store.afterCommit(() => this.dispatch(invocation, run));
+      }
     });
-    for (const run of runs) if (run.status === 'Pending') this.deliver(invocation, run);
   }
-
-  /** Set by the scheduler: when a Period task's first run is due on an instance. */
-  firstRunTime: (invocation: InvocationRecord, instanceId: string) => string = () => '';
-  /** Set by the scheduler: the next run after `after` ("" = the schedule is over). */
-  nextRunTime: (invocation: InvocationRecord, instanceId: string, after: Date) => string = () => '';
-  /** Called after a run's final report when the script asked for a reboot (194) or power-off (193). */
-  onPowerAction: (instanceId: string, action: PowerAction) => void = () => undefined;
 
   /**
    * ModifyInvocationAttribute on a live schedule: stores the changed invocation, adds runs for
    * new instances, and recomputes the next run times (from the task's creation, spec §12).
    */
   modify(invocation: InvocationRecord, addedInstanceIds: readonly string[]): void {
-    const now = formatApiTime(this.clock.now());
+    const now = this.now();
+    const updated = { ...invocation, instanceIds: [...invocation.instanceIds, ...addedInstanceIds] };
     this.store.transaction(() => {
-      this.store.invocations.put({ ...invocation, instanceIds: [...invocation.instanceIds, ...addedInstanceIds] });
+      this.store.invocations.put(updated);
       for (const instanceId of addedInstanceIds) {
         this.store.runs.add({
           invokeId: invocation.invokeId, instanceId, run: 0, status: 'Scheduled', errorCode: '', errorInfo: '', exitCode: null,
           output: '', dropped: 0, creationTime: now, startTime: '', finishTime: '', updateTime: now, stopTime: '', repeats: 0, nextRunTime: '',
+          deliveredTime: '', outputSeq: 0,
         });
       }
-      for (const run of this.store.runsOf({ ...invocation, instanceIds: [...invocation.instanceIds, ...addedInstanceIds] })) {
+      for (const run of this.store.runsOf(updated)) {
         if (run.status !== 'Scheduled') continue;
-        this.store.runs.put({ ...run, nextRunTime: this.nextRunTime(invocation, run.instanceId, this.clock.now()) });
+        this.store.runs.put({ ...run, nextRunTime: this.schedule.nextRunTime(invocation, run.instanceId, this.clock.now()) });
       }
     });
   }
 
   /**
    * Starts the next run of a repeating task on one instance, unless the previous run is still
-   * going (that tick is skipped) or the schedule was stopped.
+   * going (that tick is skipped) or the schedule was stopped. True when a run was started or ended.
    */
   trigger(invokeId: string, instanceId: string): boolean {
     const invocation = this.store.invocations.get(invokeId);
     const current = this.store.runs.get(runKey(invokeId, instanceId));
     if (!invocation || !current || current.status !== 'Scheduled') return false;
-    const now = formatApiTime(this.clock.now());
-    const next: InstanceRunRecord = {
-      ...current,
-      run: current.run + 1,
-      status: 'Pending',
-      errorCode: '',
-      errorInfo: '',
-      exitCode: null,
-      output: '',
-      dropped: 0,
-      startTime: '',
-      finishTime: '',
-      updateTime: now,
-      nextRunTime: '',
-    };
     const instance = this.registry.get(instanceId);
-    if (!instance || (instance.status ?? 'Running') !== 'Running') {
-      // A scheduled run on a stopped or released instance cannot be delivered (spec §7.4).
-      const code = instance ? 'InstanceNotRunning' : 'InstanceReleased';
-      this.settle(invocation, { ...next, status: 'Aborted', errorCode: code, errorInfo: INSTANCE_ERROR_INFO[code], finishTime: now }, !instance);
-      return true;
-    }
-    this.store.runs.put(next);
-    this.deliver(invocation, next);
-    return true;
+    const state = !instance ? 'released' : (instance.status ?? 'Running') === 'Running' ? 'running' : 'stopped';
+    return this.apply(invocation, current, { type: 'trigger', instance: state }).changed;
   }
 
   /**
@@ -154,15 +189,67 @@ export class InvocationService implements AgentEventHandler {
    * ExecutionInterrupted or InstanceReleased), what waits for delivery is Aborted.
    */
   interruptRuns(instanceId: string, reason: 'interrupted' | 'released', statuses: readonly InstanceRunRecord['status'][] = ACTIVE_RUN_STATUSES): void {
-    const now = formatApiTime(this.clock.now());
     for (const run of this.store.runs.withLabel(statuses)) {
       if (run.instanceId !== instanceId) continue;
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;
-      const code = reason === 'released' ? 'InstanceReleased' : run.status === 'Pending' ? 'InstanceNotRunning' : 'ExecutionInterrupted';
-      const status = run.status === 'Pending' ? 'Aborted' : 'Error';
-      this.live.delete(taskIdOf(run.invokeId, instanceId));
-      this.settle(invocation, { ...run, status, errorCode: code, errorInfo: INSTANCE_ERROR_INFO[code], updateTime: now, finishTime: now }, reason === 'released');
+      this.dropLive(taskIdOf(run.invokeId, instanceId));
+      this.apply(invocation, run, { type: 'instance-down', reason });
+    }
+  }
+
+  /**
+   * StopInvocation (spec Decisions §6): runs not yet started become Cancelled, running ones
+   * Stopping (then Terminated when the agent has killed them). StopTime is the call time.
+   */
+  stop(invocation: InvocationRecord, instanceIds: readonly string[]): void {
+    const runs = this.store.runsOf(invocation).filter((run) => instanceIds.includes(run.instanceId));
+    this.store.transaction(() => {
+      for (const run of runs) this.apply(invocation, run, { type: 'stop' });
+    });
+  }
+
+  // ---- the state machine's edge ----
+
+  /** Feeds one event to the machine, persists the new record, then applies the effects. */
+  private apply(invocation: InvocationRecord, run: InstanceRunRecord, event: RunEvent): Transition {
+    const transition = next(run, event, this.now());
+    this.store.transaction(() => {
+      if (transition.changed) {
+        const settled = transition.effects.find((e): e is Extract<RunEffect, { type: 'settled' }> => e.type === 'settled');
+        if (settled) this.settle(invocation, transition.run, settled.scheduleOver);
+        else this.store.runs.put(transition.run);
+        if (run.status !== 'Running' && transition.run.status === 'Running') this.store.afterCommit(() => this.publish('started', transition.run));
+      }
+      for (const effect of transition.effects) this.store.afterCommit(() => this.effect(invocation, transition.run, effect));
+    });
+    return transition;
+  }
+
+  private effect(invocation: InvocationRecord, run: InstanceRunRecord, effect: RunEffect): void {
+    const taskId = taskIdOf(run.invokeId, run.instanceId);
+    switch (effect.type) {
+      case 'dispatch':
+        this.dispatch(invocation, run);
+        return;
+      case 'send-stop':
+        this.agents.send(run.instanceId, { type: 'task-stop', taskId, run: run.run });
+        return;
+      case 'ack-started':
+        this.agents.send(run.instanceId, { type: 'started-ack', taskId, run: run.run });
+        return;
+      case 'ack-finished':
+        this.agents.send(run.instanceId, { type: 'finish-ack', taskId, run: run.run });
+        return;
+      case 'settled':
+        this.pushedAt.delete(taskId);
+        this.dropLive(taskId);
+        this.publish('finished', run, { errorCode: run.errorCode, exitCode: run.exitCode });
+        if (effect.powerAction) this.onPowerAction(run.instanceId, effect.powerAction);
+        return;
+      case 'swept':
+        this.publish('swept', run, { errorCode: effect.errorCode });
+        return;
     }
   }
 
@@ -170,19 +257,17 @@ export class InvocationService implements AgentEventHandler {
    * Stores a finished run. A repeating task keeps it in the history and goes back to Scheduled
    * while its schedule has more runs (spec §20); otherwise the run's status is final.
    */
-  private settle(invocation: InvocationRecord, finished: InstanceRunRecord, scheduleOver = false): void {
+  private settle(invocation: InvocationRecord, finished: InstanceRunRecord, scheduleOver: boolean): void {
     if (!isRepeating(invocation.repeatMode)) {
       this.store.runs.put(finished);
       return;
     }
     // A StopInvocation (StopTime set) ends the schedule too.
     const over = scheduleOver || finished.stopTime !== '' || invocation.repeatMode === 'NextRebootOnly';
-    const next = over ? '' : this.nextRunTime(invocation, finished.instanceId, this.clock.now());
-    const continues = !over && (invocation.repeatMode === 'EveryReboot' || next !== '');
-    this.store.transaction(() => {
-      this.store.runHistory.put(finished);
-      this.store.runs.put(continues ? { ...finished, status: 'Scheduled', nextRunTime: next } : { ...finished, nextRunTime: '' });
-    });
+    const nextTime = over ? '' : this.schedule.nextRunTime(invocation, finished.instanceId, this.clock.now());
+    const continues = !over && (invocation.repeatMode === 'EveryReboot' || nextTime !== '');
+    this.store.runHistory.put(finished);
+    this.store.runs.put(continues ? { ...finished, status: 'Scheduled', nextRunTime: nextTime } : { ...finished, nextRunTime: '' });
   }
 
   /** The task for one instance, or the name of an unknown `{{ACS::…}}` built-in in it. */
@@ -226,44 +311,24 @@ export class InvocationService implements AgentEventHandler {
     };
   }
 
-  private deliver(invocation: InvocationRecord, run: InstanceRunRecord): void {
+  /** Pushes a committed Pending run to its agent (idempotent: the agent de-duplicates by task id and run). */
+  private dispatch(invocation: InvocationRecord, run: InstanceRunRecord): void {
     const task = this.taskSpec(invocation, run);
     if ('unknownBuiltIn' in task) {
-      const now = formatApiTime(this.clock.now());
-      this.settle(invocation, { ...run, ...unknownBuiltInStatus(task.unknownBuiltIn), updateTime: now, finishTime: now });
+      this.apply(invocation, run, { type: 'unknown-built-in', name: task.unknownBuiltIn });
       return;
     }
-    const sent = this.agents.send(run.instanceId, { type: 'task', task });
-    if (!sent) this.logger.info('instance not connected; task waits for its agent', { invokeId: run.invokeId, instanceId: run.instanceId });
+    this.pushedAt.set(task.taskId, Date.now());
+    if (this.agents.send(run.instanceId, { type: 'task', task })) this.publish('dispatched', run);
+    else this.logger.debug('instance not connected; task waits for its agent', { invokeId: run.invokeId, instanceId: run.instanceId });
   }
 
-  private findRun(instanceId: string, taskId: string, runNumber: number): { invocation: InvocationRecord; run: InstanceRunRecord } | undefined {
+  private findRun(instanceId: string, taskId: string): { invocation: InvocationRecord; run: InstanceRunRecord } | undefined {
     const invokeId = taskId.slice(0, taskId.length - instanceId.length - 1);
     if (taskIdOf(invokeId, instanceId) !== taskId) return undefined;
     const invocation = this.store.invocations.get(invokeId);
     const run = this.store.runs.get(runKey(invokeId, instanceId));
-    if (!invocation || !run || run.run !== runNumber) return undefined;
-    return { invocation, run };
-  }
-
-  /**
-   * StopInvocation (spec Decisions §6): runs not yet started become Cancelled, running ones
-   * Stopping (then Terminated when the agent has killed them). StopTime is the call time.
-   */
-  stop(invocation: InvocationRecord, instanceIds: readonly string[]): void {
-    const now = formatApiTime(this.clock.now());
-    const runs = this.store.runsOf(invocation).filter((run) => instanceIds.includes(run.instanceId) && !isFinal(run.status));
-    this.store.transaction(() => {
-      for (const run of runs) {
-        const next: InstanceRunRecord =
-          run.status === 'Running' || run.status === 'Stopping'
-            ? { ...run, status: 'Stopping', stopTime: run.stopTime || now, updateTime: now }
-            : { ...run, status: 'Cancelled', stopTime: now, updateTime: now, finishTime: now };
-        this.store.runs.put(next);
-      }
-    });
-    // A Pending run may already have reached its agent: stop it there too.
-    for (const run of runs) this.agents.send(run.instanceId, { type: 'task-stop', taskId: taskIdOf(run.invokeId, run.instanceId), run: run.run });
+    return invocation && run ? { invocation, run } : undefined;
   }
 
   /** A boot of the instance: NextRebootOnly and EveryReboot tasks run now (spec §20). */
@@ -275,77 +340,135 @@ export class InvocationService implements AgentEventHandler {
     }
   }
 
+  // ---- agent events (AgentEventHandler) ----
+
   onConnected(instanceId: string, coldStart: boolean): void {
+    this.leftAt.delete(instanceId);
     // After a boot nothing that was running can still be running there.
     if (coldStart) this.interruptRuns(instanceId, 'interrupted', ['Running', 'Stopping']);
-    // Re-push what this instance has not finished: the agent de-duplicates by (taskId, run).
-    for (const run of this.store.runs.withLabel(ACTIVE_RUN_STATUSES)) {
+    // Re-push what this instance has not started; what it has started, its agent holds in its
+    // journal and reports on its own (it re-sends every unacknowledged message on welcome).
+    for (const run of this.store.runs.withLabel(['Pending', 'Stopping'])) {
       if (run.instanceId !== instanceId) continue;
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;
-      this.deliver(invocation, run);
-      if (run.status === 'Stopping') this.agents.send(instanceId, { type: 'task-stop', taskId: taskIdOf(run.invokeId, instanceId), run: run.run });
+      if (run.status === 'Pending') this.dispatch(invocation, run);
+      else this.agents.send(instanceId, { type: 'task-stop', taskId: taskIdOf(run.invokeId, instanceId), run: run.run });
     }
     if (coldStart) this.onBoot(instanceId);
   }
 
+  onDisconnected(instanceId: string): void {
+    this.leftAt.set(instanceId, this.clock.now().getTime());
+  }
+
   onTaskAcked(instanceId: string, taskId: string, run: number): void {
-    this.logger.debug('task acknowledged', { instanceId, taskId, run });
+    const found = this.findRun(instanceId, taskId);
+    if (!found) return;
+    if (found.run.run === run) this.pushedAt.delete(taskId);
+    this.apply(found.invocation, found.run, { type: 'delivered', run });
   }
 
   onTaskStarted(instanceId: string, message: TaskStartedMessage): void {
-    const found = this.findRun(instanceId, message.taskId, message.run);
-    if (!found || found.run.status !== 'Pending') {
-      // Cancelled before it started, but the agent had it already: kill it there.
-      if (found?.run.status === 'Cancelled') this.agents.send(instanceId, { type: 'task-stop', taskId: message.taskId, run: message.run });
+    const found = this.findRun(instanceId, message.taskId);
+    if (!found) {
+      // Unknown (e.g. purged): acknowledge so that the agent stops re-sending it.
+      this.reply(instanceId, { type: 'started-ack', taskId: message.taskId, run: message.run });
       return;
     }
-    const now = formatApiTime(this.clock.now());
-    this.store.runs.put({ ...found.run, status: 'Running', startTime: this.reported(message.startedAt), updateTime: now });
-    this.live.set(message.taskId, { buffer: new OutputBuffer(), nextSeq: 0, lastPersist: 0 });
+    this.apply(found.invocation, found.run, { type: 'started', run: message.run, startTime: this.reported(message.startedAt) });
   }
 
   onTaskOutput(instanceId: string, message: TaskOutputMessage): void {
-    const live = this.live.get(message.taskId);
-    if (!live || message.seq < live.nextSeq) return; // a duplicate
+    const found = this.findRun(instanceId, message.taskId);
+    const ackAll = (): void => this.reply(instanceId, { type: 'output-ack', taskId: message.taskId, run: message.run, seq: message.seq });
+    if (!found || found.run.run > message.run) return ackAll(); // unknown or an older run: nothing to keep
+    const { run } = found;
+    if (run.run !== message.run || (run.status !== 'Running' && run.status !== 'Stopping')) {
+      // Not started here yet (its task-started is re-sent first): wait. Finished: nothing to keep.
+      if (run.status !== 'Pending' && run.status !== 'Scheduled') ackAll();
+      return;
+    }
+    const live = this.liveOf(message.taskId, run);
+    if (message.seq < live.nextSeq) {
+      // A re-send: acknowledge what is stored; store the rest soon.
+      if (live.storedSeq >= 0) this.reply(instanceId, { type: 'output-ack', taskId: message.taskId, run: message.run, seq: live.storedSeq });
+      this.schedulePersist(message.taskId, live, instanceId, run.invokeId, message.run);
+      return;
+    }
+    if (message.seq > live.nextSeq) return; // an earlier chunk was lost: the agent re-sends from it
+    const bytes = Buffer.from(message.data, 'base64');
+    if (message.skipped) live.buffer.skip(message.skipped);
+    live.buffer.append(bytes);
     live.nextSeq = message.seq + 1;
-    live.buffer.append(Buffer.from(message.data, 'base64'));
-    const nowMs = this.clock.now().getTime();
-    if (nowMs - live.lastPersist < OUTPUT_PERSIST_INTERVAL_MS) return;
-    live.lastPersist = nowMs;
-    const found = this.findRun(instanceId, message.taskId, message.run);
-    if (!found || found.run.status !== 'Running') return;
-    this.store.runs.put({ ...found.run, output: live.buffer.contents().toString('base64'), dropped: live.buffer.dropped });
+    this.publish('output', run, { bytes: bytes.length });
+    this.schedulePersist(message.taskId, live, instanceId, run.invokeId, message.run);
+  }
+
+  private liveOf(taskId: string, run: InstanceRunRecord): LiveOutput {
+    let live = this.live.get(taskId);
+    if (!live) {
+      // After a restart, continue from what is stored.
+      const seq = run.outputSeq ?? 0;
+      live = { buffer: OutputBuffer.restore(Buffer.from(run.output, 'base64'), run.dropped), nextSeq: seq, storedSeq: seq - 1, lastPersistMs: 0, timer: undefined };
+      this.live.set(taskId, live);
+    }
+    return live;
+  }
+
+  private schedulePersist(taskId: string, live: LiveOutput, instanceId: string, invokeId: string, runNumber: number): void {
+    if (live.timer || live.storedSeq === live.nextSeq - 1) return;
+    const wait = Math.max(0, live.lastPersistMs + OUTPUT_PERSIST_INTERVAL_MS - Date.now());
+    const persist = (): void => {
+      live.timer = undefined;
+      if (this.live.get(taskId) !== live) return;
+      const run = this.store.runs.get(runKey(invokeId, instanceId));
+      if (!run || run.run !== runNumber || (run.status !== 'Running' && run.status !== 'Stopping')) return;
+      const seq = live.nextSeq;
+      try {
+        this.store.runs.put({ ...run, output: live.buffer.contents().toString('base64'), dropped: live.buffer.dropped, outputSeq: seq, updateTime: this.now() });
+      } catch (error) {
+        // E.g. a full disk: not acknowledged; the agent re-sends and the next chunk tries again.
+        this.logger.warn('live output not stored', { taskId, error: (error as Error).message });
+        return;
+      }
+      live.lastPersistMs = Date.now();
+      live.storedSeq = seq - 1;
+      this.reply(instanceId, { type: 'output-ack', taskId, run: runNumber, seq: seq - 1 });
+    };
+    if (wait === 0) persist();
+    else {
+      live.timer = setTimeout(persist, wait);
+      live.timer.unref();
+    }
+  }
+
+  private dropLive(taskId: string): void {
+    const live = this.live.get(taskId);
+    if (live) clearTimeout(live.timer);
+    this.live.delete(taskId);
   }
 
   onTaskFinished(instanceId: string, message: TaskFinishedMessage): void {
-    this.live.delete(message.taskId);
-    const found = this.findRun(instanceId, message.taskId, message.run);
-    if (!found || !ACTIVE_RUN_STATUSES.includes(found.run.status)) return; // unknown or already recorded: just acknowledge
-    const { invocation, run } = found;
-    const result = statusOfOutcome(message.outcome);
-    const startTime = message.startedAt ? this.reported(message.startedAt) : run.startTime;
-    // On timeout FinishedTime = StartTime + Timeout (spec §6).
-    const finishTime =
-      message.outcome.kind === 'timed-out' && startTime
-        ? formatApiTime(new Date(Date.parse(startTime) + invocation.timeout * 1000))
-        : this.reported(message.finishedAt);
-    this.settle(invocation, {
-      ...run,
-      status: result.status,
-      errorCode: result.errorCode,
-      errorInfo: result.errorInfo,
-      exitCode: result.exitCode,
+    const found = this.findRun(instanceId, message.taskId);
+    if (!found) {
+      this.reply(instanceId, { type: 'finish-ack', taskId: message.taskId, run: message.run });
+      return;
+    }
+    this.apply(found.invocation, found.run, {
+      type: 'finished',
+      run: message.run,
+      outcome: message.outcome,
       output: message.output,
       dropped: message.dropped,
-      startTime,
-      finishTime,
-      updateTime: formatApiTime(this.clock.now()),
-      repeats: message.outcome.kind === 'not-started' || message.outcome.kind === 'checks-passed' ? run.repeats : run.repeats + 1,
+      startTime: message.startedAt ? this.reported(message.startedAt) : null,
+      finishTime: this.reported(message.finishedAt),
+      timeoutSeconds: found.invocation.timeout,
     });
-    this.logger.info('task finished', { invokeId: run.invokeId, instanceId, status: result.status, exitCode: result.exitCode });
-    const action = powerActionOf(message.outcome);
-    if (action) this.onPowerAction(instanceId, action);
+  }
+
+  private reply(instanceId: string, message: ServerMessage): void {
+    this.agents.send(instanceId, message);
   }
 
   /** An agent-reported (real) instant as an API time on this service's clock. */
@@ -353,17 +476,47 @@ export class InvocationService implements AgentEventHandler {
     return formatApiTime(simulatedTime(this.clock, new Date(iso)));
   }
 
-  /** Pending runs that no agent took within the delivery window become Aborted. */
-  private abortUndelivered(): void {
+  // ---- the sweeper ----
+
+  /**
+   * Every few seconds: re-push tasks a connected agent has not acknowledged; abort what no agent
+   * took within the delivery window (counted from this server's start at the earliest, so an
+   * outage does not abort runs before their agents could reconnect); end runs whose agent has
+   * been gone past Timeout + AGENT_LOST_GRACE_MS.
+   */
+  private sweep(): void {
+    try {
+      this.sweepActive();
+    } catch (error) {
+      this.logger.warn('sweep failed; retried at the next tick', { error: (error as Error).message });
+    }
+  }
+
+  private sweepActive(): void {
     const nowMs = this.clock.now().getTime();
-    for (const run of this.store.runs.withLabel(['Pending'])) {
-      if (nowMs - Date.parse(run.updateTime) < DELIVERY_TIMEOUT_MS) continue;
-      const code = this.agents.isConnected(run.instanceId) ? 'DeliveryTimeout' : 'ClientNotRunning';
-      const now = formatApiTime(this.clock.now());
+    for (const run of this.store.runs.withLabel(ACTIVE_RUN_STATUSES)) {
+      const connected = this.agents.isConnected(run.instanceId);
+      const taskId = taskIdOf(run.invokeId, run.instanceId);
+      if (run.status === 'Pending' && !run.deliveredTime) {
+        const since = Math.max(Date.parse(run.updateTime), this.startedMs);
+        if (nowMs - since >= DELIVERY_TIMEOUT_MS) {
+          this.withInvocation(run, (invocation) => this.apply(invocation, run, { type: 'undelivered', agentConnected: connected }));
+        } else if (connected && Date.now() - (this.pushedAt.get(taskId) ?? 0) >= REDELIVER_MS) {
+          this.withInvocation(run, (invocation) => this.dispatch(invocation, run));
+        }
+        continue;
+      }
+      if (connected) continue;
+      const held = Date.parse(run.startTime || run.deliveredTime || run.updateTime);
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;
-      this.settle(invocation, { ...run, status: 'Aborted', errorCode: code, errorInfo: INSTANCE_ERROR_INFO[code], updateTime: now, finishTime: now });
-      this.logger.warn('task aborted: not delivered in time', { invokeId: run.invokeId, instanceId: run.instanceId, errorCode: code });
+      const bound = Math.max(held + invocation.timeout * 1000, this.leftAt.get(run.instanceId) ?? this.startedMs, this.startedMs) + AGENT_LOST_GRACE_MS;
+      if (nowMs >= bound) this.apply(invocation, run, { type: 'agent-lost' });
     }
+  }
+
+  private withInvocation(run: InstanceRunRecord, work: (invocation: InvocationRecord) => void): void {
+    const invocation = this.store.invocations.get(run.invokeId);
+    if (invocation) work(invocation);
   }
 }

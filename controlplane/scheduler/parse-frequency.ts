@@ -1,5 +1,5 @@
 import { FixedOffsetZone, type Zone } from 'luxon';
-import { apiError, type ApiError } from '../api/errors.js';
+import { domainError, type DomainError } from '../domain/domain-error.js';
 import { nextCronRun } from './cron-next.js';
 import { parseCronFields, type CronFields } from './cron-fields.js';
 import type { Schedule } from './schedule.js';
@@ -111,6 +111,6 @@ function upcomingRuns(fields: CronFields, zone: Zone, now: Date, count: number):
   return runs;
 }
 
-function invalidFrequency(): ApiError {
-  return apiError('InvalidParam.Frequency');
+function invalidFrequency(): DomainError {
+  return domainError('InvalidParam.Frequency');
 }

@@ -1,5 +1,5 @@
-import type { TerminationMode } from '../../shared/protocol.js';
-import type { Tag } from '../api/param-spec.js';
+import type { MachineFacts, TerminationMode } from '../../shared/protocol.js';
+import type { Tag } from '../domain/tag.js';
 
 /** Per-instance InvocationStatus (spec §7.1). */
 export const INSTANCE_STATUSES = [
@@ -60,6 +60,8 @@ export interface InvocationRecord {
   resourceGroupId: string;
   tags: Tag[];
   instanceIds: string[];
+  /** OssOutputDelivery as the call gave it (echoed; casim uploads nothing). Absent in old records: "". */
+  ossOutputDelivery?: string;
 }
 
 /** One instance's execution of an invocation (the row behind InvokeInstance / InvocationResult). */
@@ -82,6 +84,10 @@ export interface InstanceRunRecord {
   repeats: number;
   /** Repeating tasks: when the next run is due ("" = not scheduled by time). */
   nextRunTime?: string;
+  /** When the agent acknowledged this run's task ("" or absent = not yet). */
+  deliveredTime?: string;
+  /** The next live-output chunk expected from the agent (chunks before it are in `output`). */
+  outputSeq?: number;
 }
 
 export type InstanceKind = 'ecs' | 'managed';
@@ -114,6 +120,10 @@ export interface InstanceRecord {
   status?: InstanceLifecycleStatus;
   /** The instance's IANA time zone as its agent reports it (default UTC). */
   timeZone?: string;
+  /** What the agent read of its machine (OS version, IP addresses, CPU, memory). */
+  machine?: MachineFacts;
+  /** Its resource group ("" or absent: the default group, instances/resource-groups.ts). */
+  resourceGroupId?: string;
 }
 
 export interface ActivationRecord {
@@ -174,4 +184,15 @@ export interface FileDeliveryRecord {
   startTime: string;
   finishTime: string;
   updateTime: string;
+}
+
+/** The first answer to a call made with a ClientToken (api/idempotency.ts), kept for its retries. */
+export interface ClientTokenRecord {
+  /** `accessKeyId|action|token` */
+  key: string;
+  /** A digest of the call's own parameters. */
+  fingerprint: string;
+  /** The response body that was returned. */
+  body: Record<string, unknown>;
+  creationTime: string;
 }

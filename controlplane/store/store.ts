@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ClientTokenRecord } from '../api/idempotency.js';
 import { NonceTable } from './nonce-table.js';
 import type {
   ActivationRecord,
+  ClientTokenRecord,
   CommandRecord,
   FileDeliveryRecord,
   FileInvocationRecord,
@@ -107,6 +107,8 @@ export const runKey = (invokeId: string, instanceId: string): string => `${invok
  */
 export class Store {
   private readonly db: Database.Database;
+  private depth = 0;
+  private committed: Array<() => void> = [];
   readonly commands: Collection<CommandRecord>;
   readonly invocations: Collection<InvocationRecord>;
   readonly runs: Collection<InstanceRunRecord>;
@@ -139,9 +141,38 @@ export class Store {
     this.nonces = new NonceTable(this.db);
   }
 
-  /** Runs `work` in one transaction: all of its writes land, or none. */
+  /**
+   * Runs `work` in one transaction: all of its writes land, or none. Transactions nest (as
+   * savepoints); callbacks given to `afterCommit` inside run once the outermost one has
+   * committed, and are dropped when the part they were registered in rolls back.
+   */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    const mark = this.committed.length;
+    this.depth += 1;
+    let result: T;
+    try {
+      result = this.db.transaction(work)();
+    } catch (error) {
+      this.committed.length = mark;
+      throw error;
+    } finally {
+      this.depth -= 1;
+    }
+    if (this.depth === 0) {
+      const callbacks = this.committed;
+      this.committed = [];
+      for (const callback of callbacks) callback();
+    }
+    return result;
+  }
+
+  /**
+   * Runs `callback` once what the current transaction wrote is durable (at once outside a
+   * transaction): the outbox rule, persist first, then act (e.g. push a task to an agent).
+   */
+  afterCommit(callback: () => void): void {
+    if (this.depth === 0) callback();
+    else this.committed.push(callback);
   }
 
   /** The per-instance rows of one invocation, in the invocation's instance order. */

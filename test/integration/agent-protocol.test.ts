@@ -13,8 +13,8 @@ async function session(): Promise<{ socket: WebSocket; next: () => Promise<Serve
   const socket = new WebSocket(env.test.server.url.replace('http', 'ws') + '/agent');
   const inbox: ServerMessage[] = [];
   socket.on('message', (data: Buffer) => {
-    const message = parseServerMessage(data.toString('utf8'));
-    if (message) inbox.push(message);
+    const parsed = parseServerMessage(data.toString('utf8'));
+    if (parsed.ok) inbox.push(parsed.message);
   });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   return { socket, next: () => waitFor(() => inbox.shift(), 5_000, 'a server message') };
@@ -32,7 +32,7 @@ describe('the agent protocol at /agent', () => {
   it('welcomes a hello with the right secret and moves LastHeartbeatTime on each heartbeat', async () => {
     const identity = JSON.parse(readFileSync(`${env.local.stateDir}/identity.json`, 'utf8')) as { instanceId: string; secret: string };
     env.local.agent.stop();
-    await waitFor(() => (env.test.server.hub.isConnected(identity.instanceId) ? undefined : true), 5_000, 'disconnect');
+    await waitFor(() => (env.test.server.sessions.isConnected(identity.instanceId) ? undefined : true), 5_000, 'disconnect');
     const { socket, next } = await session();
     socket.send(JSON.stringify({ type: 'hello', protocol: 1, ...identity, agentVersion: 'test', hostname: 'h', osType: 'Linux' }));
     expect(await next()).toEqual({ type: 'welcome', instanceId: identity.instanceId, heartbeatSeconds: 30 });

@@ -48,7 +48,7 @@ describe('agent restart safety', () => {
     const { ActivationId, ActivationCode } = await test.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {});
     const first = startAgentProcess(['--activation-id', ActivationId, '--activation-code', ActivationCode, '--state-dir', stateDir]);
     const instanceId = await waitFor(() => [...test.server.store.instances.all()].find((i) => i.activationId === ActivationId)?.instanceId, 15_000, 'registration');
-    await waitFor(() => (test.server.hub.isConnected(instanceId) ? true : undefined), 15_000, 'connection');
+    await waitFor(() => (test.server.sessions.isConnected(instanceId) ? true : undefined), 15_000, 'connection');
     const marker = join(stateDir, 'runs');
     const { InvokeId } = await test.client.call<{ InvokeId: string }>('RunCommand', {
       Type: 'RunShellScript',
@@ -57,7 +57,7 @@ describe('agent restart safety', () => {
     });
     await runningOutput(InvokeId, 'begin');
     first.kill('SIGKILL');
-    await waitFor(() => (test.server.hub.isConnected(instanceId) ? undefined : true), 10_000, 'disconnect');
+    await waitFor(() => (test.server.sessions.isConnected(instanceId) ? undefined : true), 10_000, 'disconnect');
     startAgentProcess(['--state-dir', stateDir]);
     const [result] = await waitForResults(test.client, InvokeId, 20_000);
     expect(result).toMatchObject({ InvocationStatus: 'Error', ErrorCode: 'ExecutionInterrupted' });

@@ -17,6 +17,11 @@
  *   when the fleet cannot start a machine, e.g. a server without Docker).
  * - RegionId.ApiNotSupported (400): every operation is served in every accepted region, so no
  *   request can produce it (nothing in controlplane/ throws it).
+ * - ServiceUnavailable (500): only a store that cannot write (a full disk) gives it; provoked by
+ *   test/integration/disk-full.test.ts on a filled tmpfs.
+ * - Parameter.MissingValue (400): the spec (§17.4) gives it only for a required parameter of a
+ *   public command (ParameterDefinitions.Required); casim has no public commands, and omitted
+ *   parameters of a private command become "" (spec §17.1).
  * The last test fails if a catalog code is neither provoked here nor listed above.
  */
 import { randomUUID } from 'node:crypto';
@@ -26,15 +31,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type Params } from '../../cli/api-client.js';
 import { API_ERRORS, type ApiErrorCode } from '../../controlplane/api/errors.js';
+import { MAX_REQUEST_HEAD_BYTES } from '../../controlplane/api/request-limits.js';
 import { rpcStringToSign, signV1 } from '../../controlplane/auth/signature-v1.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
 import { AdjustableClock, formatApiTime } from '../../shared/clock.js';
 import { createLogger } from '../../shared/logger.js';
-import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitForResults, type LocalAgent, type TestServer } from '../support/harness.js';
+import { removeDir, startLocalAgent, startTestServer, TEST_KEY, waitFor, waitForResults, type LocalAgent, type TestServer } from '../support/harness.js';
 import { FakeFleet } from '../support/fake-fleet.js';
 
 /** Codes no API call can produce (see the comment at the top). */
-const NOT_PROVOKED: readonly ApiErrorCode[] = ['InternalError', 'RegionId.ApiNotSupported'];
+const NOT_PROVOKED: readonly ApiErrorCode[] = ['InternalError', 'RegionId.ApiNotSupported', 'ServiceUnavailable', 'Parameter.MissingValue'];
 
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
@@ -50,6 +56,7 @@ const invalidParameterMessage = (name: string): string => `The specified paramet
 
 let test: TestServer;
 let local: LocalAgent;
+let fleet: FakeFleet;
 /** A saved command without parameters, and one with `{{who}}` (EnableParameter). */
 let plainCommandId: string;
 let paramCommandId: string;
@@ -76,7 +83,8 @@ const clientFor = (server: { url: string }, overrides: Partial<{ accessKeyId: st
   new ApiClient({ server: server.url, accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, regionId: 'cn-hangzhou', ...overrides });
 
 beforeAll(async () => {
-  test = await startTestServer({ fleet: new FakeFleet() });
+  fleet = new FakeFleet();
+  test = await startTestServer({ fleet });
   local = await startLocalAgent(test, 'errors');
   const c = test.client;
   ({ CommandId: plainCommandId } = await c.call<{ CommandId: string }>('CreateCommand', { Name: 'plain', Type: 'RunShellScript', CommandContent: b64('echo hi') }));
@@ -281,15 +289,22 @@ const ROWS: Row[] = [
   { code: 'ParameterCount.ExceedLimit', action: 'InvokeCommand', what: 'with 11 parameters', params: () => withParams(JSON.stringify(Object.fromEntries(ids(11, 'k').map((k) => [k, 'v'])))) },
   { code: 'ParameterKey.ExceedLimit', action: 'InvokeCommand', what: 'with a 65-character parameter name', params: () => withParams(JSON.stringify({ ['k'.repeat(65)]: 'v' })) },
   { code: 'ParameterKey.Duplicate', action: 'InvokeCommand', what: 'with "who" and "WHO" (names are case-insensitive)', params: () => withParams('{"who":"a","WHO":"b"}') },
+  { code: 'ParameterKey.Duplicate', action: 'InvokeCommand', what: 'with "who" twice, exactly (JSON.parse would merge them)', params: () => withParams('{"who":"a","who":"b"}') },
+  { code: 'ParameterKey.Duplicate', action: 'RunCommand', what: 'with a key twice in Parameters', params: () => ({ Type: 'RunShellScript', CommandContent: 'echo {{who}}', EnableParameter: true, InstanceId: [local.instanceId], Parameters: '{"who":"a", "who":""}' }) },
   { code: 'Parameter.NotMatched', action: 'InvokeCommand', what: 'with a parameter the command does not define', params: () => withParams('{"other":"x"}') },
   { code: 'ParameterType.NotSupported', action: 'InvokeCommand', what: 'with a number as a parameter value', params: () => withParams('{"who":3}') },
   { code: 'Username.ExceedLimit', action: 'RunCommand', what: 'with a 256-character Username', params: () => ({ Type: 'RunShellScript', CommandContent: 'id', InstanceId: [local.instanceId], Username: 'u'.repeat(256) }) },
   { code: 'WindowsPasswordName.ExceedLimit', action: 'InvokeCommand', what: 'with a 256-character WindowsPasswordName', params: () => onLocal({ WindowsPasswordName: 'w'.repeat(256) }) },
+  { code: 'NumberExceed.ResourceTags', action: 'InvokeCommand', what: 'with 11 ResourceTag.N (InvokeCommand takes 1–10)', params: () => ({ CommandId: plainCommandId, ...Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`ResourceTag.${i + 1}.Key`, `k${i}`])) }) },
+  { code: 'NumberExceed.ResourceTags', action: 'RunCommand', what: 'with 21 ResourceTag.N (RunCommand takes up to 20)', params: () => ({ Type: 'RunShellScript', CommandContent: 'id', ...Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`ResourceTag.${i + 1}.Key`, `k${i}`])) }) },
+  { code: 'InvalidResourceTagValue.Malformed', action: 'InvokeCommand', what: 'with a ResourceTag value holding https:// after other text', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'role', 'ResourceTag.1.Value': 'see https://x' }) },
   { code: 'NumberExceed.ResourceTags', action: 'InvokeCommand', what: 'with 21 ResourceTag.N', params: () => ({ CommandId: plainCommandId, ...Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`ResourceTag.${i + 1}.Key`, `k${i}`])) }) },
   { code: 'MissingParameter.ResourceTagKey', action: 'InvokeCommand', what: 'with a ResourceTag.1.Value but no Key', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Value': 'web' }) },
   { code: 'InvalidResourceTagKey.Malformed', action: 'InvokeCommand', what: 'with a ResourceTag key starting with aliyun', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'aliyun-role' }) },
   { code: 'InvalidResourceTagValue.Malformed', action: 'InvokeCommand', what: 'with a ResourceTag value that is a URL', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'role', 'ResourceTag.1.Value': 'http://x' }) },
   { code: 'Duplicate.ResourceTagKey', action: 'InvokeCommand', what: 'with the same ResourceTag key twice', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'role', 'ResourceTag.2.Key': 'role' }) },
+  { code: 'InvalidResourceGroup.NotFound', action: 'InvokeCommand', what: 'with a ResourceGroupId no instance or activation carries', params: () => onLocal({ ResourceGroupId: 'rg-none' }) },
+  { code: 'InvalidResourceGroup.NotFound', action: 'SendFile', what: 'with a ResourceGroupId no instance or activation carries', params: () => file({ ResourceGroupId: 'rg-none' }) },
   { code: 'InvalidResourceTag.InstanceNotFound', action: 'InvokeCommand', what: 'with a ResourceTag no instance has', params: () => ({ CommandId: plainCommandId, 'ResourceTag.1.Key': 'no-such-tag' }) },
   { code: 'InvalidResourceTag.ConflictWithInstanceIds', action: 'InvokeCommand', what: 'with both ResourceTag and InstanceId', params: () => ({ ...onLocal(), 'ResourceTag.1.Key': 'role', 'ResourceTag.1.Value': 'web' }) },
   {
@@ -376,6 +391,8 @@ const ROWS: Row[] = [
   { code: 'Duplicate.TagKey', action: 'DescribeInvocations', what: 'with the same Tag key twice', params: () => ({ 'Tag.1.Key': 'a', 'Tag.2.Key': 'a' }) },
   { code: 'InvalidTagKey.Malformed', action: 'CreateCommand', what: 'with a Tag key starting with "aliyun"', params: () => cmd({ 'Tag.1.Key': 'aliyun-team', 'Tag.1.Value': 'v' }) },
   { code: 'InvalidTagKey.Malformed', action: 'DescribeActivations', what: 'with a 65-character Tag key', params: () => ({ 'Tag.1.Key': 'k'.repeat(65) }) },
+  { code: 'InvalidTagValue.Malformed', action: 'CreateCommand', what: 'with a Tag value holding http:// after other text', params: () => cmd({ 'Tag.1.Key': 'k', 'Tag.1.Value': 'docs at http://example.com' }) },
+  { code: 'InvalidTagValue.Malformed', action: 'DescribeCommands', what: 'with a Tag value ending in HTTPS://', params: () => ({ 'Tag.1.Key': 'k', 'Tag.1.Value': 'xHTTPS://' }) },
   { code: 'InvalidTagValue.Malformed', action: 'RunCommand', what: 'with a 129-character Tag value', params: () => ({ Type: 'RunShellScript', CommandContent: 'id', InstanceId: [local.instanceId], 'Tag.1.Key': 'k', 'Tag.1.Value': 'v'.repeat(129) }) },
   { code: 'MissingParameter.TagKey', action: 'DescribeInvocationResults', what: 'with a Tag value but no key', params: () => ({ 'Tag.1.Value': 'v' }) },
 
@@ -401,6 +418,30 @@ describe('every catalogued error an API call can produce', () => {
     expect(status).toBe(403);
     expect((await test.client.call<{ TotalCount: number }>('DescribeInvocations', {})).TotalCount).toBe(before.TotalCount);
     expect((await test.client.call<{ TotalCount: number }>('DescribeCommands', {})).TotalCount).toBe(commandsBefore.TotalCount);
+  });
+});
+
+/** Codes provoked by their own tests below, outside ROWS. */
+const OWN_TESTS: readonly ApiErrorCode[] = ['IdempotentProcessing'];
+
+describe('IdempotentProcessing: a ClientToken repeated while its first call is still being processed', () => {
+  it('refuses the repeat (403), runs the work once, and answers later repeats with the first result', async () => {
+    const token = `token-${randomUUID()}`;
+    const params: Params = { Amount: 1, InstanceName: 'slow', ClientToken: token };
+    const release = fleet.holdStarts();
+    const first = test.client.send('RunInstances', params, 'JSON');
+    // The first call is in the fleet (held) once its instance is in the registry.
+    const listed = (): Promise<number> => test.client.call<{ TotalCount: number }>('DescribeInstances', { InstanceName: 'slow' }).then((b) => b.TotalCount);
+    await waitFor(async () => ((await listed()) === 1 ? true : undefined), 10_000, 'the first RunInstances in the fleet');
+    const repeat = await test.client.send('RunInstances', params, 'JSON');
+    const { status, message } = catalogued('IdempotentProcessing');
+    expectError(parse(repeat.status, repeat.text), status, 'IdempotentProcessing', message);
+    release();
+    const done = await first;
+    expect(done.status).toBe(200);
+    const again = await test.client.send('RunInstances', params, 'JSON');
+    expect(JSON.parse(again.text).InstanceIdSets).toEqual(JSON.parse(done.text).InstanceIdSets);
+    expect(await listed()).toBe(1);
   });
 });
 
@@ -533,6 +574,14 @@ describe('gateway errors of the request envelope (hand-built V1 requests)', () =
     expectError(await postForm(pairs), status, 'SignatureDoesNotMatch', message);
   });
 
+  it('Request.TooLarge: a request line past the request-size limit (api/request-limits.ts)', async () => {
+    const { pairs } = envelope();
+    const query = `?${new URLSearchParams([...pairs, ['Padding', 'x'.repeat(MAX_REQUEST_HEAD_BYTES)]]).toString()}`;
+    const response = await fetch(`${test.server.url}/${query}`, { method: 'POST' });
+    const { status, message } = catalogued('Request.TooLarge', String(MAX_REQUEST_HEAD_BYTES));
+    expectError(parse(response.status, await response.text()), status, 'Request.TooLarge', message);
+  });
+
   it('InvalidParameter: a form body over 1 MB', async () => {
     const { pairs } = envelope();
     const answer = await postForm([...pairs, ['Padding', 'x'.repeat(1_100_000)]], '?Format=JSON');
@@ -591,10 +640,11 @@ describe('coverage of the catalog', () => {
     'InvalidAccessKeyId.NotFound',
     'SignatureDoesNotMatch',
     'InvalidParameter',
+    'Request.TooLarge',
   ];
 
   it('provokes every code of API_ERRORS except the ones no API call can produce', () => {
-    const provoked = new Set<string>([...ROWS.map((row) => row.code), ...gatewayCodes, ...ADMIN_CODES]);
+    const provoked = new Set<string>([...ROWS.map((row) => row.code), ...gatewayCodes, ...ADMIN_CODES, ...OWN_TESTS]);
     const missing = (Object.keys(API_ERRORS) as ApiErrorCode[]).filter((code) => !provoked.has(code) && !NOT_PROVOKED.includes(code));
     expect(missing).toEqual([]);
   });

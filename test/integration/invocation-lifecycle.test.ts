@@ -137,7 +137,7 @@ describe('a real invocation on local agents', () => {
   it('cancels a run that has not started when StopInvocation comes first', async () => {
     const offline = await startLocalAgent(test, 'offline');
     offline.agent.stop();
-    await waitFor(() => (test.server.hub.isConnected(offline.instanceId) ? undefined : true), 5_000, 'disconnect');
+    await waitFor(() => (test.server.sessions.isConnected(offline.instanceId) ? undefined : true), 5_000, 'disconnect');
     const { InvokeId } = await test.client.call<{ InvokeId: string }>('RunCommand', {
       Type: 'RunShellScript',
       CommandContent: 'echo should-not-run',

@@ -36,7 +36,7 @@ async function agentWith(allowPowerActions: boolean): Promise<{ instanceId: stri
   });
   agents.push(agent);
   agent.start();
-  const instanceId = await waitFor(() => (agent.instanceId && test.server.hub.isConnected(agent.instanceId) ? agent.instanceId : undefined));
+  const instanceId = await waitFor(() => (agent.instanceId && test.server.sessions.isConnected(agent.instanceId) ? agent.instanceId : undefined));
   return { instanceId, actions };
 }
 

@@ -28,11 +28,11 @@ afterAll(async () => {
 /** Restarts the agent process; with `boot` the machine "rebooted" first (its RAM flag is gone). */
 async function restartAgent(boot: boolean): Promise<void> {
   agent.stop();
-  await waitFor(() => (test.server.hub.isConnected(local.instanceId) ? undefined : true), 5_000, 'disconnect');
+  await waitFor(() => (test.server.sessions.isConnected(local.instanceId) ? undefined : true), 5_000, 'disconnect');
   if (boot) rmSync(coldStartFlag(local.instanceId), { force: true });
   agent = new Agent({ server: test.server.url, stateDir: local.stateDir, logger: createLogger('test-agent') });
   agent.start();
-  await waitFor(() => (test.server.hub.isConnected(local.instanceId) ? true : undefined), 10_000, 'reconnect');
+  await waitFor(() => (test.server.sessions.isConnected(local.instanceId) ? true : undefined), 10_000, 'reconnect');
 }
 
 interface Row { InvocationStatus: string; Repeats: number; Output: string }

@@ -38,7 +38,7 @@ describe('durability', () => {
     expect(after).toEqual(before);
     const commands = await first.client.call<{ Invocations: { Invocation: Array<{ CommandId: string }> } }>('DescribeInvocations', { CommandId });
     expect(commands.Invocations.Invocation).toHaveLength(1);
-    await waitFor(() => (second.hub.isConnected(local.instanceId) ? true : undefined), 40_000, 'agent reconnection');
+    await waitFor(() => (second.sessions.isConnected(local.instanceId) ? true : undefined), 40_000, 'agent reconnection');
     const { InvokeId: again } = await first.client.call<{ InvokeId: string }>('InvokeCommand', { CommandId, InstanceId: [local.instanceId] });
     const [result] = await waitForResults(first.client, again);
     expect(result).toMatchObject({ InvocationStatus: 'Success', Output: 'persisted\n' });
@@ -50,12 +50,12 @@ describe('durability', () => {
     const local = await startLocalAgent(test);
     cleanup.push(() => removeDir(local.stateDir));
     local.agent.stop();
-    await waitFor(() => (test.server.hub.isConnected(local.instanceId) ? undefined : true), 5_000, 'disconnect');
+    await waitFor(() => (test.server.sessions.isConnected(local.instanceId) ? undefined : true), 5_000, 'disconnect');
     // No activation this time: only the saved identity can get it in.
     const restarted = new Agent({ server: test.server.url, stateDir: local.stateDir, logger: createLogger('test-agent') });
     cleanup.push(() => restarted.stop());
     restarted.start();
-    await waitFor(() => (test.server.hub.isConnected(local.instanceId) ? true : undefined), 10_000, 'reconnection');
+    await waitFor(() => (test.server.sessions.isConnected(local.instanceId) ? true : undefined), 10_000, 'reconnection');
     expect(restarted.instanceId).toBe(local.instanceId);
   });
 
@@ -72,6 +72,6 @@ describe('durability', () => {
     });
     impostor.start();
     await expect(impostor.fatal).resolves.toMatch(/wrong secret/);
-    expect(test.server.hub.isConnected(local.instanceId)).toBe(true);
+    expect(test.server.sessions.isConnected(local.instanceId)).toBe(true);
   });
 });

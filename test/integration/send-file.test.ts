@@ -52,8 +52,9 @@ let root: string;
 
 beforeAll(async () => {
   test = await startTestServer({ clock });
-  a = await startLocalAgent(test, 'files-a');
-  b = await startLocalAgent(test, 'files-b');
+  // Both in rg-files: a SendFile with ResourceGroupId targets only the group's members.
+  a = await startLocalAgent(test, 'files-a', { ResourceGroupId: 'rg-files' });
+  b = await startLocalAgent(test, 'files-b', { ResourceGroupId: 'rg-files' });
   root = mkdtempSync(join(tmpdir(), 'casim-sendfile-'));
 });
 
@@ -180,7 +181,7 @@ describe('SendFile writes real files', () => {
       overwrite: true,
       timeoutSeconds: 60,
     };
-    expect(test.server.hub.send(a.instanceId, { type: 'file', file })).toBe(true);
+    expect(test.server.sessions.send(a.instanceId, { type: 'file', file })).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('changed locally');
   });
@@ -286,7 +287,7 @@ describe('DescribeSendFileResults', () => {
 describe('delivery', () => {
   it('keeps a file Pending while the agent is away and delivers it when the agent reconnects', async () => {
     b.agent.stop();
-    await waitFor(() => (test.server.hub.isConnected(b.instanceId) ? undefined : true), 10_000, 'disconnect');
+    await waitFor(() => (test.server.sessions.isConnected(b.instanceId) ? undefined : true), 10_000, 'disconnect');
     const dir = join(root, 'later');
     const invokeId = await send({ InstanceId: [b.instanceId], Name: 'late.txt', TargetDir: dir, Content: 'late' });
     const pending = (await describeFiles({ InvokeId: invokeId })).Invocations.Invocation[0]!;
@@ -302,7 +303,7 @@ describe('delivery', () => {
 
   it('aborts a file not delivered within a minute with ClientNotRunning', async () => {
     b.agent.stop();
-    await waitFor(() => (test.server.hub.isConnected(b.instanceId) ? undefined : true), 10_000, 'disconnect');
+    await waitFor(() => (test.server.sessions.isConnected(b.instanceId) ? undefined : true), 10_000, 'disconnect');
     const invokeId = await send({ InstanceId: [b.instanceId], Name: 'never.txt', TargetDir: join(root, 'never'), Content: 'x' });
     clock.advance(61_000);
     const invocation = await finished(invokeId);

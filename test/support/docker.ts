@@ -1,4 +1,6 @@
 import Docker from 'dockerode';
+import { afterAll, beforeAll } from 'vitest';
+import { CasimContainer, type StartedCasimContainer } from '../../testkit/testcontainers/index.js';
 import { INSTANCE_LABEL } from '../../controlplane/fleet/docker-fleet.js';
 
 /** Docker tests run unless CASIM_SKIP_DOCKER=1 (local use only; CI always runs them). */
@@ -72,4 +74,20 @@ export async function waitForAgentStatus(
     if (Date.now() > deadline) throw new Error(`timed out waiting for CloudAssistantStatus "${status}" on ${instanceIds.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * One casim server container (the testcontainers module, as a user's suite starts it) with its
+ * Docker instances, for a whole test file: started before the first test, stopped (instances
+ * removed) after the last. Read `env.casim` inside tests.
+ */
+export function useCasimContainer(configure: (container: CasimContainer) => CasimContainer): { readonly casim: StartedCasimContainer } {
+  const env = {} as { casim: StartedCasimContainer };
+  beforeAll(async () => {
+    env.casim = await configure(new CasimContainer()).start();
+  });
+  afterAll(async () => {
+    await env.casim?.stop();
+  });
+  return env;
 }

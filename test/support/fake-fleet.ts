@@ -5,9 +5,21 @@ export class FakeFleet implements Fleet {
   readonly defaultImage = 'casim/instance';
   readonly available = true;
   private started = 0;
-  start(): Promise<string> {
+  private gate: Promise<void> | undefined;
+  /** Makes start() wait until the returned function is called (a machine that boots slowly). */
+  holdStarts(): () => void {
+    let release = (): void => undefined;
+    this.gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+  async start(): Promise<string> {
     this.started += 1;
-    return Promise.resolve(`fake-container-${this.started}`);
+    const n = this.started;
+    if (this.gate) await this.gate;
+    return `fake-container-${n}`;
   }
   remove(): Promise<void> {
     return Promise.resolve();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { Agent } from '../../agent/agent.js';
-import { ApiClient } from '../../cli/api-client.js';
+import { ApiClient, type Params } from '../../cli/api-client.js';
 import type { Fleet } from '../../controlplane/fleet/fleet.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
 import type { Clock } from '../../shared/clock.js';
@@ -56,9 +56,10 @@ export interface LocalAgent {
 }
 
 /** A real agent in this process (real WebSocket, real PTYs), registered through an activation. */
-export async function startLocalAgent(test: TestServer, name?: string): Promise<LocalAgent> {
+export async function startLocalAgent(test: TestServer, name?: string, activation: Params = {}): Promise<LocalAgent> {
   const { ActivationId, ActivationCode } = await test.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {
     InstanceCount: 1,
+    ...activation,
   });
   const stateDir = mkdtempSync(join(tmpdir(), 'casim-agent-'));
   const agent = new Agent({
@@ -69,7 +70,7 @@ export async function startLocalAgent(test: TestServer, name?: string): Promise<
     logger: createLogger('test-agent'),
   });
   agent.start();
-  const instanceId = await waitFor(() => (agent.instanceId && test.server.hub.isConnected(agent.instanceId) ? agent.instanceId : undefined), 10_000, 'agent registration');
+  const instanceId = await waitFor(() => (agent.instanceId && test.server.sessions.isConnected(agent.instanceId) ? agent.instanceId : undefined), 10_000, 'agent registration');
   return { agent, instanceId, stateDir };
 }
 
@@ -83,7 +84,7 @@ interface ResultsBody {
 const FINAL = FINAL_STATUSES;
 
 /** Polls DescribeInvocationResults (PlainText) until every instance has a final status. */
-export async function waitForResults(client: ApiClient, invokeId: string, timeoutMs = 30_000): Promise<ResultsBody['Invocation']['InvocationResults']['InvocationResult']> {
+export async function waitForResults(client: Pick<ApiClient, 'call'>, invokeId: string, timeoutMs = 30_000): Promise<ResultsBody['Invocation']['InvocationResults']['InvocationResult']> {
   return waitFor(async () => {
     const body = await client.call<ResultsBody>('DescribeInvocationResults', { InvokeId: invokeId, ContentEncoding: 'PlainText' });
     const results = body.Invocation.InvocationResults.InvocationResult;

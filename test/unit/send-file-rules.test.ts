@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../controlplane/api/catalog.js';
-import { ApiError } from '../../controlplane/api/errors.js';
+import { ApiError, fromDomainError } from '../../controlplane/api/errors.js';
+import { DomainError } from '../../controlplane/domain/domain-error.js';
 import { validateParams } from '../../controlplane/api/validate-params.js';
 import { fileAggregateStatus } from '../../controlplane/files/file-aggregate-status.js';
 import { FILE_CONTENT_LIMIT, fileContentBase64, sendFileTimeout } from '../../controlplane/files/file-content.js';
@@ -13,6 +14,7 @@ function codeOf(work: () => unknown): string {
     work();
   } catch (error) {
     if (error instanceof ApiError) return `${error.status} ${error.code}`;
+    if (error instanceof DomainError) return `${fromDomainError(error).status} ${error.code}`;
     throw error;
   }
   return 'ok';

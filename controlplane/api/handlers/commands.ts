@@ -42,7 +42,7 @@ export function buildCommand(args: ValidArgs, ctx: ApiContext, options: CommandO
     type: args.string('Type') as CommandType,
     content,
     workingDir: args.string('WorkingDir') ?? '',
-    timeout: args.integer('Timeout') ?? DEFAULT_COMMAND_TIMEOUT,
+    timeout: args.integer('Timeout') ?? args.integer('TimeOut') ?? DEFAULT_COMMAND_TIMEOUT,
     enableParameter,
     launcher: args.string('Launcher') ?? '',
     parameterNames: names,

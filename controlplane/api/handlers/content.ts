@@ -5,7 +5,8 @@ import type { TextEncoding } from '../views.js';
 export const SAVED_CONTENT_LIMIT = 18 * 1024;
 export const RUN_ONLY_CONTENT_LIMIT = 24 * 1024;
 
-export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export { BASE64 } from '../../domain/base64.js';
+import { BASE64 } from '../../domain/base64.js';
 
 /** The bytes of CommandContent as Base64; a malformed Base64 text is CmdContent.DecodeError. */
 export function contentAsBase64(content: string, encoding: TextEncoding): string {

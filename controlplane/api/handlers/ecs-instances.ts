@@ -1,4 +1,5 @@
 import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
+import { resourceGroupOf } from '../../instances/resource-groups.js';
 import type { InstanceLifecycleStatus, InstanceRecord } from '../../store/records.js';
 import { apiError, invalidParameter } from '../errors.js';
 import { paginate } from '../paging.js';
@@ -19,7 +20,13 @@ export const runInstances: Handler = async (args, ctx) => {
   for (let n = 0; n < amount; n += 1) {
     const baseName = args.string('InstanceName');
     const name = baseName ? (amount > 1 ? `${baseName}-${n + 1}` : baseName) : '';
-    const { record, secret } = ctx.registry.createEcsInstance({ regionId: args.string('RegionId') ?? '', name, imageId, tags: args.tags('Tag') });
+    const { record, secret } = ctx.registry.createEcsInstance({
+      regionId: args.string('RegionId') ?? '',
+      name,
+      imageId,
+      tags: args.tags('Tag'),
+      resourceGroupId: args.string('ResourceGroupId'),
+    });
     try {
       const containerId = await ctx.fleet.start(record.instanceId, secret, imageId);
       ctx.registry.update({ ...record, containerId, status: 'Running' });
@@ -52,7 +59,8 @@ export const describeInstances: Handler = (args, ctx) => {
     .filter((i) => i.kind === 'ecs' && i.regionId === args.string('RegionId'))
     .filter((i) => ids === undefined || ids.includes(i.instanceId))
     .filter((i) => !args.has('InstanceName') || i.name === args.string('InstanceName'))
-    .filter((i) => status === undefined || lifecycleStatus(i) === status);
+    .filter((i) => status === undefined || lifecycleStatus(i) === status)
+    .filter((i) => !args.has('ResourceGroupId') || resourceGroupOf(i) === args.string('ResourceGroupId'));
   const page = paginate(instances, { pageNumber: args.integer('PageNumber'), pageSize: args.integer('PageSize') });
   return {
     PageNumber: page.pageNumber,
@@ -68,6 +76,7 @@ export const describeInstances: Handler = (args, ctx) => {
         OSType: 'linux',
         OSName: 'Debian 12 (casim instance)',
         RegionId: i.regionId,
+        ResourceGroupId: resourceGroupOf(i),
         CreationTime: i.registrationTime.replace(/:\d\dZ$/, 'Z'),
         Tags: tagsView(i.tags),
       })),

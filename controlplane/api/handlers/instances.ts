@@ -1,5 +1,6 @@
 import { isFinal } from '../../invocations/aggregate-status.js';
 import type { InstanceRecord } from '../../store/records.js';
+import { resourceGroupOf } from '../../instances/resource-groups.js';
 import { apiError } from '../errors.js';
 import { pageFields, paginate } from '../paging.js';
 import { managedInstanceView } from '../views.js';
@@ -85,7 +86,7 @@ export const describeManagedInstances: Handler = (args, ctx) => {
     .filter((i) => !args.has('ActivationId') || i.activationId === args.string('ActivationId'))
     .filter((i) => !args.has('OsType') || i.osType.toLowerCase() === args.string('OsType')?.toLowerCase())
     .filter((i) => connected === undefined || String(isAgentOnline(i, ctx)) === connected.toLowerCase())
-    .filter((i) => !args.has('ResourceGroupId') || args.string('ResourceGroupId') === '')
+    .filter((i) => !args.has('ResourceGroupId') || resourceGroupOf(i) === args.string('ResourceGroupId'))
     .filter((i) => matchesTags(i.tags, args.tags('Tag')));
   const page = paginate(instances, pageRequest(args));
   return { ...pageFields(page), Instances: page.items.map((i) => managedInstanceView(i, isAgentOnline(i, ctx))) };

@@ -5,6 +5,7 @@ import { newCommandId, newInvokeId } from '../../ids.js';
 import { aggregateStatus, isLive, legacyInvokeStatus } from '../../invocations/aggregate-status.js';
 import { usesParameterStore } from '../../invocations/built-in-parameters.js';
 import { isRepeating } from '../../invocations/repeat-mode.js';
+import { effectiveRepeatMode } from '../../invocations/effective-repeat-mode.js';
 import { parseFrequency } from '../../scheduler/parse-frequency.js';
 import { checkInvocationParameters, parameterNames, substituteParameters } from '../../invocations/custom-parameters.js';
 import type { CommandRecord, InstanceRunRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
@@ -18,15 +19,15 @@ import { invocationResultView, invocationView, textEncoding } from '../views.js'
 import { buildCommand } from './commands.js';
 import { checkContentSize, contentAsBase64, RUN_ONLY_CONTENT_LIMIT, SAVED_CONTENT_LIMIT } from './content.js';
 import type { ApiContext, Handler } from './context.js';
+import { inResourceGroup, targetResourceGroup } from './resource-group-scope.js';
 
 /**
- * The effective RepeatMode (spec §3): a Frequency forces Period; the oldest API's `Timed=true`
- * also means periodic and needs a Frequency. A Frequency must parse and have a future run.
+ * The effective RepeatMode (effective-repeat-mode.ts); a Period needs a Frequency, which must
+ * parse and have a future run.
  */
 function repeatModeOf(args: ValidArgs, timeoutSeconds: number, now: Date): RepeatMode {
   const frequency = args.string('Frequency');
-  const timed = args.boolean('Timed') === true;
-  const mode = frequency || timed ? 'Period' : ((args.string('RepeatMode') as RepeatMode | undefined) ?? 'Once');
+  const mode = effectiveRepeatMode({ frequency, timed: args.boolean('Timed'), repeatMode: args.string('RepeatMode') as RepeatMode | undefined });
   if (mode === 'Period' && !frequency) throw apiError('MissingParam.Frequency');
   if (frequency) parseFrequency(frequency, { timeoutSeconds, now });
   return mode;
@@ -45,9 +46,11 @@ function targetInstances(args: ValidArgs, ctx: ApiContext): string[] {
     return ids;
   }
   if (ids.length > 0) throw apiError('InvalidResourceTag.ConflictWithInstanceIds');
+  const group = args.string('ResourceGroupId');
   const matched = ctx.registry
     .list()
     .filter((i) => i.regionId === args.string('RegionId') && lifecycleStatus(i) === 'Running' && matchesTags(i.tags, resourceTags))
+    .filter((i) => inResourceGroup(i, group))
     .map((i) => i.instanceId);
   if (matched.length === 0) throw apiError('InvalidResourceTag.InstanceNotFound');
   if (matched.length > ctx.quotas.instancesPerCall) throw apiError('InstanceIds.ExceedLimit');
@@ -59,9 +62,10 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
   const today = ctx.store.invocations.countWithLabel(invocationDayLabel(command.regionId, formatApiTime(ctx.clock.now())));
   if (today >= ctx.quotas.invocationsPerDay) throw apiError('Invocation.ExceedQuota');
   const instanceIds = targetInstances(args, ctx);
+  const group = args.string('ResourceGroupId');
   for (const instanceId of instanceIds) {
     const instance = ctx.registry.get(instanceId);
-    if (!instance) throw apiError('InvalidInstance.NotFound');
+    if (!instance || !inResourceGroup(instance, group)) throw apiError('InvalidInstance.NotFound');
     // Instances must be Running (spec §3): a stopped one cannot take the command.
     if (lifecycleStatus(instance) !== 'Running') throw apiError('InvalidInstance.NotMatch');
     if (command.type !== 'RunShellScript' && instance.osType === 'Linux') throw apiError('InvalidInstance.NotMatch');
@@ -101,6 +105,7 @@ function invoke(command: CommandRecord, args: ValidArgs, ctx: ApiContext, conten
     resourceGroupId: args.string('ResourceGroupId') ?? '',
     tags: args.tags('Tag'),
     instanceIds,
+    ossOutputDelivery: args.string('OssOutputDelivery') ?? '',
   };
   ctx.store.transaction(() => {
     ctx.store.commands.put({ ...command, invokeTimes: command.invokeTimes + 1 });
@@ -117,6 +122,7 @@ function requireTargets(args: ValidArgs, ctx: ApiContext): void {
 
 export const invokeCommand: Handler = (args, ctx) => {
   requireTargets(args, ctx);
+  targetResourceGroup(args, ctx);
   const command = ctx.store.commands.get(args.string('CommandId') ?? '');
   if (!command || !command.kept || command.regionId !== args.string('RegionId')) throw apiError('InvalidCmdId.NotFound');
   return { InvokeId: invoke(command, args, ctx, SAVED_CONTENT_LIMIT, 'InvokeCommand') };
@@ -124,6 +130,7 @@ export const invokeCommand: Handler = (args, ctx) => {
 
 export const runCommand: Handler = (args, ctx) => {
   requireTargets(args, ctx);
+  targetResourceGroup(args, ctx); // before the command is made: it would carry the group
   const kept = args.boolean('KeepCommand') ?? false;
   const limit = kept ? SAVED_CONTENT_LIMIT : RUN_ONLY_CONTENT_LIMIT;
   const command = buildCommand(args, ctx, { kept, defaultEncoding: 'PlainText', contentLimit: limit });
@@ -260,7 +267,7 @@ export const modifyInvocationAttribute: Handler = (args, ctx) => {
   const added = [...new Set(args.list('InstanceId'))].filter((id) => !invocation.instanceIds.includes(id));
   for (const instanceId of added) {
     const instance = ctx.registry.get(instanceId);
-    if (!instance) throw apiError('InvalidInstance.NotFound');
+    if (!instance || !inResourceGroup(instance, invocation.resourceGroupId || undefined)) throw apiError('InvalidInstance.NotFound');
     if (lifecycleStatus(instance) !== 'Running') throw apiError('InvalidInstance.NotMatch');
   }
   ctx.invocations.modify(updated, added);

@@ -10,17 +10,19 @@ import { fileInvocationView } from '../send-file-view.js';
 import type { Handler } from './context.js';
 import { matchesTags } from '../tag-filter.js';
 import { pageRequest } from './paging-request.js';
+import { inResourceGroup, targetResourceGroup } from './resource-group-scope.js';
 
 /** SendFile (spec §14.1): checks the call, stores it and pushes the file to every instance. */
 export const sendFile: Handler = (args, ctx) => {
   const contentType = (args.string('ContentType') as FileContentType | undefined) ?? 'PlainText';
   const content = args.string('Content') ?? '';
   fileContentBase64(content, contentType); // FileContent.DecodeError, FileSize.ExceedLimit
+  const group = targetResourceGroup(args, ctx);
   const instanceIds = [...new Set(args.list('InstanceId'))];
   const notRunning = new Set<string>();
   for (const instanceId of instanceIds) {
     const instance = ctx.registry.get(instanceId);
-    if (!instance) throw apiError('InvalidInstance.NotFound', '', 'SendFile');
+    if (!instance || !inResourceGroup(instance, group)) throw apiError('InvalidInstance.NotFound', '', 'SendFile');
     if (lifecycleStatus(instance) !== 'Running') notRunning.add(instanceId);
   }
   const invocation: FileInvocationRecord = {

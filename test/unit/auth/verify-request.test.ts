@@ -241,7 +241,17 @@ describe('verifyRequest, V1 (HMAC-SHA1) specifics', () => {
     expect(run(sigv2, editParams(sigv2.request, withoutParam(name)))).toMatchObject({ ok: false, error });
   });
 
-  it.each(['2026-11-22T10:36:40.000Z', '2026-11-22 10:36:40', 'yesterday'])(
+  it('accepts a Timestamp with milliseconds (aliyun-sdk sends toISOString()), signed like any other', () => {
+    const params = decodeUrlEncoded(popCorePost.request.body.toString('utf8'))
+      .filter(([name]) => name !== 'Signature' && name !== 'Timestamp')
+      .concat([['Timestamp', '2026-12-01T06:37:22.879Z']]);
+    params.push(['Signature', signV1(FAKE_SECRET, 'POST', params)]);
+    const request: WireRequest = { ...popCorePost.request, body: Buffer.from(new URLSearchParams(params).toString(), 'utf8') };
+    expect(run(popCorePost, request, { now: new Date('2026-12-01T06:40:00Z') })).toMatchObject({ ok: true, scheme: 'v1' });
+    expect(run(popCorePost, request, { now: new Date('2026-12-01T06:52:23Z') })).toMatchObject({ ok: false, error: 'InvalidTimeStamp.Expired' });
+  });
+
+  it.each(['2026-11-22T10:36:40.000+08:00', '2026-11-22 10:36:40', 'yesterday'])(
     'rejects Timestamp %s with InvalidTimeStamp.Format',
     (timestamp) => {
       expect(run(sigv2, editParams(sigv2.request, withParam('Timestamp', timestamp)))).toEqual({
@@ -410,8 +420,13 @@ describe('verifyRequest, V3 (ACS3) specifics', () => {
   });
 
   it('rejects a malformed x-acs-date with InvalidTimeStamp.Format', () => {
-    const request = withHeader(v7InvokeCommand.request, 'x-acs-date', '2026-11-22T10:36:40.123Z');
+    const request = withHeader(v7InvokeCommand.request, 'x-acs-date', '2026-11-22T10:36:40.123+08:00');
     expect(run(v7InvokeCommand, request)).toMatchObject({ ok: false, error: 'InvalidTimeStamp.Format' });
+  });
+
+  it('takes an x-acs-date with milliseconds as a well-formed time (then checks the signature)', () => {
+    const request = withHeader(v7InvokeCommand.request, 'x-acs-date', '2026-11-22T10:36:40.123Z');
+    expect(run(v7InvokeCommand, request)).toMatchObject({ ok: false, error: 'SignatureDoesNotMatch' });
   });
 
   it('rejects a replayed x-acs-signature-nonce even on a new, validly signed request', () => {

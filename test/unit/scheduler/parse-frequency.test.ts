@@ -1,3 +1,5 @@
+import { fromDomainError } from '../../../controlplane/api/errors.js';
+import { DomainError } from '../../../controlplane/domain/domain-error.js';
 import { describe, expect, it } from 'vitest';
 import { parseFrequency } from '../../../controlplane/scheduler/parse-frequency.js';
 
@@ -8,7 +10,8 @@ function thrown(action: () => unknown): unknown {
   try {
     action();
   } catch (error) {
-    return error;
+    // As the API answers it: the domain error through the catalog.
+    return error instanceof DomainError ? fromDomainError(error) : error;
   }
   return undefined;
 }
