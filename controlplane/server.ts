@@ -24,7 +24,11 @@ import { InstanceLifecycle } from './instances/instance-lifecycle.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
 import { SendFileService } from './files/send-file-service.js';
-import { Store } from './store/store.js';
+import type { Store } from './store/store.js';
+import { InFlightRequests } from './in-flight-requests.js';
+import { createDataDir, openStore } from './startup/data-dir.js';
+import { DataDirLock } from './startup/data-dir-lock.js';
+import { describeCause, StartupError } from './startup/startup-error.js';
 import { ADMIN_FAULTS_PATH, handleFaultControl } from './admin/fault-control.js';
 import { FaultInjection } from './faults/fault-injection.js';
 import type { FaultRegistry } from './faults/fault-registry.js';
@@ -56,16 +60,33 @@ export interface RunningServer {
   readonly sessions: AgentSessions;
   /** The faults in force (with `admin`). */
   readonly faults: FaultRegistry | undefined;
+  /** Calls in flight right now. */
+  inFlightCalls(): number;
+  /**
+   * Drains, then stops (idempotent): stops accepting connections at once, lets the calls in
+   * flight finish (at most DRAIN_TIMEOUT_MS, then they are cut), closes agent sockets with
+   * 1001 (going away), then closes the store and releases the data dir's lock.
+   */
   close(): Promise<void>;
 }
 
 export const STORE_FILE = 'casim.sqlite';
+/** How long a shutdown waits for the calls in flight before it cuts them. */
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 /** Starts the control plane: the API at `/` and agents at `/agent`, on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger('controlplane');
   const clock = options.clock ?? systemClock;
-  const store = new Store(join(options.dataDir, STORE_FILE));
+  createDataDir(options.dataDir);
+  const lock = DataDirLock.acquire(options.dataDir);
+  let store: Store;
+  try {
+    store = openStore(join(options.dataDir, STORE_FILE));
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const registry = new InstanceRegistry(store, clock);
   const sessions = new AgentSessions();
   // The port is known once listening; containers reach the control plane on loopback.
@@ -108,7 +129,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     quotas: options.quotas ?? DEFAULT_QUOTAS,
   };
   const secrets = new Map(options.accessKeys.map((k) => [k.id, k.secret]));
-  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger, faults: injection?.api, source };
+  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache({ ledger: store.nonces }), logger, faults: injection?.api, source };
   const metrics = new ServerMetrics({
     source,
     store,
@@ -117,7 +138,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     heldTasks: () => injection?.sender.heldCount() ?? 0,
   });
 
-  const server: Server = createApiServer(logger, (request, response) => {
+  // InFlightRequests sees every request before the API handler (registered right after it).
+  const server: Server = createApiServer(logger);
+  const requests = new InFlightRequests(server);
+  server.on('request', (request, response) => {
     const path = (request.url ?? '').split('?')[0]!;
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());
     else if (path === ADMIN_FAULTS_PATH || path.startsWith(`${ADMIN_FAULTS_PATH}/`)) void handleFaultControl(request, response, injection?.faults);
@@ -129,13 +153,43 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path === AGENT_PATH) hub.handleUpgrade(request, socket, head);
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    periods.stop();
+    invocations.close();
+    files.close();
+    await hub.close();
+    store.close();
+    lock.release();
+    throw new StartupError('ListenFailed', `cannot listen on ${options.host}:${options.port}: ${describeCause(error)}`, { cause: error });
+  }
   port = (server.address() as AddressInfo).port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  lock.publish(url);
   logger.info(`listening on ${url} (API at /, agents at ${AGENT_PATH}), data in ${options.dataDir}`);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = async (): Promise<void> => {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections from here
+    periods.stop();
+    if (!(await requests.drain(DRAIN_TIMEOUT_MS))) {
+      logger.warn(`shutdown: cut ${requests.size} call(s) still in flight after ${DRAIN_TIMEOUT_MS / 1000} s`);
+    }
+    await hub.close();
+    stopRunLog();
+    metrics.close();
+    injection?.close();
+    invocations.close();
+    files.close();
+    server.closeAllConnections();
+    await stopped;
+    store.close();
+    lock.release();
+  };
 
   return {
     url,
@@ -144,17 +198,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hub,
     sessions,
     faults: injection?.faults,
-    close: async () => {
-      periods.stop();
-      stopRunLog();
-      metrics.close();
-      injection?.close();
-      invocations.close();
-      files.close();
-      hub.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
-    },
+    inFlightCalls: () => requests.size,
+    close: () => (closing ??= shutdown()),
   };
 }

@@ -104,7 +104,7 @@ export const API_ERRORS = {
   IncorrectInstanceStatus: [403, 'The current status of the resource does not support this operation.'],
   // casim's own time-control endpoint (README "Testing schedules")
   'TimeControl.Disabled': [404, 'Start the server with --time-control to use this endpoint.'],
-  'InvalidParameter.Seconds': [400, 'The parameter seconds must be a number of at least 0.'],
+  'InvalidParameter.Seconds': [400, 'The parameter seconds must be a number from 0 to 315360000 (10 years), and simulated time must stay before the year 10000.'],
   // casim's own fault-injection endpoint (README "Faults on purpose")
   'Admin.Disabled': [404, 'Start the server with --admin to use this endpoint.'],
   'InvalidFault.Malformed': [400, 'The fault is not valid: {detail}'],

@@ -7,6 +7,7 @@ import type { VerifyInput } from '../auth/verify-input.js';
 import { toVerifyInput } from '../auth/wire-request.js';
 import { formatApiTime } from '../../shared/clock.js';
 import { newRequestId } from '../ids.js';
+import { ClientAbortedError } from './client-aborted.js';
 import { withClientToken } from './idempotency.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import { CATALOG, isActionName } from './catalog.js';
@@ -50,7 +51,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | null> {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     request.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    request.on('error', reject);
+    request.on('error', (error) => reject(new ClientAbortedError(error)));
   });
 }
 
@@ -110,6 +111,7 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
   let code = '';
   let format: ResponseFormat = 'JSON';
   const faultIds: string[] = [];
+  let aborted = false;
   try {
     const body = await readBody(request);
     const input = toVerifyInput({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: body ?? Buffer.alloc(0) });
@@ -121,6 +123,10 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
     action = outcome.action;
     send(response, 200, renderSuccess({ RequestId: requestId, ...outcome.result }, outcome.action, format));
   } catch (caught) {
+    if (caught instanceof ClientAbortedError) {
+      aborted = true; // nothing to answer: the client is gone
+      return;
+    }
     const error =
       caught instanceof ApiError
         ? caught
@@ -135,7 +141,8 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
   } finally {
     const durationMs = performance.now() - started;
     const faults = faultIds.length > 0 ? ` fault ${faultIds.join(',')}` : '';
-    options.logger.info(`api ${action} ${status}${code ? ' ' + code : ''} ${durationMs.toFixed(1)}ms ${requestId}${faults}`);
-    if (options.source !== undefined) publishApiCall({ source: options.source, action, status, code, durationMs, requestId, faultIds });
+    const outcome = aborted ? 'client aborted the request' : `${status}${code ? ' ' + code : ''}`;
+    options.logger.info(`api ${action} ${outcome} ${durationMs.toFixed(1)}ms ${requestId}${faults}`);
+    if (options.source !== undefined && !aborted) publishApiCall({ source: options.source, action, status, code, durationMs, requestId, faultIds });
   }
 }

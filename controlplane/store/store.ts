@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { storeTransactions } from './store-events.js';
+import { NonceTable } from './nonce-table.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
@@ -121,6 +122,7 @@ export class Store {
   /** SendFile calls and their per-instance rows (keyed by runKey). */
   readonly fileInvocations: Collection<FileInvocationRecord>;
   readonly fileDeliveries: Collection<FileDeliveryRecord>;
+  readonly nonces: NonceTable;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -138,6 +140,7 @@ export class Store {
     this.clientTokens = new Collection(this.db, 'client_tokens', (r) => r.key);
     this.fileInvocations = new Collection(this.db, 'file_invocations', (r) => r.invokeId);
     this.fileDeliveries = new Collection(this.db, 'file_deliveries', (r) => runKey(r.invokeId, r.instanceId));
+    this.nonces = new NonceTable(this.db);
   }
 
   /**
