@@ -24,7 +24,15 @@ import { InstanceLifecycle } from './instances/instance-lifecycle.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
 import { SendFileService } from './files/send-file-service.js';
-import { Store } from './store/store.js';
+import type { Store } from './store/store.js';
+import { InFlightRequests } from './in-flight-requests.js';
+import { createDataDir, openStore } from './startup/data-dir.js';
+import { DataDirLock } from './startup/data-dir-lock.js';
+import { describeCause, StartupError } from './startup/startup-error.js';
+import { ADMIN_FAULTS_PATH, handleFaultControl } from './admin/fault-control.js';
+import { FaultInjection } from './faults/fault-injection.js';
+import type { FaultRegistry } from './faults/fault-registry.js';
+import { METRICS_PATH, ServerMetrics } from './metrics/server-metrics.js';
 import { ConsoleHandler } from './console/console-handler.js';
 import { isConsolePath } from './console/console-paths.js';
 
@@ -41,6 +49,8 @@ export interface ServerOptions {
   clock?: Clock;
   logger?: Logger;
   quotas?: Quotas;
+  /** Enables fault injection and its endpoint /casim/admin/faults (`casim server --admin`). */
+  admin?: boolean;
 }
 
 export interface RunningServer {
@@ -50,16 +60,35 @@ export interface RunningServer {
   readonly store: Store;
   readonly hub: AgentHub;
   readonly sessions: AgentSessions;
+  /** The faults in force (with `admin`). */
+  readonly faults: FaultRegistry | undefined;
+  /** Calls in flight right now. */
+  inFlightCalls(): number;
+  /**
+   * Drains, then stops (idempotent): stops accepting connections at once, lets the calls in
+   * flight finish (at most DRAIN_TIMEOUT_MS, then they are cut), closes agent sockets with
+   * 1001 (going away), then closes the store and releases the data dir's lock.
+   */
   close(): Promise<void>;
 }
 
 export const STORE_FILE = 'casim.sqlite';
+/** How long a shutdown waits for the calls in flight before it cuts them. */
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 /** Starts the control plane: the API at `/` and agents at `/agent`, on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger('controlplane');
   const clock = options.clock ?? systemClock;
-  const store = new Store(join(options.dataDir, STORE_FILE));
+  createDataDir(options.dataDir);
+  const lock = DataDirLock.acquire(options.dataDir);
+  let store: Store;
+  try {
+    store = openStore(join(options.dataDir, STORE_FILE));
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const registry = new InstanceRegistry(store, clock);
   const sessions = new AgentSessions();
   // The port is known once listening; containers reach the control plane on loopback.
@@ -67,24 +96,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const fleet: Fleet = options.fleet === 'docker' ? new DockerFleet(() => `http://127.0.0.1:${port}`, logger, options.dockerFleet) : (options.fleet ?? new NoFleet());
   const source = randomUUID();
   const stopRunLog = logRunEvents(source, logger);
+  const injection = options.admin ? new FaultInjection({ source, registry, sessions, clock, logger }) : undefined;
+  const agents = injection?.sender ?? sessions;
+  const scheduleTimes = new ScheduleTimes(registry, clock);
   // A script's exit code 194 / 193 reboots / stops its instance once the report is stored; the
   // lifecycle also ends the runs on an instance, so the two are wired through this one closure.
   const powerActions = { request: (_instanceId: string, _action: PowerAction): void => undefined };
   const invocations = new InvocationService({
     store,
     registry,
-    agents: sessions,
-    schedule: new ScheduleTimes(registry, clock),
+    agents,
+    schedule: injection?.schedule(scheduleTimes) ?? scheduleTimes,
     clock,
     logger,
     onPowerAction: (instanceId, action) => powerActions.request(instanceId, action),
     source,
   });
-  const files = new SendFileService(store, sessions, clock, logger);
-  const hub = new AgentHub(sessions, registry, invocations, files, logger);
+  const files = new SendFileService(store, agents, clock, logger);
+  const lifecycle = new InstanceLifecycle(registry, invocations, agents, fleet, logger);
+  const hub = new AgentHub(sessions, registry, injection?.events(invocations, lifecycle) ?? invocations, files, logger);
   const periods = new PeriodScheduler(store, invocations, clock, logger);
   periods.start();
-  const lifecycle = new InstanceLifecycle(registry, invocations, sessions, fleet, logger);
   powerActions.request = (instanceId, action) => lifecycle.powerAction(instanceId, action);
   const context: ApiContext = {
     store,
@@ -92,19 +124,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     lifecycle,
     invocations,
     files,
-    agents: sessions,
+    agents,
     fleet,
     clock,
     logger,
     quotas: options.quotas ?? DEFAULT_QUOTAS,
   };
   const secrets = new Map(options.accessKeys.map((k) => [k.id, k.secret]));
-  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger };
+  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache({ ledger: store.nonces }), logger, faults: injection?.api, source };
+  const metrics = new ServerMetrics({
+    source,
+    store,
+    connectedAgents: () => sessions.count(),
+    activeFaults: () => injection?.faults.activeCount() ?? 0,
+    heldTasks: () => injection?.sender.heldCount() ?? 0,
+  });
   const webConsole = new ConsoleHandler({ listenHost: options.host, lookupSecret: apiOptions.lookupSecret, source, logger });
 
-  const server: Server = createApiServer(logger, (request, response) => {
+  // InFlightRequests sees every request before the API handler (registered right after it).
+  const server: Server = createApiServer(logger);
+  const requests = new InFlightRequests(server);
+  server.on('request', (request, response) => {
+    const path = (request.url ?? '').split('?')[0]!;
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());
     else if (isConsolePath(request.url ?? '')) webConsole.handle(request, response);
+    else if (path === ADMIN_FAULTS_PATH || path.startsWith(`${ADMIN_FAULTS_PATH}/`)) void handleFaultControl(request, response, injection?.faults);
+    else if (path === METRICS_PATH && request.method === 'GET') void metrics.handle(request, response);
     else void handleApiRequest(request, response, apiOptions);
   });
   server.on('upgrade', (request, socket, head) => {
@@ -112,13 +157,44 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path === AGENT_PATH) hub.handleUpgrade(request, socket, head);
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    periods.stop();
+    invocations.close();
+    files.close();
+    await hub.close();
+    store.close();
+    lock.release();
+    throw new StartupError('ListenFailed', `cannot listen on ${options.host}:${options.port}: ${describeCause(error)}`, { cause: error });
+  }
   port = (server.address() as AddressInfo).port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  lock.publish(url);
   logger.info(`listening on ${url} (API at /, agents at ${AGENT_PATH}), data in ${options.dataDir}`);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = async (): Promise<void> => {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections from here
+    periods.stop();
+    webConsole.close(); // its event streams never finish on their own: end them before the drain
+    if (!(await requests.drain(DRAIN_TIMEOUT_MS))) {
+      logger.warn(`shutdown: cut ${requests.size} call(s) still in flight after ${DRAIN_TIMEOUT_MS / 1000} s`);
+    }
+    await hub.close();
+    stopRunLog();
+    metrics.close();
+    injection?.close();
+    invocations.close();
+    files.close();
+    server.closeAllConnections();
+    await stopped;
+    store.close();
+    lock.release();
+  };
 
   return {
     url,
@@ -126,16 +202,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     hub,
     sessions,
-    close: async () => {
-      periods.stop();
-      stopRunLog();
-      invocations.close();
-      files.close();
-      hub.close();
-      webConsole.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
-    },
+    faults: injection?.faults,
+    inFlightCalls: () => requests.size,
+    close: () => (closing ??= shutdown()),
   };
 }

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { storeTransactions } from './store-events.js';
+import { NonceTable } from './nonce-table.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
@@ -119,6 +122,7 @@ export class Store {
   /** SendFile calls and their per-instance rows (keyed by runKey). */
   readonly fileInvocations: Collection<FileInvocationRecord>;
   readonly fileDeliveries: Collection<FileDeliveryRecord>;
+  readonly nonces: NonceTable;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -136,6 +140,7 @@ export class Store {
     this.clientTokens = new Collection(this.db, 'client_tokens', (r) => r.key);
     this.fileInvocations = new Collection(this.db, 'file_invocations', (r) => r.invokeId);
     this.fileDeliveries = new Collection(this.db, 'file_deliveries', (r) => runKey(r.invokeId, r.instanceId));
+    this.nonces = new NonceTable(this.db);
   }
 
   /**
@@ -145,16 +150,19 @@ export class Store {
    */
   transaction<T>(work: () => T): T {
     const mark = this.committed.length;
+    const timed = this.depth === 0 && storeTransactions.hasSubscribers ? performance.now() : undefined;
     this.depth += 1;
     let result: T;
     try {
       result = this.db.transaction(work)();
     } catch (error) {
       this.committed.length = mark;
+      if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: false });
       throw error;
     } finally {
       this.depth -= 1;
     }
+    if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: true });
     if (this.depth === 0) {
       const callbacks = this.committed;
       this.committed = [];
