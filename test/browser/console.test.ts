@@ -8,8 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCasim, type LocalCasim } from '../../testkit/start-casim.js';
 import { launchChromium } from '../support/chromium.js';
 
-/** README screenshots, made by this test (docs/images/console-*.png). */
-const SHOTS = join(process.cwd(), 'docs/images');
+/**
+ * README screenshots, made by this test: into docs/images (committed) with
+ * CASIM_SCREENSHOTS=docs, else into .casim/screenshots so a test run leaves the tree clean.
+ */
+const SHOTS = join(process.cwd(), process.env.CASIM_SCREENSHOTS === 'docs' ? 'docs/images' : '.casim/screenshots');
 const LAPTOP = { width: 1280, height: 800 };
 const HALF_SCREEN = { width: 640, height: 800 };
 
