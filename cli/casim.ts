@@ -29,7 +29,9 @@ program
   .option('--no-fleet', 'do not manage Docker instances (RunInstances is refused)')
   .option('--time-control', 'simulated time that POST /casim/admin/clock/advance moves forward (env CASIM_TIME_CONTROL=1)', process.env.CASIM_TIME_CONTROL === '1')
   .option('--admin', 'the admin endpoints: simulated time (as --time-control) and fault injection at /casim/admin/faults (env CASIM_ADMIN=1)', process.env.CASIM_ADMIN === '1')
-  .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean; timeControl: boolean; admin: boolean }) => {
+  .option('--real-agent-port <port>', 'serve the real Cloud Assistant agent (aliyun-service) over HTTPS on this port (env CASIM_REAL_AGENT_PORT)', process.env.CASIM_REAL_AGENT_PORT)
+  .option('--real-agent-cert-hosts <names>', 'comma-separated host names and IPs of its certificate (default localhost,127.0.0.1,::1 and --host)', process.env.CASIM_REAL_AGENT_CERT_HOSTS)
+  .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean; timeControl: boolean; admin: boolean; realAgentPort?: string; realAgentCertHosts?: string }) => {
     // Loaded here: the instance image carries only the agent's dependencies (no SQLite, no Docker client).
     const { startServer, DRAIN_TIMEOUT_MS } = await import('../controlplane/server.js');
     const { quotasFromEnv } = await import('../controlplane/api/handlers/context.js');
@@ -47,6 +49,9 @@ program
         quotas: quotasFromEnv(process.env),
         clock: options.timeControl || options.admin ? new AdjustableClock() : undefined,
         admin: options.admin,
+        ...(options.realAgentPort !== undefined
+          ? { realAgent: { port: Number(options.realAgentPort), ...(options.realAgentCertHosts ? { certHosts: options.realAgentCertHosts.split(',').map((h) => h.trim()).filter(Boolean) } : {}) } }
+          : {}),
       });
     } catch (error) {
       // A data dir, store, lock or port problem: one line naming the path and the cause.
@@ -57,7 +62,10 @@ program
     process.stdout.write(
       `casim server on ${server.url}\n` +
         `  SDK endpoint: ${server.url.replace('http://', '')} (protocol http)\n` +
-        `  AccessKeyId: ${keys[0]!.id}\n  AccessKeySecret: ${keys[0]!.secret}\n`,
+        `  AccessKeyId: ${keys[0]!.id}\n  AccessKeySecret: ${keys[0]!.secret}\n` +
+        (server.realAgent
+          ? `  real agent (aliyun-service): ALIYUN_ASSIST_SERVER_HOST=${server.realAgent.serverHost} ALIYUN_ASSIST_CERT_PATH=${server.realAgent.caCertPath}\n`
+          : ''),
     );
     const running = server;
     let stopping = false;

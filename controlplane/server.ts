@@ -35,6 +35,7 @@ import type { FaultRegistry } from './faults/fault-registry.js';
 import { METRICS_PATH, ServerMetrics } from './metrics/server-metrics.js';
 import { ConsoleHandler } from './console/console-handler.js';
 import { isConsolePath } from './console/console-paths.js';
+import { RealAgentGateway, type RealAgentEndpoint } from './real-agent/real-agent-gateway.js';
 
 export interface ServerOptions {
   host: string;
@@ -51,6 +52,8 @@ export interface ServerOptions {
   quotas?: Quotas;
   /** Enables fault injection and its endpoint /casim/admin/faults (`casim server --admin`). */
   admin?: boolean;
+  /** Serves the real agent (`aliyun-service`) on an HTTPS port of its own (`casim server --real-agent-port`). */
+  realAgent?: { port: number; certHosts?: readonly string[] };
 }
 
 export interface RunningServer {
@@ -62,6 +65,8 @@ export interface RunningServer {
   readonly sessions: AgentSessions;
   /** The faults in force (with `admin`). */
   readonly faults: FaultRegistry | undefined;
+  /** Where the real agent connects (with `realAgent`). */
+  readonly realAgent: RealAgentEndpoint | undefined;
   /** Calls in flight right now. */
   inFlightCalls(): number;
   /**
@@ -97,7 +102,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const source = randomUUID();
   const stopRunLog = logRunEvents(source, logger);
   const injection = options.admin ? new FaultInjection({ source, registry, sessions, clock, logger }) : undefined;
-  const agents = injection?.sender ?? sessions;
+  const realAgents = options.realAgent ? new RealAgentGateway(options.dataDir, logger) : undefined;
+  const agents = realAgents ? realAgents.route(injection?.sender ?? sessions) : (injection?.sender ?? sessions);
   const scheduleTimes = new ScheduleTimes(registry, clock);
   // A script's exit code 194 / 193 reboots / stops its instance once the report is stored; the
   // lifecycle also ends the runs on an instance, so the two are wired through this one closure.
@@ -114,7 +120,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const files = new SendFileService(store, agents, clock, logger);
   const lifecycle = new InstanceLifecycle(registry, invocations, agents, fleet, logger);
-  const hub = new AgentHub(sessions, registry, injection?.events(invocations, lifecycle) ?? invocations, files, logger);
+  const agentEvents = injection?.events(invocations, lifecycle) ?? invocations;
+  const hub = new AgentHub(sessions, registry, agentEvents, files, logger);
   const periods = new PeriodScheduler(store, invocations, clock, logger);
   periods.start();
   powerActions.request = (instanceId, action) => lifecycle.powerAction(instanceId, action);
@@ -157,11 +164,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path === AGENT_PATH) hub.handleUpgrade(request, socket, head);
     else socket.destroy();
   });
+  let realAgent: RealAgentEndpoint | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host, () => resolve());
     });
+    if (realAgents && options.realAgent) {
+      try {
+        realAgent = await realAgents.listen({ host: options.host, port: options.realAgent.port, certHosts: options.realAgent.certHosts, registry, runs: agentEvents, files });
+      } catch (error) {
+        server.close();
+        throw error;
+      }
+    }
   } catch (error) {
     periods.stop();
     invocations.close();
@@ -169,12 +185,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await hub.close();
     store.close();
     lock.release();
-    throw new StartupError('ListenFailed', `cannot listen on ${options.host}:${options.port}: ${describeCause(error)}`, { cause: error });
+    const where = realAgents && server.listening === false && options.realAgent ? `${options.host}:${options.port} or ${options.realAgent.port}` : `${options.host}:${options.port}`;
+    throw new StartupError('ListenFailed', `cannot listen on ${where}: ${describeCause(error)}`, { cause: error });
   }
   port = (server.address() as AddressInfo).port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   lock.publish(url);
   logger.info(`listening on ${url} (API at /, agents at ${AGENT_PATH}), data in ${options.dataDir}`);
+  if (realAgent) logger.info(`real agent (aliyun-service) endpoint: ALIYUN_ASSIST_SERVER_HOST=${realAgent.serverHost} ALIYUN_ASSIST_CERT_PATH=${realAgent.caCertPath}`);
 
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
@@ -185,6 +203,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger.warn(`shutdown: cut ${requests.size} call(s) still in flight after ${DRAIN_TIMEOUT_MS / 1000} s`);
     }
     await hub.close();
+    await realAgents?.close();
     stopRunLog();
     metrics.close();
     injection?.close();
@@ -203,6 +222,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hub,
     sessions,
     faults: injection?.faults,
+    realAgent,
     inFlightCalls: () => requests.size,
     close: () => (closing ??= shutdown()),
   };
