@@ -32,10 +32,15 @@ export class RealAgentClient {
   private channel: WebSocket | undefined;
   private kickWaiters: Array<{ match: (frame: string) => boolean; resolve: (frame: string) => void }> = [];
 
-  constructor(private readonly options: ClientOptions) {
+  constructor(private options: ClientOptions) {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = pair.privateKey;
     this.publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  }
+
+  /** The agent restarted and found its server elsewhere (the same identity files). */
+  useServer(serverHost: string): void {
+    this.options = { ...this.options, serverHost };
   }
 
   /** The four identity headers (§2.3): MD5-RSA over instanceId + machineId + timestamp + requestId. */
