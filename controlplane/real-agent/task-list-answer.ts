@@ -76,6 +76,14 @@ export function safeCommandName(name: string): string {
 }
 
 /**
+ * `root` (the API's default) goes out as no user: the agent runs as root itself, and it refuses
+ * a `username` whose uid or gid is 0 ("invalid uid and gid", seen with the v578 binary).
+ */
+export function agentUsername(username: string): string {
+  return username === 'root' ? '' : username;
+}
+
+/**
  * One casim run as a run entry. Every run, a periodic task's included, goes out as a `Once` task
  * whose `invokeVersion` is the run number: the control plane keeps the schedule (one lifecycle,
  * one clock), and the agent's script file `<name>-<taskId>.iv<run>.sh` is new for each run, so
@@ -92,7 +100,7 @@ export function runEntry(task: TaskSpec): RunEntry {
       timeOut: String(task.timeoutSeconds),
       invokeVersion: task.run,
       workingDirectory: task.workingDir,
-      username: task.username,
+      username: agentUsername(task.username),
       // Built-ins are already resolved by the control plane (the agent would look some up in metadata).
       enableParameter: false,
       ...(task.containerId ? { containerId: task.containerId } : {}),

@@ -31,6 +31,12 @@ describe('the task/list answer in the agent\'s exact JSON types (spec §3.5)', (
     expect(json.task).not.toHaveProperty('cron');
   });
 
+  it('sends the default user root as no user (the agent refuses uid 0) and other users as given', () => {
+    expect(runEntry({ ...task, username: 'root' }).task.username).toBe('');
+    expect(runEntry({ ...task, username: 'nobody' }).task.username).toBe('nobody');
+    expect(runEntry({ ...task, username: '' }).task.username).toBe('');
+  });
+
   it('passes a container target through and keeps the keys off when there is none', () => {
     expect(runEntry({ ...task, containerId: 'docker://abc', containerName: 'web' }).task).toMatchObject({ containerId: 'docker://abc', containerName: 'web' });
     expect(runEntry(task).task).not.toHaveProperty('containerId');
