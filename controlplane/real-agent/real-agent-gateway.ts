@@ -30,6 +30,12 @@ export interface RealAgentEndpoint {
   caCertPath: string;
 }
 
+/** The name an agent on this machine should use: loopback and wildcard listeners are `localhost` (in the SAN). */
+export function agentFacingHost(listenHost: string): string {
+  if (['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost'].includes(listenHost)) return 'localhost';
+  return listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+}
+
 /**
  * casim as the server of the real Cloud Assistant agent (`aliyun-service`, self-host mode):
  * an HTTPS listener for the `/luban/` endpoints and the `wss` kick channel, on the same
@@ -74,8 +80,7 @@ export class RealAgentGateway {
     this.server = server;
     this.channel = channel;
     const port = (server.address() as AddressInfo).port;
-    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    return { port, serverHost: `${host === '127.0.0.1' ? 'localhost' : host}:${port}`, caCertPath: tls.caCertPath };
+    return { port, serverHost: `${agentFacingHost(options.host)}:${port}`, caCertPath: tls.caCertPath };
   }
 
   async close(): Promise<void> {
