@@ -11,6 +11,7 @@ import { clientFor, DEFAULT_PORT, defaultServerUrl } from './client-options.js';
 import { addFaultCommands } from './fault-commands.js';
 import { fleetDown, fleetList, fleetUp } from './fleet-commands.js';
 import { runAndFollow } from './run-command.js';
+import { realAgentFleetUp } from './real-agent-fleet.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -131,7 +132,16 @@ fleet
   .option('--count <n>', 'how many', positiveInt, 1)
   .option('--image <image>', 'instance image (default casim/instance)')
   .option('--name <name>', 'instance name prefix')
-  .action(async (options: { server: string; count: number; image?: string; name?: string }) => {
+  .option('--agent <kind>', 'casim (an i-… instance with casim\'s agent) or real (a managed mi-… instance running --agent-binary)', 'casim')
+  .option('--agent-binary <path>', 'with --agent real: the aliyun-service binary to run in each container')
+  .action(async (options: { server: string; count: number; image?: string; name?: string; agent: string; agentBinary?: string }) => {
+    if (options.agent === 'real') {
+      if (!options.agentBinary) throw new InvalidArgumentError('--agent real needs --agent-binary PATH');
+      const ids = await realAgentFleetUp(clientFor(options.server), options.server, options.count, { binary: options.agentBinary, image: options.image, name: options.name, waitSeconds: 90 });
+      process.stdout.write(ids.join('\n') + '\n');
+      return;
+    }
+    if (options.agent !== 'casim') throw new InvalidArgumentError(`--agent ${options.agent}: expected casim or real`);
     const ids = await fleetUp(clientFor(options.server), options.count, { image: options.image, name: options.name, waitSeconds: 90 });
     process.stdout.write(ids.join('\n') + '\n');
   });

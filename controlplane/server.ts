@@ -36,6 +36,7 @@ import { METRICS_PATH, ServerMetrics } from './metrics/server-metrics.js';
 import { ConsoleHandler } from './console/console-handler.js';
 import { isConsolePath } from './console/console-paths.js';
 import { RealAgentGateway, type RealAgentEndpoint } from './real-agent/real-agent-gateway.js';
+import { handleRealAgentInfo, REAL_AGENT_INFO_PATH } from './real-agent/real-agent-info.js';
 
 export interface ServerOptions {
   host: string;
@@ -148,6 +149,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const webConsole = new ConsoleHandler({ listenHost: options.host, lookupSecret: apiOptions.lookupSecret, source, logger });
 
+  let realAgent: RealAgentEndpoint | undefined;
   // InFlightRequests sees every request before the API handler (registered right after it).
   const server: Server = createApiServer(logger);
   const requests = new InFlightRequests(server);
@@ -157,6 +159,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     else if (isConsolePath(request.url ?? '')) webConsole.handle(request, response);
     else if (path === ADMIN_FAULTS_PATH || path.startsWith(`${ADMIN_FAULTS_PATH}/`)) void handleFaultControl(request, response, injection?.faults);
     else if (path === METRICS_PATH && request.method === 'GET') void metrics.handle(request, response);
+    else if (path === REAL_AGENT_INFO_PATH && request.method === 'GET') handleRealAgentInfo(response, realAgent);
     else void handleApiRequest(request, response, apiOptions);
   });
   server.on('upgrade', (request, socket, head) => {
@@ -164,7 +167,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path === AGENT_PATH) hub.handleUpgrade(request, socket, head);
     else socket.destroy();
   });
-  let realAgent: RealAgentEndpoint | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -87,6 +87,12 @@ describe('the real agent registers and connects', () => {
     expect(managed.Instances[0]).toMatchObject({ InstanceId: agent.instanceId, InstanceName: 'real-host', ActivationId, Connected: false });
   });
 
+  it('tells `casim fleet up --agent real` where to connect at GET /casim/real-agent', async () => {
+    const answer = await fetch(`${server.url}/casim/real-agent`);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ ServerHost: server.realAgent!.serverHost, CaCertificate: readFileSync(server.realAgent!.caCertPath, 'utf8') });
+  });
+
   it('shows the instance online once its signed wss channel is open; heartbeat and start-up fetch answer in the agent\'s types', async () => {
     await agent.openChannel();
     const beat = await agent.heartbeat(0, false);
