@@ -8,6 +8,10 @@ import { z } from 'zod';
  */
 const digits = (max: number) => z.string().regex(new RegExp(`^\\d{1,${max}}$`)).transform(Number);
 const signedInt = z.string().regex(/^-?\d{1,12}$/).transform(Number);
+/** Epoch milliseconds a Date can hold (0 = "never started" in the reports). */
+const epochMs = digits(16).refine((ms) => ms <= 8_640_000_000_000_000, 'not a time');
+/** An exit code as casim's protocol takes it (a signed or unsigned 32-bit value). */
+const exitCode = signedInt.refine((code) => code >= -(2 ** 31) && code <= 2 ** 32 - 1, 'not an exit code');
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 /** Task and file ids: the control plane's own `<invokeId>.<instanceId>` (and no spaces, §3.4). */
 export const WireId = z.string().min(1).max(160).regex(/^[\w.\-#:/]+$/);
@@ -61,18 +65,18 @@ export const TaskListQuerySchema = z.object({
 });
 export type TaskListQuery = z.infer<typeof TaskListQuerySchema>;
 
-const taskRef = { taskId: WireId, invokeVersion: digits(10) };
-const span = { start: digits(16), end: digits(16), dropped: digits(16) };
+const taskRef = { taskId: WireId, invokeVersion: digits(10).refine((n) => n <= 2 ** 31 - 1, 'too large') };
+const span = { start: epochMs, end: epochMs, dropped: digits(15) };
 /** Periodic end reports add wall-clock keys (§3.6); casim sends none, but they are allowed. */
 const wallClock = { currentTime: digits(16).optional(), offset: signedInt.optional(), timeZone: z.string().max(64).optional() };
 const container = { containerId: z.string().max(256).optional(), containerName: z.string().max(256).optional() };
 
-export const RunningQuerySchema = z.object({ ...taskRef, start: digits(16), ...wallClock, ...container });
-export const FinishQuerySchema = z.object({ ...taskRef, ...span, exitCode: signedInt, ...wallClock, ...container });
+export const RunningQuerySchema = z.object({ ...taskRef, start: epochMs, ...wallClock, ...container });
+export const FinishQuerySchema = z.object({ ...taskRef, ...span, exitCode, ...wallClock, ...container });
 export const ErrorQuerySchema = z.object({
   ...taskRef,
   ...span,
-  exitCode: signedInt,
+  exitCode,
   errCode: z.string().max(64).optional(),
   errDesc: z.string().max(1024).optional(),
   ...wallClock,
@@ -80,7 +84,7 @@ export const ErrorQuerySchema = z.object({
 });
 export const InvalidQuerySchema = z.object({ ...taskRef, param: z.string().max(256), value: z.string().max(4096), ...container });
 export const VerifiedQuerySchema = z.object({ ...taskRef, ...container });
-export const StoppedQuerySchema = z.object({ ...taskRef, ...span, exitcode: signedInt, result: z.enum(['killed', 'completed']), ...wallClock, ...container });
+export const StoppedQuerySchema = z.object({ ...taskRef, ...span, exitcode: exitCode, result: z.enum(['killed', 'completed']), ...wallClock, ...container });
 
 export const FileFinishQuerySchema = z.object({
   taskId: WireId,
