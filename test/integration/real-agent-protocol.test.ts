@@ -300,4 +300,22 @@ describe('every inbound request is hostile until checked', () => {
     // Still serving.
     expect((await agent.heartbeat(1)).status).toBe(200);
   });
+
+  it('answers a few hundred random signed requests to every endpoint with a status below 500', async () => {
+    let seed = 42;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pick = <T,>(items: readonly T[]): T => items[rand(items.length)]!;
+    const paths = ['/luban/api/v1/task/list', '/luban/api/v1/task/running', '/luban/api/v1/task/finish', '/luban/api/v1/task/stopped', '/luban/api/v1/task/error',
+      '/luban/api/v1/task/invalid', '/luban/api/v1/task/verified', '/luban/api/heart-beat', '/luban/api/instance/register', '/luban/api/metrics', '/luban/nope'];
+    const keys = ['taskId', 'invokeVersion', 'start', 'end', 'exitCode', 'exitcode', 'dropped', 'result', 'reason', 'taskType', 'status', 'errorcode', 'param', 'value', 'index'];
+    const vals = ['', '0', '-1', '1796107611616', '99999999999999999999', 'killed', 'startup', 'sendfile', 'Success', '%00', 'a b', 't-x.mi-y', '{"a":1}', 'NaN'];
+    const statuses: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const query = Array.from({ length: rand(6) }, () => `${pick(keys)}=${encodeURIComponent(pick(vals))}`).join('&');
+      const body = pick(['', '{}', '{"activationCode":[]}', 'x'.repeat(rand(3000)), '\u0000\uffff']);
+      statuses.push((await agent.signed(pick(['GET', 'POST', 'PUT']), `${pick(paths)}?${query}`, 'text/plain', body)).status);
+    }
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    expect((await agent.heartbeat(2)).status).toBe(200);
+  });
 });
