@@ -103,7 +103,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const source = randomUUID();
   const stopRunLog = logRunEvents(source, logger);
   const injection = options.admin ? new FaultInjection({ source, registry, sessions, clock, logger }) : undefined;
-  const realAgents = options.realAgent ? new RealAgentGateway(options.dataDir, logger) : undefined;
+  let realAgents: RealAgentGateway | undefined;
+  try {
+    realAgents = options.realAgent ? new RealAgentGateway(options.dataDir, logger) : undefined;
+  } catch (error) {
+    store.close();
+    lock.release();
+    throw new StartupError('DataDirUnusable', `cannot read the real agents' identities in ${options.dataDir}: ${describeCause(error)}`, { cause: error });
+  }
   const agents = realAgents ? realAgents.route(injection?.sender ?? sessions) : (injection?.sender ?? sessions);
   const scheduleTimes = new ScheduleTimes(registry, clock);
   // A script's exit code 194 / 193 reboots / stops its instance once the report is stored; the
@@ -150,6 +157,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const webConsole = new ConsoleHandler({ listenHost: options.host, lookupSecret: apiOptions.lookupSecret, source, logger });
 
   let realAgent: RealAgentEndpoint | undefined;
+  let listeningOn = `${options.host}:${options.port}`;
   // InFlightRequests sees every request before the API handler (registered right after it).
   const server: Server = createApiServer(logger);
   const requests = new InFlightRequests(server);
@@ -173,6 +181,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.listen(options.port, options.host, () => resolve());
     });
     if (realAgents && options.realAgent) {
+      listeningOn = `${options.host}:${options.realAgent.port} (real agent, HTTPS)`;
       try {
         realAgent = await realAgents.listen({ host: options.host, port: options.realAgent.port, certHosts: options.realAgent.certHosts, registry, runs: agentEvents, files });
       } catch (error) {
@@ -187,8 +196,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await hub.close();
     store.close();
     lock.release();
-    const where = realAgents && server.listening === false && options.realAgent ? `${options.host}:${options.port} or ${options.realAgent.port}` : `${options.host}:${options.port}`;
-    throw new StartupError('ListenFailed', `cannot listen on ${where}: ${describeCause(error)}`, { cause: error });
+    throw new StartupError('ListenFailed', `cannot listen on ${listeningOn}: ${describeCause(error)}`, { cause: error });
   }
   port = (server.address() as AddressInfo).port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;

@@ -73,10 +73,15 @@ export class RealAgentGateway {
     server.on('request', (request, response) => void endpoints.handle(request, response));
     server.on('upgrade', (request, socket, head) => channel.handleUpgrade(request, socket, head));
     server.on('tlsClientError', (error) => this.logger.debug('real agent TLS handshake failed', { error: error.message }));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host, () => resolve());
+      });
+    } catch (error) {
+      await channel.close();
+      throw error;
+    }
     this.server = server;
     this.channel = channel;
     const port = (server.address() as AddressInfo).port;

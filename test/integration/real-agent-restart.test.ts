@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { StartupError } from '../../controlplane/startup/startup-error.js';
 import { ApiClient } from '../../cli/api-client.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
 import { createLogger } from '../../shared/logger.js';
@@ -46,5 +48,22 @@ describe('the real agent across a casim restart', () => {
     const results = await second.api.call<{ Invocation: { InvocationResults: { InvocationResult: Array<{ InvocationStatus: string; Output: string }> } } }>('DescribeInvocationResults', { InvokeId, ContentEncoding: 'PlainText' });
     expect(results.Invocation.InvocationResults.InvocationResult[0]).toMatchObject({ InvocationStatus: 'Success', Output: 'after restart\n' });
     await again.closeChannel();
+  });
+
+  it('fails to start with one ListenFailed line naming the real-agent port when it is taken, and leaves the data dir usable', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const taken = (blocker.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'casim-realagent-port-'));
+    try {
+      const attempt = startServer({ host: '127.0.0.1', port: 0, dataDir: dir, accessKeys: [TEST_KEY], logger: createLogger('test-controlplane'), realAgent: { port: taken } });
+      await expect(attempt).rejects.toThrow(StartupError);
+      await expect(attempt).rejects.toThrow(`cannot listen on 127.0.0.1:${taken} (real agent, HTTPS)`);
+      const retry = await startServer({ host: '127.0.0.1', port: 0, dataDir: dir, accessKeys: [TEST_KEY], logger: createLogger('test-controlplane'), realAgent: { port: 0 } });
+      await retry.close();
+    } finally {
+      blocker.close();
+      removeDir(dir);
+    }
   });
 });
