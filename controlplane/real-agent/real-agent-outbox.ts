@@ -113,9 +113,12 @@ export class RealAgentOutbox implements AgentSender {
       case 'file-finish-ack':
         // The HTTP answer to the report is the acknowledgement.
         return this.isConnected(instanceId);
+      case 'rejected':
+        // The instance was deregistered: close its channel (a re-dial is refused, unsigned-for-nobody).
+        this.instances.get(instanceId)?.socket?.close(1000, message.reason.slice(0, 100));
+        return this.isConnected(instanceId);
       case 'welcome':
       case 'registered':
-      case 'rejected':
         this.logger.warn('real agent: casim-agent message has no real-agent form', { instanceId, type: message.type });
         return false;
     }

@@ -319,3 +319,28 @@ describe('every inbound request is hostile until checked', () => {
     expect((await agent.heartbeat(2)).status).toBe(200);
   });
 });
+
+describe('deregistration', () => {
+  it('DeregisterManagedInstance closes the kick channel and every later signed request is refused', async () => {
+    const other = new RealAgentClient({ serverHost: server.realAgent!.serverHost, ca: readFileSync(server.realAgent!.caCertPath, 'utf8') });
+    const { ActivationId, ActivationCode } = await api.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', { InstanceCount: 1 });
+    expect((await other.register(ActivationId, ActivationCode, 'leaving')).status).toBe(200);
+    const socket = await other.openChannel();
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    await api.call('DeregisterManagedInstance', { InstanceId: other.instanceId });
+    expect(await closed).toBe(1000);
+    expect((await other.heartbeat(0)).status).toBe(401);
+    await expect(other.openChannel()).rejects.toThrow(/401/);
+  });
+
+  it('the agent\'s own --deregister (signed instance/deregister) removes the instance', async () => {
+    const leaving = new RealAgentClient({ serverHost: server.realAgent!.serverHost, ca: readFileSync(server.realAgent!.caCertPath, 'utf8') });
+    const { ActivationId, ActivationCode } = await api.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', { InstanceCount: 1 });
+    await leaving.register(ActivationId, ActivationCode, 'bye');
+    const answer = await leaving.signed('POST', '/luban/api/instance/deregister', 'application/json; charset=utf-8');
+    expect(answer.json()).toEqual({ code: 200 });
+    const managed = await api.call<{ Instances: unknown[] }>('DescribeManagedInstances', { InstanceId: [leaving.instanceId] });
+    expect(managed.Instances).toEqual([]);
+    expect((await leaving.heartbeat(0)).status).toBe(401);
+  });
+});
