@@ -57,6 +57,7 @@ export function ensureTlsMaterial(dataDir: string, hosts: readonly string[] = DE
     writeFileSync(join(dir, 'server.ext'), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
     openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', DAYS, '-sha256', '-extfile', 'server.ext'], dir);
     writeFileSync(hostsFile, san);
+    for (const scratch of ['server.csr', 'server.ext']) rmSync(join(dir, scratch), { force: true });
   }
   return {
     caCertPath,

@@ -247,6 +247,24 @@ describe('invocations through kicks, task/list and reports', () => {
     expect(rows.Invocations.Invocation[0]!.InvokeInstances.InvokeInstance[0]!.InvocationStatus).toBe('Success');
   });
 
+  it('runs EveryReboot tasks when the agent starts with cold_start=true, handed out in that same start-up fetch', async () => {
+    const invokeId = await run('echo booted', { RepeatMode: 'EveryReboot' });
+    expect((await results(invokeId))[0]!.InvocationStatus).toBe('Scheduled');
+    await agent.closeChannel();
+    await agent.openChannel();
+    await agent.heartbeat(0, true);
+    const startup = await agent.taskList('startup', undefined, true);
+    const entry = startup.run!.find((e) => e.task.taskID.startsWith(`${invokeId}.`));
+    expect(entry).toBeDefined();
+    const t = Date.now();
+    await agent.report('finish', q(entry!, `start=${t}&end=${t + 200}&exitCode=0&dropped=0`), 'booted\n');
+    const [row] = await results(invokeId);
+    expect(row).toMatchObject({ InvocationStatus: 'Scheduled' });
+    const history = await results(invokeId, { IncludeHistory: true });
+    expect(history.map((r) => [r.InvocationStatus, r.Output])).toContainEqual(['Success', 'booted\n']);
+    await api.call('StopInvocation', { InvokeId: invokeId });
+  });
+
   it('hands pending work out in the start-up fetch after the channel was down, and reports a run the restarted agent lost as interrupted', async () => {
     const started = await run('sleep 100', { Timeout: 600 });
     const entry = await fetchRun(started);
