@@ -54,10 +54,13 @@ program
       process.stderr.write(`casim server: ${error.message}\n`);
       process.exit(1);
     }
+    // A server on 0.0.0.0 is reached on loopback from this machine.
+    const local = server.url.replace('//0.0.0.0:', '//127.0.0.1:');
     process.stdout.write(
       `casim server on ${server.url}\n` +
-        `  SDK endpoint: ${server.url.replace('http://', '')} (protocol http)\n` +
-        `  AccessKeyId: ${keys[0]!.id}\n  AccessKeySecret: ${keys[0]!.secret}\n`,
+        `  SDK endpoint: ${local.replace('http://', '')} (protocol http)\n` +
+        `  AccessKeyId: ${keys[0]!.id}\n  AccessKeySecret: ${keys[0]!.secret}\n` +
+        `  Console: ${local}/console (sign in with the key pair)\n`,
     );
     const running = server;
     let stopping = false;
