@@ -60,12 +60,20 @@ program
       process.stderr.write(`casim server: ${error.message}\n`);
       process.exit(1);
     }
+    // A server on 0.0.0.0 is reached on loopback from this machine.
+    const local = server.url.replace('//0.0.0.0:', '//127.0.0.1:');
     process.stdout.write(
       `casim server on ${server.url}\n` +
-        `  SDK endpoint: ${server.url.replace('http://', '')} (protocol http)\n` +
-        `  AccessKeyId: ${keys[0]!.id}\n  AccessKeySecret: ${keys[0]!.secret}\n` +
+        `  SDK endpoint: ${local.replace('http://', '')} (protocol http)
+` +
+        `  AccessKeyId: ${keys[0]!.id}
+  AccessKeySecret: ${keys[0]!.secret}
+` +
+        `  Console: ${local}/console (sign in with the key pair)
+` +
         (server.realAgent
-          ? `  real agent (aliyun-service): ALIYUN_ASSIST_SERVER_HOST=${server.realAgent.serverHost} ALIYUN_ASSIST_CERT_PATH=${server.realAgent.caCertPath}\n`
+          ? `  real agent (aliyun-service): ALIYUN_ASSIST_SERVER_HOST=${server.realAgent.serverHost} ALIYUN_ASSIST_CERT_PATH=${server.realAgent.caCertPath}
+`
           : ''),
     );
     const running = server;
