@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   parseServerMessage,
   type AgentMessage,
+  type MachineFacts,
   type ServerMessage,
   type TaskFinishedMessage,
   type TaskSpec,
@@ -25,6 +26,7 @@ import { runInContainer } from './runner/container-runner.js';
 import { targetsContainer } from './runner/container-target.js';
 import { runScript } from './runner/script-runner.js';
 import { OutputStreamer } from './output-streamer.js';
+import { gatherMachineFacts } from './machine-facts.js';
 import { ReportOutbox } from './report-outbox.js';
 
 /** Unacknowledged messages are re-sent this often while connected (and on every welcome). */
@@ -88,6 +90,7 @@ export class Agent {
   /** Starts and live output not yet acknowledged (final reports are in the journal). */
   private readonly outbox = new ReportOutbox();
   private resender: NodeJS.Timeout | undefined;
+  private machine: MachineFacts | undefined;
   private resolveFatal: ((reason: string) => void) | undefined;
   /** Resolves when the server refuses this agent for good (e.g. a wrong secret). */
   readonly fatal: Promise<string>;
@@ -109,7 +112,11 @@ export class Agent {
   }
 
   start(): void {
-    this.connect();
+    // The machine's facts are read once (by a child process) and sent with every hello.
+    void gatherMachineFacts().then((facts) => {
+      this.machine = facts;
+      this.connect();
+    });
   }
 
   /** Closes the connection and kills running scripts. */
@@ -165,7 +172,7 @@ export class Agent {
   }
 
   private greet(): void {
-    const facts = { agentVersion: AGENT_VERSION, hostname: osHostname(), osType: 'Linux' as const };
+    const facts = { agentVersion: AGENT_VERSION, hostname: osHostname(), osType: 'Linux' as const, ...(this.machine ? { machine: this.machine } : {}) };
     if (this.identity) {
       this.send({ type: 'hello', protocol: PROTOCOL_VERSION, instanceId: this.identity.instanceId, secret: this.identity.secret, coldStart: this.coldStart, timeZone: localTimeZone(), ...facts });
     } else if (this.options.activation) {

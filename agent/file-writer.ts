@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, link, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, writeFileSync } from 'node:fs';
+import { chmod, chown, link, lstat, mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { FileFailureReason, FileOutcome, FileSpec } from '../shared/protocol.js';
 import { GROUP_PATH, lookupGroupByName } from './runner/group.js';
@@ -90,12 +91,15 @@ export async function writeFile(spec: FileSpec, options: FileWriterOptions = {})
 
   const temporary = join(spec.targetDir, `.casim-${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(temporary, 'wx', 0o600);
+    // Opened, written and closed synchronously (SendFile content is at most 32 KB): a PTY forked
+    // for a script meanwhile can then never inherit the file open for writing, which would make
+    // running the file fail with "Text file busy" (the same rule as agent/runner/script-file.ts).
+    const fd = openSync(temporary, 'wx', 0o600);
     try {
-      await handle.writeFile(Buffer.from(spec.content, 'base64'));
-      await handle.sync();
+      writeFileSync(fd, Buffer.from(spec.content, 'base64'));
+      fsyncSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (error) {
     await removeQuietly(temporary);

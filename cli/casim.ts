@@ -3,12 +3,15 @@ import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { Agent } from '../agent/agent.js';
 import { accessKeysFromEnv } from '../controlplane/access-keys.js';
+import { StartupError } from '../controlplane/startup/startup-error.js';
 import { AdjustableClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import { ApiCallError } from './api-client.js';
 import { clientFor, DEFAULT_PORT, defaultServerUrl } from './client-options.js';
+import { addFaultCommands } from './fault-commands.js';
 import { fleetDown, fleetList, fleetUp } from './fleet-commands.js';
 import { runAndFollow } from './run-command.js';
+import { realAgentFleetUp } from './real-agent-fleet.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -26,28 +29,73 @@ program
   .option('--data-dir <dir>', 'where the SQLite store lives (env CASIM_DATA_DIR)', process.env.CASIM_DATA_DIR ?? './.casim')
   .option('--no-fleet', 'do not manage Docker instances (RunInstances is refused)')
   .option('--time-control', 'simulated time that POST /casim/admin/clock/advance moves forward (env CASIM_TIME_CONTROL=1)', process.env.CASIM_TIME_CONTROL === '1')
-  .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean; timeControl: boolean }) => {
+  .option('--admin', 'the admin endpoints: simulated time (as --time-control) and fault injection at /casim/admin/faults (env CASIM_ADMIN=1)', process.env.CASIM_ADMIN === '1')
+  .option('--real-agent-port <port>', 'serve the real Cloud Assistant agent (aliyun-service) over HTTPS on this port (env CASIM_REAL_AGENT_PORT)', process.env.CASIM_REAL_AGENT_PORT)
+  .option('--real-agent-cert-hosts <names>', 'comma-separated host names and IPs of its certificate (default localhost,127.0.0.1,::1 and --host)', process.env.CASIM_REAL_AGENT_CERT_HOSTS)
+  .action(async (options: { host: string; port: string; dataDir: string; fleet: boolean; timeControl: boolean; admin: boolean; realAgentPort?: string; realAgentCertHosts?: string }) => {
     // Loaded here: the instance image carries only the agent's dependencies (no SQLite, no Docker client).
-    const { startServer } = await import('../controlplane/server.js');
+    const { startServer, DRAIN_TIMEOUT_MS } = await import('../controlplane/server.js');
     const { quotasFromEnv } = await import('../controlplane/api/handlers/context.js');
     const { dockerFleetOptionsFromEnv } = await import('../controlplane/fleet/docker-fleet-options.js');
     const keys = accessKeysFromEnv(process.env);
-    const server = await startServer({
-      host: options.host,
-      port: Number(options.port),
-      dataDir: resolve(options.dataDir),
-      accessKeys: keys,
-      fleet: options.fleet ? 'docker' : undefined,
-      dockerFleet: dockerFleetOptionsFromEnv(process.env),
-      quotas: quotasFromEnv(process.env),
-      clock: options.timeControl ? new AdjustableClock() : undefined,
-    });
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer({
+        host: options.host,
+        port: Number(options.port),
+        dataDir: resolve(options.dataDir),
+        accessKeys: keys,
+        fleet: options.fleet ? 'docker' : undefined,
+        dockerFleet: dockerFleetOptionsFromEnv(process.env),
+        quotas: quotasFromEnv(process.env),
+        clock: options.timeControl || options.admin ? new AdjustableClock() : undefined,
+        admin: options.admin,
+        ...(options.realAgentPort !== undefined
+          ? { realAgent: { port: Number(options.realAgentPort), ...(options.realAgentCertHosts ? { certHosts: options.realAgentCertHosts.split(',').map((h) => h.trim()).filter(Boolean) } : {}) } }
+          : {}),
+      });
+    } catch (error) {
+      // A data dir, store, lock or port problem: one line naming the path and the cause.
+      if (!(error instanceof StartupError)) throw error;
+      process.stderr.write(`casim server: ${error.message}\n`);
+      process.exit(1);
+    }
+    // A server on 0.0.0.0 is reached on loopback from this machine.
+    const local = server.url.replace('//0.0.0.0:', '//127.0.0.1:');
     process.stdout.write(
       `casim server on ${server.url}\n` +
-        `  SDK endpoint: ${server.url.replace('http://', '')} (protocol http)\n` +
-        `  AccessKeyId: ${keys[0]!.id}\n  AccessKeySecret: ${keys[0]!.secret}\n`,
+        `  SDK endpoint: ${local.replace('http://', '')} (protocol http)
+` +
+        `  AccessKeyId: ${keys[0]!.id}
+  AccessKeySecret: ${keys[0]!.secret}
+` +
+        `  Console: ${local}/console (sign in with the key pair)
+` +
+        (server.realAgent
+          ? `  real agent (aliyun-service): ALIYUN_ASSIST_SERVER_HOST=${server.realAgent.serverHost} ALIYUN_ASSIST_CERT_PATH=${server.realAgent.caCertPath}
+`
+          : ''),
     );
-    const shutdown = (): void => void server.close().then(() => process.exit(0));
+    const running = server;
+    let stopping = false;
+    const shutdown = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      const closed = running.close(); // stops accepting connections before the line below is written
+      process.stdout.write(
+        `casim server: ${signal}: draining: no new connections, ${running.inFlightCalls()} call(s) in flight get at most ${DRAIN_TIMEOUT_MS / 1000} s\n`,
+      );
+      closed.then(
+        () => {
+          process.stdout.write('casim server: stopped\n');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          process.stderr.write(`casim server: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
   });
@@ -92,7 +140,16 @@ fleet
   .option('--count <n>', 'how many', positiveInt, 1)
   .option('--image <image>', 'instance image (default casim/instance)')
   .option('--name <name>', 'instance name prefix')
-  .action(async (options: { server: string; count: number; image?: string; name?: string }) => {
+  .option('--agent <kind>', 'casim (an i-… instance with casim\'s agent) or real (a managed mi-… instance running --agent-binary)', 'casim')
+  .option('--agent-binary <path>', 'with --agent real: the aliyun-service binary to run in each container')
+  .action(async (options: { server: string; count: number; image?: string; name?: string; agent: string; agentBinary?: string }) => {
+    if (options.agent === 'real') {
+      if (!options.agentBinary) throw new InvalidArgumentError('--agent real needs --agent-binary PATH');
+      const ids = await realAgentFleetUp(clientFor(options.server), options.server, options.count, { binary: options.agentBinary, image: options.image, name: options.name, waitSeconds: 90 });
+      process.stdout.write(ids.join('\n') + '\n');
+      return;
+    }
+    if (options.agent !== 'casim') throw new InvalidArgumentError(`--agent ${options.agent}: expected casim or real`);
     const ids = await fleetUp(clientFor(options.server), options.count, { image: options.image, name: options.name, waitSeconds: 90 });
     process.stdout.write(ids.join('\n') + '\n');
   });
@@ -132,6 +189,8 @@ program
     const ok = await runAndFollow(client, { instanceIds: ids, script, ...options, write: (t) => process.stdout.write(t) });
     process.exitCode = ok ? 0 : 1;
   });
+
+addFaultCommands(program, serverOption);
 
 program
   .command('loadgen')

@@ -25,7 +25,19 @@ import { InstanceLifecycle } from './instances/instance-lifecycle.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
 import { InvocationService } from './invocations/invocation-service.js';
 import { SendFileService } from './files/send-file-service.js';
-import { Store } from './store/store.js';
+import type { Store } from './store/store.js';
+import { InFlightRequests } from './in-flight-requests.js';
+import { createDataDir, openStore } from './startup/data-dir.js';
+import { DataDirLock } from './startup/data-dir-lock.js';
+import { describeCause, StartupError } from './startup/startup-error.js';
+import { ADMIN_FAULTS_PATH, handleFaultControl } from './admin/fault-control.js';
+import { FaultInjection } from './faults/fault-injection.js';
+import type { FaultRegistry } from './faults/fault-registry.js';
+import { METRICS_PATH, ServerMetrics } from './metrics/server-metrics.js';
+import { ConsoleHandler } from './console/console-handler.js';
+import { isConsolePath } from './console/console-paths.js';
+import { RealAgentGateway, type RealAgentEndpoint } from './real-agent/real-agent-gateway.js';
+import { handleRealAgentInfo, REAL_AGENT_INFO_PATH } from './real-agent/real-agent-info.js';
 import { retentionDaysFrom } from './store/retention-policy.js';
 import { RetentionTimer } from './store/retention-timer.js';
 
@@ -46,6 +58,10 @@ export interface ServerOptions {
   retentionDays?: number;
   /** API calls a second before Throttling (undefined = no limit); default env CASIM_API_RATE. */
   apiRate?: number;
+  /** Enables fault injection and its endpoint /casim/admin/faults (`casim server --admin`). */
+  admin?: boolean;
+  /** Serves the real agent (`aliyun-service`) on an HTTPS port of its own (`casim server --real-agent-port`). */
+  realAgent?: { port: number; certHosts?: readonly string[] };
 }
 
 export interface RunningServer {
@@ -57,20 +73,41 @@ export interface RunningServer {
   readonly sessions: AgentSessions;
   /** Purges what is past retention on a timer; `sweep()` runs one pass now. */
   readonly retention: RetentionTimer;
+  /** The faults in force (with `admin`). */
+  readonly faults: FaultRegistry | undefined;
+  /** Where the real agent connects (with `realAgent`). */
+  readonly realAgent: RealAgentEndpoint | undefined;
+  /** Calls in flight right now. */
+  inFlightCalls(): number;
+  /**
+   * Drains, then stops (idempotent): stops accepting connections at once, lets the calls in
+   * flight finish (at most DRAIN_TIMEOUT_MS, then they are cut), closes agent sockets with
+   * 1001 (going away), then closes the store and releases the data dir's lock.
+   */
   close(): Promise<void>;
 }
 
 export const STORE_FILE = 'casim.sqlite';
+/** How long a shutdown waits for the calls in flight before it cuts them. */
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 /** Starts the control plane: the API at `/` and agents at `/agent`, on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger('controlplane');
   const clock = options.clock ?? systemClock;
-  const store = new Store(join(options.dataDir, STORE_FILE), {
-    // A group commit (agent messages) that fails, e.g. on a full disk: the same situation as one
-    // message failing in the hub, so the same line.
-    onGroupFailed: (error) => logger.warn('store unavailable: agent message not acknowledged (the agent re-sends it)', { error: (error as Error).message }),
-  });
+  createDataDir(options.dataDir);
+  const lock = DataDirLock.acquire(options.dataDir);
+  let store: Store;
+  try {
+    store = openStore(join(options.dataDir, STORE_FILE), {
+      // A group commit (agent messages) that fails, e.g. on a full disk: the same situation as one
+      // message failing in the hub, so the same line.
+      onGroupFailed: (error) => logger.warn('store unavailable: agent message not acknowledged (the agent re-sends it)', { error: (error as Error).message }),
+    });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const registry = new InstanceRegistry(store, clock);
   const sessions = new AgentSessions();
   // The port is known once listening; containers reach the control plane on loopback.
@@ -78,26 +115,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const fleet: Fleet = options.fleet === 'docker' ? new DockerFleet(() => `http://127.0.0.1:${port}`, logger, options.dockerFleet) : (options.fleet ?? new NoFleet());
   const source = randomUUID();
   const stopRunLog = logRunEvents(source, logger);
+  const injection = options.admin ? new FaultInjection({ source, registry, sessions, clock, logger }) : undefined;
+  let realAgents: RealAgentGateway | undefined;
+  try {
+    realAgents = options.realAgent ? new RealAgentGateway(options.dataDir, logger) : undefined;
+  } catch (error) {
+    store.close();
+    lock.release();
+    throw new StartupError('DataDirUnusable', `cannot read the real agents' identities in ${options.dataDir}: ${describeCause(error)}`, { cause: error });
+  }
+  const agents = realAgents ? realAgents.route(injection?.sender ?? sessions) : (injection?.sender ?? sessions);
+  const scheduleTimes = new ScheduleTimes(registry, clock);
   // A script's exit code 194 / 193 reboots / stops its instance once the report is stored; the
   // lifecycle also ends the runs on an instance, so the two are wired through this one closure.
   const powerActions = { request: (_instanceId: string, _action: PowerAction): void => undefined };
   const invocations = new InvocationService({
     store,
     registry,
-    agents: sessions,
-    schedule: new ScheduleTimes(registry, clock),
+    agents,
+    schedule: injection?.schedule(scheduleTimes) ?? scheduleTimes,
     clock,
     logger,
     onPowerAction: (instanceId, action) => powerActions.request(instanceId, action),
     source,
   });
-  const files = new SendFileService(store, sessions, clock, logger);
-  const hub = new AgentHub(sessions, registry, invocations, files, logger);
+  const files = new SendFileService(store, agents, clock, logger);
+  const lifecycle = new InstanceLifecycle(registry, invocations, agents, fleet, logger);
+  const agentEvents = injection?.events(invocations, lifecycle) ?? invocations;
+  const hub = new AgentHub(sessions, registry, agentEvents, files, logger);
   const periods = new PeriodScheduler(store, invocations, clock, logger);
   periods.start();
   const retention = new RetentionTimer({ purge: store.retention, clock, logger, days: options.retentionDays ?? retentionDaysFrom(process.env.CASIM_RETENTION_DAYS) });
   retention.start();
-  const lifecycle = new InstanceLifecycle(registry, invocations, sessions, fleet, logger);
   powerActions.request = (instanceId, action) => lifecycle.powerAction(instanceId, action);
   const context: ApiContext = {
     store,
@@ -105,7 +154,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     lifecycle,
     invocations,
     files,
-    agents: sessions,
+    agents,
     fleet,
     clock,
     logger,
@@ -114,10 +163,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const secrets = new Map(options.accessKeys.map((k) => [k.id, k.secret]));
   const apiRate = options.apiRate ?? apiRateFrom(process.env.CASIM_API_RATE);
   const limiter = apiRate === undefined ? undefined : new TokenBucket(apiRate);
-  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache(), logger, limiter };
+  const apiOptions = { context, lookupSecret: (id: string) => secrets.get(id), nonces: new NonceCache({ ledger: store.nonces }), logger, faults: injection?.api, source, limiter };
+  const metrics = new ServerMetrics({
+    source,
+    store,
+    connectedAgents: () => sessions.count(),
+    activeFaults: () => injection?.faults.activeCount() ?? 0,
+    heldTasks: () => injection?.sender.heldCount() ?? 0,
+  });
+  const webConsole = new ConsoleHandler({ listenHost: options.host, lookupSecret: apiOptions.lookupSecret, source, logger });
 
-  const server: Server = createApiServer(logger, (request, response) => {
+  let realAgent: RealAgentEndpoint | undefined;
+  let listeningOn = `${options.host}:${options.port}`;
+  // InFlightRequests sees every request before the API handler (registered right after it).
+  const server: Server = createApiServer(logger);
+  const requests = new InFlightRequests(server);
+  server.on('request', (request, response) => {
+    const path = (request.url ?? '').split('?')[0]!;
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());
+    else if (isConsolePath(request.url ?? '')) webConsole.handle(request, response);
+    else if (path === ADMIN_FAULTS_PATH || path.startsWith(`${ADMIN_FAULTS_PATH}/`)) void handleFaultControl(request, response, injection?.faults);
+    else if (path === METRICS_PATH && request.method === 'GET') void metrics.handle(request, response);
+    else if (path === REAL_AGENT_INFO_PATH && request.method === 'GET') handleRealAgentInfo(response, realAgent);
     else void handleApiRequest(request, response, apiOptions);
   });
   server.on('upgrade', (request, socket, head) => {
@@ -125,13 +192,57 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path === AGENT_PATH) hub.handleUpgrade(request, socket, head);
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+    if (realAgents && options.realAgent) {
+      listeningOn = `${options.host}:${options.realAgent.port} (real agent, HTTPS)`;
+      try {
+        realAgent = await realAgents.listen({ host: options.host, port: options.realAgent.port, certHosts: options.realAgent.certHosts, registry, runs: agentEvents, files });
+      } catch (error) {
+        server.close();
+        throw error;
+      }
+    }
+  } catch (error) {
+    periods.stop();
+    retention.stop();
+    invocations.close();
+    files.close();
+    await hub.close();
+    store.close();
+    lock.release();
+    throw new StartupError('ListenFailed', `cannot listen on ${listeningOn}: ${describeCause(error)}`, { cause: error });
+  }
   port = (server.address() as AddressInfo).port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  lock.publish(url);
   logger.info(`listening on ${url} (API at /, agents at ${AGENT_PATH}), data in ${options.dataDir}`);
+  if (realAgent) logger.info(`real agent (aliyun-service) endpoint: ALIYUN_ASSIST_SERVER_HOST=${realAgent.serverHost} ALIYUN_ASSIST_CERT_PATH=${realAgent.caCertPath}`);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = async (): Promise<void> => {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections from here
+    periods.stop();
+    retention.stop();
+    webConsole.close(); // its event streams never finish on their own: end them before the drain
+    if (!(await requests.drain(DRAIN_TIMEOUT_MS))) {
+      logger.warn(`shutdown: cut ${requests.size} call(s) still in flight after ${DRAIN_TIMEOUT_MS / 1000} s`);
+    }
+    await hub.close();
+    await realAgents?.close();
+    stopRunLog();
+    metrics.close();
+    injection?.close();
+    invocations.close();
+    files.close();
+    server.closeAllConnections();
+    await stopped;
+    store.close();
+    lock.release();
+  };
 
   return {
     url,
@@ -140,16 +251,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hub,
     sessions,
     retention,
-    close: async () => {
-      periods.stop();
-      retention.stop();
-      stopRunLog();
-      invocations.close();
-      files.close();
-      hub.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
-    },
+    faults: injection?.faults,
+    realAgent,
+    inFlightCalls: () => requests.size,
+    close: () => (closing ??= shutdown()),
   };
 }

@@ -1,10 +1,9 @@
+import { Writable } from 'node:stream';
+import winston from 'winston';
+
 /**
- * One logger factory for every process; `component` tags each line. Level from CASIM_LOG_LEVEL.
- * Lines go to stderr as `2026-12-01T10:00:00.000Z info [component] message {"key":"value"}`.
- *
- * A few lines of our own rather than winston: an idle agent is mostly its libraries, and winston
- * alone was about 10 MB of an agent's resident memory (bench/RESULTS.md). Any object with these
- * four methods is a Logger (tests pass winston loggers, which still fit).
+ * What the rest of the code logs through: any object with these four methods (a winston logger
+ * from createLogger, or a test's own).
  */
 export interface Logger {
   error(message: string, meta?: Record<string, unknown>): void;
@@ -13,32 +12,59 @@ export interface Logger {
   debug(message: string, meta?: Record<string, unknown>): void;
 }
 
-/** npm log levels (winston's), most severe first. */
-const LEVELS = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 } as const;
-type LevelName = keyof typeof LEVELS;
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
-function levelRank(name: string | undefined): number {
-  return name !== undefined && name in LEVELS ? LEVELS[name as LevelName] : LEVELS.info;
+/** CASIM_LOG_FORMAT: `json` gives one JSON object per line (for log shippers); anything else, text. */
+export function logFormatFromEnv(env: NodeJS.ProcessEnv = process.env): LogFormat {
+  return env.CASIM_LOG_FORMAT === 'json' ? 'json' : 'text';
 }
 
-/** One log line (pure). */
+/** One text line (pure): `2026-12-01T10:00:00.000Z info [component] message {"key":"value"}`. */
 export function formatLogLine(time: Date, level: string, component: string, message: string, meta?: Record<string, unknown>): string {
   const extra = meta && Object.keys(meta).length > 0 ? ' ' + JSON.stringify(meta) : '';
   return `${time.toISOString()} ${level} [${component}] ${message}${extra}`;
 }
 
+function lineFormat(format: LogFormat): winston.Logform.Format {
+  if (format === 'json') return winston.format.combine(winston.format.timestamp(), winston.format.json());
+  return winston.format.combine(
+    winston.format.timestamp(),
+    winston.format.printf(({ timestamp, level, message, component, ...rest }) =>
+      formatLogLine(new Date(String(timestamp)), level, String(component), String(message), rest),
+    ),
+  );
+}
+
 export interface LoggerOptions {
-  /** Default CASIM_LOG_LEVEL, else info. */
+  /** Default CASIM_LOG_LEVEL, else info (npm levels: error, warn, info, debug…). */
   level?: string;
-  /** Default: a line to stderr. */
+  /** Default CASIM_LOG_FORMAT. */
+  format?: LogFormat;
+  /** Default: each line to stderr. */
   write?: (line: string) => void;
 }
 
-export function createLogger(component: string, options: LoggerOptions = {}): Logger {
-  const threshold = levelRank(options.level ?? process.env.CASIM_LOG_LEVEL);
-  const write = options.write ?? ((line: string): void => void process.stderr.write(line + '\n'));
-  const at = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, meta?: Record<string, unknown>): void => {
-    if (LEVELS[level] <= threshold) write(formatLogLine(new Date(), level, component, message, meta));
-  };
-  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+const LEVELS: ReadonlySet<string> = new Set(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']);
+
+/** One logger factory for every process (winston); `component` tags each line. */
+export function createLogger(component: string, options: LoggerOptions = {}): winston.Logger {
+  const level = options.level ?? process.env.CASIM_LOG_LEVEL;
+  const write = options.write;
+  const transport = write
+    ? new winston.transports.Stream({
+        stream: new Writable({
+          write: (chunk: Buffer, _encoding, done) => {
+            write(chunk.toString('utf8').trimEnd());
+            done();
+          },
+        }),
+      })
+    : new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] });
+  return winston.createLogger({
+    level: level !== undefined && LEVELS.has(level) ? level : 'info',
+    defaultMeta: { component },
+    format: lineFormat(options.format ?? logFormatFromEnv()),
+    transports: [transport],
+  });
 }

@@ -146,10 +146,24 @@ const TaskOutcomeSchema = z.discriminatedUnion('kind', [
 export type TaskOutcome = z.infer<typeof TaskOutcomeSchema>;
 
 // ---- agent → control plane ----
+/** What the agent's machine is (agent/machine-facts.ts); every field optional. */
+export const MachineFactsSchema = z.object({
+  osName: text(128).optional(),
+  osVersion: text(256).optional(),
+  kernel: text(128).optional(),
+  hostname: text(255).optional(),
+  ipAddresses: z.array(z.string().max(64)).max(64).optional(),
+  cpuModel: text(256).optional(),
+  cpuCores: z.number().int().min(0).max(100_000).optional(),
+  memoryBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+export type MachineFacts = z.infer<typeof MachineFactsSchema>;
+
 const agentFacts = {
   agentVersion: text(64),
   hostname: text(255),
   osType: z.literal('Linux'),
+  machine: MachineFactsSchema.optional(),
 };
 const HelloSchema = z.object({
   type: z.literal('hello'),

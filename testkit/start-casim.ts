@@ -9,7 +9,8 @@ import { AdjustableClock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createEcsClient, type EcsClient, type EcsClientOptions } from './ecs-client.js';
 import { HttpClock } from './http-clock.js';
-import type { Casim, CasimApi, CasimClock, CasimCredentials } from './types.js';
+import { HttpFaults } from './http-faults.js';
+import type { Casim, CasimApi, CasimClock, CasimCredentials, CasimFaults } from './types.js';
 import { waitForInstancesOnline } from './wait-online.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -22,6 +23,8 @@ export interface StartCasimOptions {
   readonly instanceName?: string;
   /** Simulated time that `casim.clock.advance()` moves forward (default off). */
   readonly timeControl?: boolean;
+  /** Simulated time and fault injection (`casim.faults.add(…)`), as `casim server --admin` (default off). */
+  readonly admin?: boolean;
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** Default 0: a free port. */
@@ -63,6 +66,7 @@ class InProcessCasim implements LocalCasim {
   readonly endpoint: string;
   readonly api: CasimApi;
   readonly clock: CasimClock;
+  readonly faults: CasimFaults;
   instanceIds: readonly string[] = [];
   readonly agents: LocalAgent[] = [];
   private stopped: Promise<void> | undefined;
@@ -76,6 +80,7 @@ class InProcessCasim implements LocalCasim {
     this.endpoint = server.url.replace(/^http:\/\//, '');
     this.api = new ApiClient({ server: server.url, ...credentials });
     this.clock = new HttpClock(server.url);
+    this.faults = new HttpFaults(server.url);
   }
 
   ecsClient(options?: EcsClientOptions): Promise<EcsClient> {
@@ -154,7 +159,8 @@ export async function startCasim(options: StartCasimOptions = {}): Promise<Local
     port: options.port ?? 0,
     dataDir: options.dataDir ?? tempDataDir!,
     accessKeys: [{ id: credentials.accessKeyId, secret: credentials.accessKeySecret }],
-    clock: options.timeControl ? new AdjustableClock() : undefined,
+    clock: options.timeControl || options.admin ? new AdjustableClock() : undefined,
+    admin: options.admin === true,
     logger: logger('controlplane', level),
   });
   const casim = new InProcessCasim(server, credentials, tempDataDir);

@@ -1,4 +1,5 @@
 import type { Params } from '../cli/api-client.js';
+import type { FaultInput } from '../controlplane/faults/fault-spec.js';
 import type { EcsClient, EcsClientOptions } from './ecs-client.js';
 
 /** The key pair and region an SDK signs with. */
@@ -20,6 +21,29 @@ export interface CasimClock {
   advance(seconds: number): Promise<Date>;
 }
 
+/** A fault to inject (README "Faults on purpose"): `{ kind: 'api-error', action: 'RunCommand', code: 'Throttling', count: 2 }`. */
+export type FaultSpec = FaultInput;
+
+/** A fault in force, as the server lists it: the spec plus id, times and counts. */
+export type InjectedFault = FaultSpec & {
+  readonly id: string;
+  readonly createdTime: string;
+  /** null: no expiry. */
+  readonly expireTime: string | null;
+  /** Times it may still fire; null: not counted. */
+  readonly remaining: number | null;
+  readonly fired: number;
+};
+
+/** Fault injection (a server started with admin on: `startCasim({ admin: true })`, `withAdmin()`). */
+export interface CasimFaults {
+  add(spec: FaultSpec): Promise<InjectedFault>;
+  list(): Promise<InjectedFault[]>;
+  remove(id: string): Promise<void>;
+  /** Removes every fault; resolves to how many there were. */
+  clear(): Promise<number>;
+}
+
 /**
  * A running casim, in this process (startCasim) or in a container (CasimContainer): what a test
  * needs to point an SDK at it and to act on its instances.
@@ -34,6 +58,7 @@ export interface Casim {
   readonly instanceIds: readonly string[];
   readonly api: CasimApi;
   readonly clock: CasimClock;
+  readonly faults: CasimFaults;
   /** An `@alicloud/ecs20140526` client pointed at this casim (the package must be installed). */
   ecsClient(options?: EcsClientOptions): Promise<EcsClient>;
 }

@@ -1,4 +1,5 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TaskSpec } from '../../shared/protocol.js';
 import { scriptExtension } from './launcher.js';
@@ -18,12 +19,23 @@ export function scriptFileName(task: Pick<TaskSpec, 'commandName' | 'taskId' | '
   return `${name}-${taskId}.iv${task.run}${scriptExtension(task.launcher)}`;
 }
 
-/** Writes the script (UTF-8, mode 0755) into `scriptDir`, creating it when missing; returns its absolute path. */
+/**
+ * Writes the script (UTF-8, mode 0755) into `scriptDir`, creating it when missing; returns its absolute path.
+ *
+ * The file is written synchronously on purpose. An asynchronous write keeps the file open for
+ * writing on a libuv pool thread while the main thread goes on; when another task's PTY is
+ * forked in that window, the forked child holds a copy of the write descriptor until it execs
+ * (O_CLOEXEC only closes it then), and on a loaded host that can outlast this write and reach
+ * the moment this script is exec'd: execve fails with ETXTBSY, the shell reports "Text file
+ * busy" and the run ends with exit 126 (3 in 900 runs at 8 at a time). Every fork (node-pty,
+ * child_process) happens on the main thread, so while it is busy here no fork can copy the
+ * descriptor, and it is closed before this returns.
+ */
 export async function writeScriptFile(scriptDir: string, task: TaskSpec): Promise<string> {
   await mkdir(scriptDir, { recursive: true, mode: 0o755 });
   const path = join(resolve(scriptDir), scriptFileName(task));
-  await writeFile(path, task.script, { encoding: 'utf8', mode: 0o755 });
+  writeFileSync(path, task.script, { encoding: 'utf8', mode: 0o755 });
   // The umask may have narrowed the mode, and an existing file keeps its old mode.
-  await chmod(path, 0o755);
+  chmodSync(path, 0o755);
   return path;
 }

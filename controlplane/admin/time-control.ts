@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdjustableClock, formatApiTime, type Clock } from '../../shared/clock.js';
 import { apiError, type ApiErrorCode } from '../api/errors.js';
+import { advanceMs } from './advance-range.js';
 
 export const ADMIN_CLOCK_PATH = '/casim/admin/clock';
 
@@ -18,7 +19,9 @@ function reply(response: ServerResponse, status: number, body: Record<string, un
 /**
  * The time-control endpoint (only with `casim server --time-control`):
  * `GET /casim/admin/clock` shows simulated time; `POST /casim/admin/clock/advance?seconds=N`
- * moves it forward and runs the schedules that became due. Loopback tooling for tests, unsigned.
+ * moves it forward and runs the schedules that became due; N is 0 to 315 360 000 (10 years) and
+ * simulated time must stay before the year 10000 (advance-range.ts), else 400
+ * InvalidParameter.Seconds. Loopback tooling for tests, unsigned.
  */
 export function handleTimeControl(request: IncomingMessage, response: ServerResponse, clock: Clock, afterAdvance: () => void): void {
   if (!(clock instanceof AdjustableClock)) {
@@ -31,13 +34,12 @@ export function handleTimeControl(request: IncomingMessage, response: ServerResp
     return;
   }
   if (request.method === 'POST' && url.pathname === `${ADMIN_CLOCK_PATH}/advance`) {
-    const raw = url.searchParams.get('seconds')?.trim() ?? '';
-    const seconds = Number(raw);
-    if (raw === '' || !Number.isFinite(seconds) || seconds < 0) {
+    const ms = advanceMs(url.searchParams.get('seconds') ?? '', clock.now().getTime());
+    if (ms === null) {
       fail(response, 'InvalidParameter.Seconds');
       return;
     }
-    clock.advance(seconds * 1000);
+    clock.advance(ms);
     afterAdvance();
     reply(response, 200, { Now: formatApiTime(clock.now()) });
     return;

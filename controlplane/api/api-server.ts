@@ -8,7 +8,7 @@ import { MAX_REQUEST_HEAD_BYTES } from './request-limits.js';
  * SDKs send every parameter in the URL), and an Alibaba error answer, logged, for a request the
  * parser refuses.
  */
-export function createApiServer(logger: Logger, listener: RequestListener): Server {
+export function createApiServer(logger: Logger, listener?: RequestListener): Server {
   const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, listener);
   server.on('clientError', (error: Error & { code?: string; rawPacket?: Buffer }, socket) => answerClientError(error, socket, logger));
   return server;

@@ -21,8 +21,10 @@ export const API_ERRORS = {
   InternalError: [500, 'The request processing has failed due to some unknown error.'],
   // The store cannot take a write now (a full disk, an I/O error): nothing was done, retry later.
   ServiceUnavailable: [500, 'The request has failed due to a temporary failure of the server.'],
-  // Past CASIM_API_RATE calls a second (api/token-bucket.ts); the SDKs map it to ThrottlingError.
+  // Flow control (spec §1.7: the SDKs map any code containing Throttling to ThrottlingError): past
+  // CASIM_API_RATE calls a second (api/token-bucket.ts), or when a fault asks for it (controlplane/faults/).
   Throttling: [400, 'Request was denied due to request throttling.'],
+  'Throttling.User': [400, 'Request was denied due to user flow control.'],
   'RegionId.ApiNotSupported': [400, 'The api is not supported in this region.'],
   'InvalidRegionId.NotFound': [404, 'The RegionId provided does not exist in our records.'],
   'Operation.Forbidden': [403, 'The operation is not permitted.'],
@@ -102,7 +104,11 @@ export const API_ERRORS = {
   IncorrectInstanceStatus: [403, 'The current status of the resource does not support this operation.'],
   // casim's own time-control endpoint (README "Testing schedules")
   'TimeControl.Disabled': [404, 'Start the server with --time-control to use this endpoint.'],
-  'InvalidParameter.Seconds': [400, 'The parameter seconds must be a number of at least 0.'],
+  'InvalidParameter.Seconds': [400, 'The parameter seconds must be a number from 0 to 315360000 (10 years), and simulated time must stay before the year 10000.'],
+  // casim's own fault-injection endpoint (README "Faults on purpose")
+  'Admin.Disabled': [404, 'Start the server with --admin to use this endpoint.'],
+  'InvalidFault.Malformed': [400, 'The fault is not valid: {detail}'],
+  'InvalidFaultId.NotFound': [404, 'The specified fault does not exist.'],
   'InvalidActivationId.NotFound': [404, 'The specified activation id does not exist.'],
   'ActivationInUse': [403, 'The activation is in use by registered managed instances and cannot be deleted.'],
   'InvalidCommand.Running': [403, 'The command is being executed and cannot be deleted.'],

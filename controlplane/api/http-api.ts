@@ -7,6 +7,7 @@ import type { VerifyInput } from '../auth/verify-input.js';
 import { toVerifyInput } from '../auth/wire-request.js';
 import { formatApiTime } from '../../shared/clock.js';
 import { newRequestId } from '../ids.js';
+import { ClientAbortedError } from './client-aborted.js';
 import { withClientToken } from './idempotency.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import { CATALOG, isActionName } from './catalog.js';
@@ -19,6 +20,7 @@ import { renderError, renderSuccess, responseFormat, type RenderedBody, type Res
 import { MAX_BODY_BYTES } from './request-limits.js';
 import { validateParams } from './validate-params.js';
 import type { Body } from './views.js';
+import { publishApiCall } from './api-call-events.js';
 
 export const API_VERSION = '2014-05-26';
 export const HOST_ID = 'ecs.aliyuncs.com';
@@ -30,6 +32,16 @@ export interface ApiOptions {
   logger: Logger;
   /** Back-pressure: a call that finds no token is refused with Throttling before any work. */
   limiter?: { take(): boolean };
+  /** Fault injection (controlplane/faults/api-faults.ts), checked once per call; absent = none. */
+  faults?: ApiFaultHook;
+  /** The server's event source (`casim:api:call`); absent = not published. */
+  source?: string;
+}
+
+/** Called once per authenticated call of a known Action: may wait, or throw the ApiError to answer. */
+export interface ApiFaultHook {
+  /** Pushes the id of each fault it applied to `applied`. */
+  beforeCall(call: { action: string; regionId: string; accessKeyId: string }, requestId: string, applied: string[]): Promise<void>;
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | null> {
@@ -41,7 +53,7 @@ function readBody(request: IncomingMessage): Promise<Buffer | null> {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     request.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    request.on('error', reject);
+    request.on('error', (error) => reject(new ClientAbortedError(error)));
   });
 }
 
@@ -62,7 +74,7 @@ export function errorBody(error: ApiError, requestId: string): Body {
 }
 
 /** Authenticates, validates and runs one API call; returns the action name for the log. */
-async function call(input: VerifyInput, params: RawParams, options: ApiOptions): Promise<{ action: string; result: Body }> {
+async function call(input: VerifyInput, params: RawParams, options: ApiOptions, requestId: string, faultIds: string[]): Promise<{ action: string; result: Body }> {
   const { context } = options;
   // Request timestamps are real time, also while the simulated clock runs ahead.
   const auth = verifyRequest(input, options.lookupSecret, new Date(), options.nonces);
@@ -81,6 +93,7 @@ async function call(input: VerifyInput, params: RawParams, options: ApiOptions):
   if (auth.version !== API_VERSION) throw apiError('InvalidVersion');
   if (!isActionName(auth.action)) throw apiError('InvalidAction.NotFound');
   const action = auth.action;
+  await options.faults?.beforeCall({ action, regionId: params.get('RegionId') ?? '', accessKeyId: auth.accessKeyId }, requestId, faultIds);
   const args = validateParams(params, CATALOG[action]);
   // What agents reported in this turn of the event loop is committed before the call reads it.
   context.store.flush();
@@ -101,6 +114,8 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
   let status = 200;
   let code = '';
   let format: ResponseFormat = 'JSON';
+  const faultIds: string[] = [];
+  let aborted = false;
   try {
     const body = await readBody(request);
     const input = toVerifyInput({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: body ?? Buffer.alloc(0) });
@@ -109,10 +124,14 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
     action = params.get('Action') ?? action;
     if (body === null) throw apiError('InvalidParameter');
     if (options.limiter && !options.limiter.take()) throw apiError('Throttling');
-    const outcome = await call(input, params, options);
+    const outcome = await call(input, params, options, requestId, faultIds);
     action = outcome.action;
     send(response, 200, renderSuccess({ RequestId: requestId, ...outcome.result }, outcome.action, format));
   } catch (caught) {
+    if (caught instanceof ClientAbortedError) {
+      aborted = true; // nothing to answer: the client is gone
+      return;
+    }
     const error =
       caught instanceof ApiError
         ? caught
@@ -125,7 +144,10 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
     code = error.code;
     send(response, error.status, renderError(errorBody(error, requestId), format));
   } finally {
-    const ms = (performance.now() - started).toFixed(1);
-    options.logger.info(`api ${action} ${status}${code ? ' ' + code : ''} ${ms}ms ${requestId}`);
+    const durationMs = performance.now() - started;
+    const faults = faultIds.length > 0 ? ` fault ${faultIds.join(',')}` : '';
+    const outcome = aborted ? 'client aborted the request' : `${status}${code ? ' ' + code : ''}`;
+    options.logger.info(`api ${action} ${outcome} ${durationMs.toFixed(1)}ms ${requestId}${faults}`);
+    if (options.source !== undefined && !aborted) publishApiCall({ source: options.source, action, status, code, durationMs, requestId, faultIds });
   }
 }

@@ -151,10 +151,11 @@ export function managedInstanceView(instance: InstanceRecord, connected: boolean
     AgentVersion: instance.agentVersion,
     Connected: connected,
     InternetIp: '',
-    IntranetIp: '127.0.0.1',
+    // The agent's first non-loopback IPv4 address (loopback when it reported none).
+    IntranetIp: instance.machine?.ipAddresses?.[0] ?? '127.0.0.1',
     MachineId: '',
     OsType: instance.osType.toLowerCase(),
-    OsVersion: '',
+    OsVersion: instance.machine?.osVersion ?? '',
     RegistrationTime: instance.registrationTime,
     LastInvokedTime: instance.lastInvokedTime,
     InvocationCount: instance.invocationCount,

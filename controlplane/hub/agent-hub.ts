@@ -85,19 +85,20 @@ export class AgentHub {
     this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));
   }
 
-  /** Ends every session at once (tests, crash simulation). */
-  close(): void {
+  /**
+   * Closes every agent socket with 1001 (going away), so agents know the server is shutting
+   * down; a socket still open after `graceMs` is cut. Settles when all of them are closed.
+   */
+  close(graceMs = 2_000): Promise<void> {
     clearInterval(this.pinger);
-    this.sessions.terminateAll();
-    for (const socket of this.open.keys()) socket.terminate();
-    this.wss.close();
+    const closed = new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    for (const socket of this.open.keys()) socket.close(CLOSE_CODES.goingAway, 'server shutting down');
+    const cut = setTimeout(() => {
+      for (const socket of this.open.keys()) socket.terminate();
+    }, graceMs);
+    return closed.finally(() => clearTimeout(cut));
   }
 
-  /** Closes every session with 1001 (going away): the agents reconnect to the next server. */
-  goAway(): void {
-    clearInterval(this.pinger);
-    for (const socket of this.open.keys()) socket.close(CLOSE_CODES.goingAway, 'server shutting down');
-  }
 
   private pingSlot(): void {
     const slot = this.tick % PING_SLOTS;
@@ -174,7 +175,7 @@ export class AgentHub {
       return undefined;
     }
     if (message.type === 'register') {
-      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType };
+      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, machine: message.machine };
       const result = this.registry.registerWithActivation(message.activationId, message.activationCode, facts, message.instanceName);
       if (!result.ok) {
         this.reply(socket, { type: 'rejected', reason: result.reason });
@@ -191,7 +192,7 @@ export class AgentHub {
         socket.close(CLOSE_CODES.authenticationFailed, 'authentication failed');
         return undefined;
       }
-      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, timeZone: message.timeZone };
+      const facts = { hostname: message.hostname, agentVersion: message.agentVersion, osType: message.osType, timeZone: message.timeZone, machine: message.machine };
       return this.welcome(socket, message.instanceId, facts, message.coldStart === true);
     }
     this.reply(socket, { type: 'rejected', reason: 'expected hello or register first' });

@@ -1,3 +1,4 @@
+import type { MachineFacts } from '../../shared/protocol.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { formatApiTime, type Clock } from '../../shared/clock.js';
 import type { Tag } from '../domain/tag.js';
@@ -18,6 +19,8 @@ export interface AgentFacts {
   agentVersion: string;
   osType: 'Linux';
   timeZone?: string;
+  /** OS version, IP addresses, CPU and memory as the agent read them. */
+  machine?: MachineFacts;
 }
 
 export type RegistrationResult =
@@ -104,6 +107,7 @@ export class InstanceRegistry {
         imageId: '',
         tags: [],
         deregistered: false,
+        ...(facts.machine ? { machine: facts.machine } : {}),
         // An activation's ResourceGroupId is the group of the instances registered with it.
         resourceGroupId: activation.resourceGroupId,
       };
@@ -159,6 +163,7 @@ export class InstanceRegistry {
       lastHeartbeatTime: formatApiTime(this.clock.now()),
       ...(facts ? { hostname: facts.hostname, agentVersion: facts.agentVersion, osType: facts.osType } : {}),
       ...(facts?.timeZone ? { timeZone: facts.timeZone } : {}),
+      ...(facts?.machine ? { machine: facts.machine } : {}),
     });
   }
 

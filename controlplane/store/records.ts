@@ -1,4 +1,4 @@
-import type { TerminationMode } from '../../shared/protocol.js';
+import type { MachineFacts, TerminationMode } from '../../shared/protocol.js';
 import type { Tag } from '../domain/tag.js';
 
 /** Per-instance InvocationStatus (spec §7.1). */
@@ -120,6 +120,8 @@ export interface InstanceRecord {
   status?: InstanceLifecycleStatus;
   /** The instance's IANA time zone as its agent reports it (default UTC). */
   timeZone?: string;
+  /** What the agent read of its machine (OS version, IP addresses, CPU, memory). */
+  machine?: MachineFacts;
   /** Its resource group ("" or absent: the default group, instances/resource-groups.ts). */
   resourceGroupId?: string;
 }

@@ -6,6 +6,9 @@ import { DocumentTable, TAGS_DDL } from './document-table.js';
 import { CommandQueries } from './command-queries.js';
 import { InstanceQueries } from './instance-queries.js';
 import { InvocationQueries } from './invocation-queries.js';
+import { performance } from 'node:perf_hooks';
+import { storeTransactions } from './store-events.js';
+import { NonceTable } from './nonce-table.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
@@ -83,6 +86,7 @@ export class Store {
   private readonly statusesOf: Database.Statement;
   private readonly repeatModeOf: Database.Statement;
   private readonly setStatus: Database.Statement;
+  readonly nonces: NonceTable;
 
   /** `onGroupFailed` hears of a group commit that failed (its work was rolled back, nothing acknowledged). */
   constructor(file: string, options: { onGroupFailed?: (error: unknown) => void } = {}) {
@@ -124,6 +128,7 @@ export class Store {
     this.invocationQueries = new InvocationQueries(this.db);
     this.commandQueries = new CommandQueries(this.db);
     this.instanceQueries = new InstanceQueries(this.db);
+    this.nonces = new NonceTable(this.db);
     this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id));
     if (version < SCHEMA_VERSION) this.migrate();
   }
@@ -169,6 +174,7 @@ export class Store {
     // Another writer commits the open group first: its own commit then covers only its work.
     if (this.groupOpen && this.depth === 0 && !this.inGroupWork) this.flush();
     const mark = this.committed.length;
+    const timed = this.depth === 0 && storeTransactions.hasSubscribers ? performance.now() : undefined;
     this.depth += 1;
     let result: T;
     try {
@@ -176,10 +182,12 @@ export class Store {
     } catch (error) {
       this.committed.length = mark;
       if (this.groupOpen && !this.db.inTransaction) this.groupLost(error); // SQLite rolled back all of it
+      if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: false });
       throw error;
     } finally {
       this.depth -= 1;
     }
+    if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: true });
     if (this.depth === 0 && !this.groupOpen) this.runCommitted();
     return result;
   }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSTANCE_LABEL } from '../../controlplane/fleet/docker-fleet.js';
-import { docker, execIn, skipDocker } from '../support/docker.js';
-import { removeDir, startTestServer, waitFor, waitForResults, type TestServer } from '../support/harness.js';
+import { docker, execIn, skipDocker, useCasimContainer } from '../support/docker.js';
+import { waitFor, waitForResults } from '../support/harness.js';
 
 /** The sibling container this file starts carries it; afterAll removes exactly what this file made. */
 const OWNER_LABEL = 'casim.test.owner';
@@ -13,20 +12,14 @@ const OWNER = `container-on-instance-${process.pid}`;
  * so the containers "on" a Docker instance are the host's: here, a sibling container.
  */
 describe.skipIf(skipDocker)('a script in a container on a Docker instance (ContainerName / ContainerId)', () => {
-  let test: TestServer;
+  // The server in a container and one Docker instance, through the testcontainers module.
+  const env = useCasimContainer((container) => container.withInstances(1, { name: 'container-host' }));
+  const test = { client: { call: <T>(action: string, params?: Record<string, string | number | boolean | string[] | undefined>) => env.casim.api.call<T>(action, params) } };
   let instanceId: string;
   let sibling: { id: string; name: string; hostname: string };
 
   beforeAll(async () => {
-    test = await startTestServer({ fleet: 'docker' });
-    // CASIM_INSTANCE_IMAGE: the image scripts/build-images.sh built, when not the default.
-    const image = process.env.CASIM_INSTANCE_IMAGE;
-    const body = await test.client.call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('RunInstances', {
-      Amount: 1,
-      InstanceName: 'container-host',
-      ...(image ? { ImageId: image } : {}),
-    });
-    instanceId = body.InstanceIdSets.InstanceIdSet[0]!;
+    instanceId = env.casim.instanceIds[0]!;
     const tag = randomBytes(4).toString('hex');
     sibling = { id: '', name: `casim-e2e-sibling-${tag}`, hostname: `sibling-${tag}` };
     const container = await docker.createContainer({
@@ -39,28 +32,16 @@ describe.skipIf(skipDocker)('a script in a container on a Docker instance (Conta
     });
     await container.start();
     sibling.id = container.id;
-    await waitFor(async () => {
-      const status = await test.client.call<{ InstanceCloudAssistantStatusSet: { InstanceCloudAssistantStatus: Array<{ CloudAssistantStatus: string }> } }>(
-        'DescribeCloudAssistantStatus',
-        { InstanceId: [instanceId] },
-      );
-      return status.InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus[0]?.CloudAssistantStatus === 'true' ? true : undefined;
-    }, 60_000, 'the instance agent online');
   });
 
   afterAll(async () => {
-    await test?.close();
-    if (test) removeDir(test.dataDir);
-    const filters = [`${OWNER_LABEL}=${OWNER}`, ...(instanceId ? [`${INSTANCE_LABEL}=${instanceId}`] : [])];
-    for (const label of filters) {
-      const mine = await docker.listContainers({ all: true, filters: { label: [label] } });
-      await Promise.all(mine.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-    }
+    // The instance goes with env.casim.stop(); the sibling is this file's own.
+    const mine = await docker.listContainers({ all: true, filters: { label: [`${OWNER_LABEL}=${OWNER}`] } });
+    await Promise.all(mine.map((c) => docker.getContainer(c.Id).remove({ force: true })));
   });
 
   async function instanceContainerId(): Promise<string> {
-    const [container] = await docker.listContainers({ filters: { label: [`${INSTANCE_LABEL}=${instanceId}`] } });
-    return container!.Id;
+    return (await env.casim.containerIdOf(instanceId))!;
   }
 
   it('runs the script in the sibling container named by ContainerName, not on the instance', async () => {

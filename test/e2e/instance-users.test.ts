@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../../cli/api-client.js';
-import { docker, execIn, instanceContainer, removeContainersOfInstances, skipDocker, waitForAgentStatus } from '../support/docker.js';
-import { removeDir, startTestServer, waitFor, type TestServer } from '../support/harness.js';
+import { docker, execIn, skipDocker, useCasimContainer } from '../support/docker.js';
+import { waitFor } from '../support/harness.js';
 import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 
 /**
@@ -29,7 +29,9 @@ interface ResultsBody {
 }
 
 describe.skipIf(skipDocker)('users and PTY fidelity on a Docker instance', () => {
-  let test: TestServer;
+  // The server in a container and one Docker instance, through the testcontainers module.
+  const env = useCasimContainer((container) => container.withInstances(1, { name: 'e2e-users' }));
+  const test = { client: { call: <T>(action: string, params?: Record<string, string | number | boolean | string[] | undefined>) => env.casim.api.call<T>(action, params) } };
   let instanceId = '';
   let containerId = '';
 
@@ -64,17 +66,8 @@ describe.skipIf(skipDocker)('users and PTY fidelity on a Docker instance', () =>
   }
 
   beforeAll(async () => {
-    test = await startTestServer({ fleet: 'docker' });
-    const body = await test.client.call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('RunInstances', { Amount: 1, InstanceName: 'e2e-users' });
-    instanceId = body.InstanceIdSets.InstanceIdSet[0]!;
-    await waitForAgentStatus(test.client, [instanceId], 'true');
-    containerId = (await instanceContainer(instanceId))!.Id;
-  });
-
-  afterAll(async () => {
-    await test?.close();
-    if (test) removeDir(test.dataDir);
-    if (instanceId) await removeContainersOfInstances([instanceId]);
+    instanceId = env.casim.instanceIds[0]!;
+    containerId = (await env.casim.containerIdOf(instanceId))!;
   });
 
   describe('Username', () => {

@@ -1,21 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prng } from '../support/prng.js';
 import { CLOSE_CODES } from '../../shared/protocol.js';
 import { removeDir, waitFor } from '../support/harness.js';
-import { freePort, killAndWait, spawnServer, tempDir, type ServerProcess } from '../support/processes.js';
+import { killAndWait, tempDir } from '../support/processes.js';
+import { startedServer, type StartedServer } from '../support/server-process.js';
 import { rawSession, registerByHand } from '../support/raw-agent-session.js';
 
 /**
  * Hostile frames at /agent against a real server process: every invalid frame closes only its
  * own socket with a protocol error, the process never dies, and what is stored is untouched.
  */
-let server: ServerProcess;
+let server: StartedServer;
 let dataDir: string;
 let identity: { instanceId: string; secret: string };
 let commandId: string;
 
 beforeAll(async () => {
   dataDir = tempDir('casim-fuzz-');
-  server = await spawnServer(await freePort(), dataDir);
+  server = await startedServer(dataDir);
   const activation = await server.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', { InstanceCount: 5 });
   identity = await registerByHand(server.url, { id: activation.ActivationId, code: activation.ActivationCode });
   ({ CommandId: commandId } = await server.client.call<{ CommandId: string }>('CreateCommand', {
@@ -98,18 +100,6 @@ describe('hostile frames at /agent', () => {
 
 // ---- the fuzzer ----
 
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const now = new Date().toISOString();
 const TEMPLATES: Array<Record<string, unknown>> = [
   { type: 'heartbeat' },
@@ -190,6 +180,6 @@ describe('the agent protocol under fuzzing', () => {
     expect(closes).toBeGreaterThan(10); // the fuzzer did make the server close sessions
     await waitFor(() => (server.child.exitCode === null ? true : undefined), 1_000, 'server alive');
     await stillServing();
-    expect(server.log()).not.toMatch(/uncaught|TypeError|RangeError|SqliteError/i);
+    expect(server.stderr()).not.toMatch(/uncaught|TypeError|RangeError|SqliteError/i);
   }, 240_000);
 });

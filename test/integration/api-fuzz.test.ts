@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../support/prng.js';
 import type { Params } from '../../cli/api-client.js';
 import { CATALOG } from '../../controlplane/api/catalog.js';
 import type { ParamSpec } from '../../controlplane/api/param-spec.js';
@@ -10,17 +11,6 @@ import { useServerWithAgent } from '../support/harness.js';
  * Script contents come from a fixed, harmless set (the fuzzed calls really run).
  */
 const env = useServerWithAgent('api-fuzz');
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SAFE_CONTENT = ['echo fuzz', 'ZWNobyBmdXp6', '', '%%%', 'x'.repeat(40_000), '\u0000\u00ff', 'ZWNobyB7e2F9fQ==', 'echo {{a}} {{ACS::InstanceId}} {{ACS::Nope}}'];
 const CONTENT_PARAMS = new Set(['CommandContent', 'Content', 'Launcher']);

@@ -6,7 +6,8 @@ import { Agent } from '../../agent/agent.js';
 import { ApiCallError } from '../../cli/api-client.js';
 import { createLogger } from '../../shared/logger.js';
 import { removeDir, waitFor, waitForResults } from '../support/harness.js';
-import { freePort, killAndWait, spawnServer, tempDir, type ServerProcess } from '../support/processes.js';
+import { killAndWait, tempDir } from '../support/processes.js';
+import { startedServer, type StartedServer } from '../support/server-process.js';
 
 /**
  * The control plane's data dir on a small tmpfs that is then filled to the last byte. API calls
@@ -15,7 +16,7 @@ import { freePort, killAndWait, spawnServer, tempDir, type ServerProcess } from 
  * server never stops. Needs root for the mount (CI runs as root).
  */
 const mountPoint = tempDir('casim-disk-full-');
-let server: ServerProcess | undefined;
+let server: StartedServer | undefined;
 let agent: Agent | undefined;
 const dirs: string[] = [];
 
@@ -57,7 +58,7 @@ describe('a full disk under the control plane', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mountPoint]);
     const dataDir = join(mountPoint, 'data');
     mkdirSync(dataDir);
-    server = await spawnServer(await freePort(), dataDir);
+    server = await startedServer(dataDir);
     const client = server.client;
     const { ActivationId, ActivationCode } = await client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {});
     const stateDir = tempDir('casim-disk-full-agent-');
@@ -100,7 +101,7 @@ describe('a full disk under the control plane', () => {
 
     // The long run ends now; its final report cannot be stored and is not acknowledged.
     writeFileSync(join(markerDir, 'go'), '');
-    await waitFor(() => (/store unavailable: agent message not acknowledged/.test(server!.log()) ? true : undefined), 20_000, 'the refused report');
+    await waitFor(() => (/store unavailable: agent message not acknowledged/.test(server!.stderr()) ? true : undefined), 20_000, 'the refused report');
     expect(server.child.exitCode).toBeNull();
 
     // Space returns: the re-sent report lands; nothing stored before is lost.

@@ -603,7 +603,9 @@ describe('ResourceTag.N selects the Running instances carrying the tags', () => 
 // ---------------------------------------------------------------------------------------------
 // The time-control endpoint (casim's own, unsigned), whose errors are in the catalog too
 
-const ADMIN_CODES: readonly ApiErrorCode[] = ['TimeControl.Disabled', 'InvalidParameter.Seconds'];
+const ADMIN_CODES: readonly ApiErrorCode[] = ['TimeControl.Disabled', 'InvalidParameter.Seconds', 'Admin.Disabled', 'InvalidFault.Malformed', 'InvalidFaultId.NotFound'];
+/** Codes only an injected fault gives (flow control): provoked below through an api-error fault. */
+const INJECTED_CODES: readonly ApiErrorCode[] = ['Throttling', 'Throttling.User'];
 
 describe('time-control endpoint errors', () => {
   async function admin(url: string, path: string, method = 'POST'): Promise<{ status: number; body: { Code?: string; Message?: string } }> {
@@ -632,6 +634,44 @@ describe('time-control endpoint errors', () => {
   });
 });
 
+describe('fault-injection endpoint errors, and the codes only a fault gives', () => {
+  async function faults(url: string, method: string, path = '', body?: string): Promise<{ status: number; body: { Code?: string; Message?: string } }> {
+    const response = await fetch(`${url}/casim/admin/faults${path}`, { method, ...(body === undefined ? {} : { body }) });
+    return { status: response.status, body: (await response.json()) as { Code?: string; Message?: string } };
+  }
+  const expected = (code: ApiErrorCode, detail = ''): { status: number; body: { Code: string; Message: string } } => {
+    const { status, message } = catalogued(code, detail);
+    return { status, body: { Code: code, Message: message } };
+  };
+
+  it('gives 404 Admin.Disabled on a server started without --admin', async () => {
+    expect(await faults(test.server.url, 'GET')).toEqual(expected('Admin.Disabled'));
+    expect(await faults(test.server.url, 'POST', '', '{"kind":"delivery-loss"}')).toEqual(expected('Admin.Disabled'));
+  });
+
+  it('gives 400 InvalidFault.Malformed for hostile input, 404 InvalidFaultId.NotFound for an unknown id; Throttling and Throttling.User when injected', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'casim-admin-'));
+    const admin = await startServer({ host: '127.0.0.1', port: 0, dataDir, accessKeys: [TEST_KEY], logger: createLogger('test-controlplane'), admin: true });
+    try {
+      expect(await faults(admin.url, 'POST', '', '{"kind":')).toEqual(expected('InvalidFault.Malformed', 'the body is not JSON'));
+      expect(await faults(admin.url, 'POST', '', '{"kind":"api-error","code":"NoSuchCode"}')).toMatchObject({ status: 400, body: { Code: 'InvalidFault.Malformed' } });
+      expect((await faults(admin.url, 'POST', '', '{"kind":"api-error","code":"NoSuchCode"}')).body.Message).toMatch(/^The fault is not valid: code: /);
+      expect(await faults(admin.url, 'POST', '', JSON.stringify({ kind: 'delivery-loss', padding: 'x'.repeat(70_000) }))).toEqual(expected('InvalidFault.Malformed', 'the body exceeds 65536 bytes'));
+      expect(await faults(admin.url, 'DELETE', '/flt-000000000000')).toEqual(expected('InvalidFaultId.NotFound'));
+      const client = clientFor(admin);
+      for (const code of INJECTED_CODES) {
+        expect((await faults(admin.url, 'POST', '', JSON.stringify({ kind: 'api-error', action: 'DescribeRegions', code, count: 1 }))).status).toBe(201);
+        const answer = await client.send('DescribeRegions', {}, 'JSON');
+        const { status, message } = catalogued(code);
+        expectError(parse(answer.status, answer.text), status, code, message);
+      }
+    } finally {
+      await admin.close();
+      removeDir(dataDir);
+    }
+  });
+});
+
 describe('coverage of the catalog', () => {
   const gatewayCodes: readonly ApiErrorCode[] = [
     'InvalidTimeStamp.Expired',
@@ -646,7 +686,7 @@ describe('coverage of the catalog', () => {
   ];
 
   it('provokes every code of API_ERRORS except the ones no API call can produce', () => {
-    const provoked = new Set<string>([...ROWS.map((row) => row.code), ...gatewayCodes, ...ADMIN_CODES, ...OWN_TESTS]);
+    const provoked = new Set<string>([...ROWS.map((row) => row.code), ...gatewayCodes, ...ADMIN_CODES, ...INJECTED_CODES, ...OWN_TESTS]);
     const missing = (Object.keys(API_ERRORS) as ApiErrorCode[]).filter((code) => !provoked.has(code) && !NOT_PROVOKED.includes(code));
     expect(missing).toEqual([]);
   });

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../cli/api-client.js';
 import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 import { removeDir, waitFor } from '../support/harness.js';
-import { freePort, killAndWait, spawnAgent, spawnServer, tempDir, type ServerProcess } from '../support/processes.js';
+import { freePort, killAndWait, spawnAgent, tempDir } from '../support/processes.js';
+import { startedServer, type StartedServer } from '../support/server-process.js';
 
 /**
  * The control plane killed with SIGKILL while 200 invocations run on 4 real agent processes,
@@ -25,7 +26,7 @@ const AGENTS = 4;
 interface Fleet {
   port: number;
   dataDir: string;
-  server: ServerProcess;
+  server: StartedServer;
   instanceIds: string[];
   marker: string;
 }
@@ -34,7 +35,7 @@ async function fleet(): Promise<Fleet> {
   const port = await freePort();
   const dataDir = tempDir('casim-crash-cp-');
   dirs.push(dataDir);
-  const server = await spawnServer(port, dataDir);
+  const server = await startedServer(dataDir, ['--port', String(port)]);
   children.push(server.child);
   const { ActivationId, ActivationCode } = await server.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', { InstanceCount: AGENTS });
   const stateDirs = Array.from({ length: AGENTS }, () => tempDir('casim-crash-agent-'));
@@ -102,7 +103,7 @@ async function crashAndRecover(downMs: number): Promise<void> {
     // finish while nobody listens.
     await new Promise((resolve) => setTimeout(resolve, downMs));
   }
-  const restarted = await spawnServer(f.port, f.dataDir);
+  const restarted = await startedServer(f.dataDir, ['--port', String(f.port)]);
   children.push(restarted.child);
   const final = await waitFor(async () => {
     const results = await allResults(restarted.client, invokeIds);

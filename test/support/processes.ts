@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient } from '../../cli/api-client.js';
-import { TEST_KEY, waitFor } from './harness.js';
 
-/** Real `casim` processes for crash and outage tests (built CLI in dist/). */
+/**
+ * Real `casim agent` processes and the bits crash and outage tests share (built CLI in dist/);
+ * `casim server` processes are in server-process.ts.
+ */
 export const CLI = join(process.cwd(), 'dist/cli/casim.js');
 
 export function requireBuild(): void {
@@ -24,33 +25,6 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-export interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  client: ApiClient;
-  /** Everything the process wrote to stderr (its log). */
-  log(): string;
-  /** Resolves with the exit code (or signal) once the process has ended. */
-  exited: Promise<number | string>;
-}
-
-/** `casim server` as a child process on `port` with its store in `dataDir`. */
-export async function spawnServer(port: number, dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  requireBuild();
-  const child = spawn(process.execPath, [CLI, 'server', '--port', String(port), '--data-dir', dataDir, '--no-fleet'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CASIM_ACCESS_KEY_ID: TEST_KEY.id, CASIM_ACCESS_KEY_SECRET: TEST_KEY.secret, CASIM_LOG_LEVEL: 'warn', ...extraEnv },
-  });
-  let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-  child.stdout!.resume();
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  const url = `http://127.0.0.1:${port}`;
-  const client = new ApiClient({ server: url, accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, regionId: 'cn-hangzhou' });
-  await waitFor(() => (child.exitCode !== null ? Promise.reject(new Error(`server exited: ${log}`)) : fetch(url).then(() => true, () => undefined)), 20_000, 'server start');
-  return { child, url, client, log: () => log, exited };
 }
 
 /** `casim agent` as a child process, registered through an activation (identity kept in `stateDir`). */

@@ -23,6 +23,7 @@ export class CasimContainer extends GenericContainer {
   private instanceName = 'casim';
   private instanceImage: string | undefined;
   private timeControl = false;
+  private admin = false;
   private port: number | undefined;
   private credentials: CasimCredentials = { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET, regionId: 'cn-hangzhou' };
   private instancesTimeoutMs = 120_000;
@@ -50,6 +51,12 @@ export class CasimContainer extends GenericContainer {
   /** Simulated time that `clock.advance(seconds)` moves forward (CASIM_TIME_CONTROL=1). */
   withTimeControl(): this {
     this.timeControl = true;
+    return this;
+  }
+
+  /** Simulated time and fault injection (`casim.faults.add(…)`): CASIM_ADMIN=1. */
+  withAdmin(): this {
+    this.admin = true;
     return this;
   }
 
@@ -87,6 +94,7 @@ export class CasimContainer extends GenericContainer {
         CASIM_ACCESS_KEY_SECRET: this.credentials.accessKeySecret,
         CASIM_FLEET_LABELS: formatLabels(session.labels),
         ...(this.timeControl ? { CASIM_TIME_CONTROL: '1' } : {}),
+        ...(this.admin ? { CASIM_ADMIN: '1' } : {}),
         ...(instanceImage ? { CASIM_INSTANCE_IMAGE: instanceImage } : {}),
       })
       .withBindMounts([{ source: DOCKER_SOCKET, target: DOCKER_SOCKET }])

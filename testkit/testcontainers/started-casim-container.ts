@@ -4,7 +4,8 @@ import { ApiClient } from '../../cli/api-client.js';
 import { INSTANCE_LABEL } from '../../controlplane/fleet/docker-fleet.js';
 import { createEcsClient, type EcsClient, type EcsClientOptions } from '../ecs-client.js';
 import { HttpClock } from '../http-clock.js';
-import type { Casim, CasimApi, CasimClock, CasimCredentials } from '../types.js';
+import { HttpFaults } from '../http-faults.js';
+import type { Casim, CasimApi, CasimClock, CasimFaults, CasimCredentials } from '../types.js';
 import { waitForInstancesOnline } from '../wait-online.js';
 import { SESSION_LABEL, type Session } from './session-labels.js';
 
@@ -26,6 +27,8 @@ export class StartedCasimContainer extends AbstractStartedContainer implements C
   readonly endpoint: string;
   readonly api: CasimApi;
   readonly clock: CasimClock;
+  /** Fault injection (started withAdmin()). */
+  readonly faults: CasimFaults;
   private ids: string[] = [];
 
   constructor(
@@ -41,6 +44,7 @@ export class StartedCasimContainer extends AbstractStartedContainer implements C
     this.endpoint = `127.0.0.1:${port}`;
     this.api = new ApiClient({ server: this.url, ...credentials });
     this.clock = new HttpClock(this.url);
+    this.faults = new HttpFaults(this.url);
   }
 
   get instanceIds(): readonly string[] {
