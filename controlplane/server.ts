@@ -200,7 +200,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (realAgents && options.realAgent) {
       listeningOn = `${options.host}:${options.realAgent.port} (real agent, HTTPS)`;
       try {
-        realAgent = await realAgents.listen({ host: options.host, port: options.realAgent.port, certHosts: options.realAgent.certHosts, registry, runs: agentEvents, files });
+        realAgent = await realAgents.listen({ host: options.host, port: options.realAgent.port, certHosts: options.realAgent.certHosts, registry, runs: agentEvents, files, durable: () => store.flush() });
       } catch (error) {
         server.close();
         throw error;

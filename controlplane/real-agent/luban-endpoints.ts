@@ -54,6 +54,11 @@ export interface LubanDeps {
   reports: RunReports;
   runs: AgentEventHandler;
   files: FileEventHandler;
+  /**
+   * Makes what the handlers just wrote durable (agent messages share a group commit); false when
+   * the store could not commit. The agent is answered only after this.
+   */
+  durable: () => boolean;
   logger: Logger;
 }
 
@@ -228,10 +233,16 @@ export class LubanEndpoints {
     const startup = fetch.reason === 'startup';
     // A cold start is a boot: what ran there is gone, and boot-triggered tasks run now.
     if (startup && fetch.cold_start === true) this.deps.runs.onConnected(instanceId, true);
+    // Commit what that started (a boot's tasks are pushed into the outbox after their commit).
+    this.deps.durable();
     const fetched = this.deps.outbox.fetch(instanceId, fetch.taskId, startup);
     for (const lost of fetched.lost) this.deps.reports.lost(instanceId, lost.taskId, lost.run);
     // Stored as delivered before the agent sees them.
     for (const delivered of fetched.delivered) this.deps.runs.onTaskAcked(instanceId, delivered.taskId, delivered.run);
+    if (!this.deps.durable()) {
+      sendJson(response, 503, { code: 503 });
+      return;
+    }
     const checked = TaskListAnswerSchema.safeParse(fetched.answer);
     if (!checked.success) this.deps.logger.error('task/list answer does not match the agent\'s types', { instanceId, error: checked.error.message });
     sendJson(response, 200, fetched.answer);
@@ -243,6 +254,11 @@ export class LubanEndpoints {
     const body = await readBody(request, verb === 'running' ? MAX_RUNNING_BODY : MAX_FINAL_BODY);
     const report = this.reportQuery(verb, raw);
     this.deps.reports.apply(instanceId, mapReport(report, body));
+    if (!this.deps.durable()) {
+      // Not stored (e.g. a full disk): the agent reports again.
+      sendJson(response, 503, { code: 503 });
+      return;
+    }
     sendJson(response, 200, { code: 200 });
   }
 

@@ -20,6 +20,8 @@ export interface RealAgentListenOptions {
   registry: InstanceRegistry;
   runs: AgentEventHandler;
   files: FileEventHandler;
+  /** Commits what the handlers wrote (the store's group commit) before an agent is answered. */
+  durable: () => boolean;
 }
 
 export interface RealAgentEndpoint {
@@ -66,7 +68,7 @@ export class RealAgentGateway {
     const tls = ensureTlsMaterial(this.dataDir, hosts);
     const signed = new SignedRequests(this.identities, options.registry);
     const reports = new RunReports(options.runs, this.outbox);
-    const endpoints = new LubanEndpoints({ registry: options.registry, identities: this.identities, signed, outbox: this.outbox, reports, runs: options.runs, files: options.files, logger: this.logger });
+    const endpoints = new LubanEndpoints({ registry: options.registry, identities: this.identities, signed, outbox: this.outbox, reports, runs: options.runs, files: options.files, durable: options.durable, logger: this.logger });
     const channel = new KickChannel(signed, this.outbox, options.registry, options.runs, options.files, this.logger);
     // HTTP/1.1 only (no ALPN h2), as the agent was observed with (§1.3).
     const server = createServer({ cert: tls.cert, key: tls.key, maxHeaderSize: 32 * 1024 });

@@ -215,19 +215,23 @@ export class Store {
     }
   }
 
-  /** Commits the open group transaction, if any, then runs its afterCommit callbacks. */
-  flush(): void {
-    if (!this.groupOpen) return;
+  /**
+   * Commits the open group transaction, if any, then runs its afterCommit callbacks. False when
+   * that commit failed (its work is rolled back and nothing it registered runs).
+   */
+  flush(): boolean {
+    if (!this.groupOpen) return true;
     this.groupOpen = false;
     try {
       if (this.db.inTransaction) this.db.prepare('COMMIT').run();
     } catch (error) {
       if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
       this.groupLost(error);
-      return;
+      return false;
     }
     this.invocations.committed();
     this.runCommitted();
+    return true;
   }
 
   /** The group's work is gone: nothing it registered may run (its messages stay unacknowledged). */
