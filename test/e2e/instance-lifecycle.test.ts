@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiCallError, Params } from '../../cli/api-client.js';
-import { docker, execIn, instanceContainer, removeContainersOfInstances, skipDocker, waitForAgentStatus } from '../support/docker.js';
-import { removeDir, startTestServer, waitFor, type TestServer } from '../support/harness.js';
+import { docker, execIn, instanceContainer, removeContainersOfInstances, skipDocker, useCasimContainer, waitForAgentStatus } from '../support/docker.js';
+import { waitFor } from '../support/harness.js';
 import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 
 /**
@@ -23,7 +23,9 @@ interface ResultRow {
 const FINAL = FINAL_STATUSES;
 
 describe.skipIf(skipDocker)('instance lifecycle on Docker instances', () => {
-  let test: TestServer;
+  // The server in a container, through the testcontainers module; instances from its RunInstances.
+  const env = useCasimContainer((container) => container);
+  const test = { client: { call: <T>(action: string, params?: Record<string, string | number | boolean | string[] | undefined>) => env.casim.api.call<T>(action, params) } };
   /** [stopped, started and deleted] and [deleted with a run in progress]. */
   let ids: string[] = [];
   let main = '';
@@ -79,7 +81,6 @@ describe.skipIf(skipDocker)('instance lifecycle on Docker instances', () => {
   }
 
   beforeAll(async () => {
-    test = await startTestServer({ fleet: 'docker' });
     const body = await test.client.call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('RunInstances', { Amount: 2, InstanceName: 'e2e-lifecycle' });
     ids = body.InstanceIdSets.InstanceIdSet;
     [main, other] = ids as [string, string];
@@ -87,8 +88,6 @@ describe.skipIf(skipDocker)('instance lifecycle on Docker instances', () => {
   });
 
   afterAll(async () => {
-    await test?.close();
-    if (test) removeDir(test.dataDir);
     await removeContainersOfInstances(ids);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Params } from '../../cli/api-client.js';
-import { docker, execIn, instanceContainer, removeContainersOfInstances, skipDocker, waitForAgentStatus } from '../support/docker.js';
-import { removeDir, startTestServer, waitFor, type TestServer } from '../support/harness.js';
+import { docker, execIn, instanceContainer, removeContainersOfInstances, skipDocker, useCasimContainer, waitForAgentStatus } from '../support/docker.js';
+import { waitFor } from '../support/harness.js';
 import { FINAL_STATUSES } from '../../controlplane/invocations/aggregate-status.js';
 
 /**
@@ -25,7 +25,9 @@ const FINAL = FINAL_STATUSES;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(skipDocker)('reboots of a Docker instance', () => {
-  let test: TestServer;
+  // The server in a container, through the testcontainers module; instances from its RunInstances.
+  const env = useCasimContainer((container) => container);
+  const test = { client: { call: <T>(action: string, params?: Record<string, string | number | boolean | string[] | undefined>) => env.casim.api.call<T>(action, params) } };
   let instanceId = '';
   /** The EveryReboot task: prints a line per boot. */
   let everyReboot = '';
@@ -86,15 +88,12 @@ describe.skipIf(skipDocker)('reboots of a Docker instance', () => {
   }
 
   beforeAll(async () => {
-    test = await startTestServer({ fleet: 'docker' });
     const body = await test.client.call<{ InstanceIdSets: { InstanceIdSet: string[] } }>('RunInstances', { Amount: 1, InstanceName: 'e2e-reboots' });
     instanceId = body.InstanceIdSets.InstanceIdSet[0]!;
     await waitForAgentStatus(test.client, [instanceId], 'true');
   });
 
   afterAll(async () => {
-    await test?.close();
-    if (test) removeDir(test.dataDir);
     if (instanceId) await removeContainersOfInstances([instanceId]);
   });
 
