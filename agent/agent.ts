@@ -1,4 +1,5 @@
 import { hostname as osHostname, tmpdir } from 'node:os';
+import { runKeyOf } from '../shared/task-keys.js';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { Logger } from '../shared/logger.js';
@@ -67,7 +68,6 @@ function localTimeZone(): string {
 /** Above this much unsent data on the socket, live output chunks are skipped. */
 const MAX_BUFFERED_OUTPUT_BYTES = 1024 * 1024;
 
-const taskKey = (taskId: string, run: number): string => `${taskId}#${run}`;
 
 /**
  * One agent: connects to the control plane, proves its identity (or registers through an
@@ -216,7 +216,7 @@ export class Agent {
         this.accept(message.task);
         return;
       case 'task-stop':
-        this.running.get(taskKey(message.taskId, message.run))?.cancel();
+        this.running.get(runKeyOf(message.taskId, message.run))?.cancel();
         return;
       case 'started-ack':
         this.outbox.ackStarted(message.taskId, message.run);
@@ -225,8 +225,8 @@ export class Agent {
         this.outbox.ackOutput(message.taskId, message.run, message.seq);
         return;
       case 'finish-ack': {
-        const key = taskKey(message.taskId, message.run);
-        const report = this.journal.unacknowledged().find((r) => taskKey(r.taskId, r.run) === key);
+        const key = runKeyOf(message.taskId, message.run);
+        const report = this.journal.unacknowledged().find((r) => runKeyOf(r.taskId, r.run) === key);
         this.journal.acknowledged(key);
         // After the final report is safe on the server, like the real agent's side effect.
         const action = report ? powerActionOf(report.outcome) : null;
@@ -255,11 +255,11 @@ export class Agent {
   }
 
   private accept(task: TaskSpec): void {
-    const key = taskKey(task.taskId, task.run);
+    const key = runKeyOf(task.taskId, task.run);
     this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
     if (this.running.has(key)) return;
     // Already finished: its report may have been lost; a run never happens twice.
-    const report = this.journal.unacknowledged().find((r) => taskKey(r.taskId, r.run) === key);
+    const report = this.journal.unacknowledged().find((r) => runKeyOf(r.taskId, r.run) === key);
     if (report) this.send(report);
     if (this.journal.isDone(key)) return;
     this.execute(task);
@@ -276,7 +276,7 @@ export class Agent {
     const scriptDir = this.options.scriptDir ?? DEFAULT_SCRIPT_DIR;
     const callbacks = {
       onStarted: (at: Date) => {
-        this.journal.started(taskKey(task.taskId, task.run), task.taskId, task.run, at);
+        this.journal.started(runKeyOf(task.taskId, task.run), task.taskId, task.run, at);
         const started = { type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() } as const;
         this.outbox.started(started);
         this.send(started);
@@ -285,7 +285,7 @@ export class Agent {
     };
     // ContainerId / ContainerName: run inside that container through the Docker Engine API.
     const run = targetsContainer(task) ? runInContainer(task, callbacks) : runScript(task, callbacks, { scriptDir });
-    const key = taskKey(task.taskId, task.run);
+    const key = runKeyOf(task.taskId, task.run);
     this.running.set(key, run);
     void run.done.then((result) => {
       this.running.delete(key);

@@ -1,4 +1,5 @@
 import type { AgentMessage, TaskOutputMessage, TaskStartedMessage } from '../shared/protocol.js';
+import { runKeyOf } from '../shared/task-keys.js';
 
 /** Unacknowledged live output above this many bytes per run: new output is not streamed (only counted). */
 export const OUTPUT_WINDOW_BYTES = 1024 * 1024;
@@ -9,7 +10,6 @@ interface RunReports {
   outputBytes: number;
 }
 
-const keyOf = (taskId: string, run: number): string => `${taskId}#${run}`;
 
 /**
  * What this agent has told the control plane about its running tasks and not yet had
@@ -22,7 +22,7 @@ export class ReportOutbox {
   private readonly runs = new Map<string, RunReports>();
 
   private entry(taskId: string, run: number): RunReports {
-    const key = keyOf(taskId, run);
+    const key = runKeyOf(taskId, run);
     let entry = this.runs.get(key);
     if (!entry) {
       entry = { started: undefined, outputs: [], outputBytes: 0 };
@@ -37,7 +37,7 @@ export class ReportOutbox {
 
   /** False (nothing kept) when the run's window of unacknowledged output is full. */
   hasRoomFor(taskId: string, run: number, bytes: number): boolean {
-    const entry = this.runs.get(keyOf(taskId, run));
+    const entry = this.runs.get(runKeyOf(taskId, run));
     return !entry || entry.outputBytes + bytes <= OUTPUT_WINDOW_BYTES || entry.outputs.length === 0;
   }
 
@@ -48,13 +48,13 @@ export class ReportOutbox {
   }
 
   ackStarted(taskId: string, run: number): void {
-    const entry = this.runs.get(keyOf(taskId, run));
+    const entry = this.runs.get(runKeyOf(taskId, run));
     if (entry) entry.started = undefined;
   }
 
   /** Every chunk up to and including `seq` is stored on the control plane. */
   ackOutput(taskId: string, run: number, seq: number): void {
-    const entry = this.runs.get(keyOf(taskId, run));
+    const entry = this.runs.get(runKeyOf(taskId, run));
     if (!entry) return;
     while (entry.outputs.length > 0 && entry.outputs[0]!.message.seq <= seq) entry.outputBytes -= entry.outputs.shift()!.bytes;
   }
@@ -64,7 +64,7 @@ export class ReportOutbox {
    * acknowledged; it carries the retained output), so its start and live chunks are moot.
    */
   forget(taskId: string, run: number): void {
-    this.runs.delete(keyOf(taskId, run));
+    this.runs.delete(runKeyOf(taskId, run));
   }
 
   /** Everything unacknowledged, each run's messages in protocol order. */

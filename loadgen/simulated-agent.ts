@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { runKeyOf } from '../shared/task-keys.js';
 import { WebSocket } from 'ws';
 import { AGENT_PATH, parseServerMessage, PROTOCOL_VERSION, type AgentMessage, type ServerMessage, type TaskSpec } from '../shared/protocol.js';
 
@@ -28,7 +29,6 @@ interface Pending {
   finished?: AgentMessage;
 }
 
-const key = (taskId: string, run: number): string => `${taskId}#${run}`;
 
 /**
  * An agent without a machine: it speaks the real protocol over the real WebSocket (register or
@@ -191,7 +191,7 @@ export class SimulatedAgent {
   }
 
   private run(task: TaskSpec): void {
-    const k = key(task.taskId, task.run);
+    const k = runKeyOf(task.taskId, task.run);
     this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
     if (this.done.has(k)) return;
     this.done.add(k);
@@ -210,7 +210,7 @@ export class SimulatedAgent {
   }
 
   private settle(taskId: string, run: number, which: 'started' | 'finished'): void {
-    const k = key(taskId, run);
+    const k = runKeyOf(taskId, run);
     const p = this.pending.get(k);
     if (!p) return;
     if (which === 'started') p.started = undefined;

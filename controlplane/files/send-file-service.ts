@@ -1,4 +1,5 @@
 import { formatApiTime, simulatedTime, type Clock } from '../../shared/clock.js';
+import { invokeIdOf, taskIdOf } from '../../shared/task-keys.js';
 import type { Logger } from '../../shared/logger.js';
 import type { FileFinishedMessage, FileSpec } from '../../shared/protocol.js';
 import type { AgentSender, FileEventHandler } from '../hub/agent-hub.js';
@@ -11,7 +12,6 @@ import { instanceNotRunningStatus, statusOfFileOutcome, undeliveredFileStatus, t
 export const FILE_DELIVERY_TIMEOUT_MS = 60_000;
 const SWEEP_INTERVAL_MS = 5_000;
 
-const fileIdOf = (invokeId: string, instanceId: string): string => `${invokeId}.${instanceId}`;
 
 /**
  * Drives SendFile: stores the call with a row per instance, pushes the file to each agent (again
@@ -76,7 +76,7 @@ export class SendFileService implements FileEventHandler {
 
   private fileSpec(invocation: FileInvocationRecord, instanceId: string): FileSpec {
     return {
-      fileId: fileIdOf(invocation.invokeId, instanceId),
+      fileId: taskIdOf(invocation.invokeId, instanceId),
       invokeId: invocation.invokeId,
       name: invocation.name,
       targetDir: invocation.targetDir,
@@ -104,8 +104,8 @@ export class SendFileService implements FileEventHandler {
   }
 
   onFileFinished(instanceId: string, message: FileFinishedMessage): void {
-    const invokeId = message.fileId.slice(0, message.fileId.length - instanceId.length - 1);
-    if (fileIdOf(invokeId, instanceId) !== message.fileId) return;
+    const invokeId = invokeIdOf(message.fileId, instanceId);
+    if (invokeId === undefined) return;
     const row = this.store.fileDeliveries.get(runKey(invokeId, instanceId));
     // Unknown, or already final (e.g. Aborted before a late report): just acknowledge.
     if (!row || (row.status !== 'Pending' && row.status !== 'Running')) return;

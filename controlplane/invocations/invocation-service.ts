@@ -1,4 +1,5 @@
 import { formatApiTime, simulatedTime, type Clock } from '../../shared/clock.js';
+import { invokeIdOf, taskIdOf } from '../../shared/task-keys.js';
 import type { Logger } from '../../shared/logger.js';
 import { OutputBuffer } from '../../shared/output-buffer.js';
 import type { ServerMessage, TaskFinishedMessage, TaskOutputMessage, TaskSpec, TaskStartedMessage } from '../../shared/protocol.js';
@@ -28,8 +29,6 @@ const SWEEP_INTERVAL_MS = 5_000;
 const REDELIVER_MS = 5_000;
 /** Live output is written to the store (and acknowledged) at most this often per run. */
 const OUTPUT_PERSIST_INTERVAL_MS = 500;
-
-const taskIdOf = (invokeId: string, instanceId: string): string => `${invokeId}.${instanceId}`;
 
 interface LiveOutput {
   buffer: OutputBuffer;
@@ -325,8 +324,8 @@ export class InvocationService implements AgentEventHandler {
   }
 
   private findRun(instanceId: string, taskId: string): { invocation: InvocationRecord; run: InstanceRunRecord } | undefined {
-    const invokeId = taskId.slice(0, taskId.length - instanceId.length - 1);
-    if (taskIdOf(invokeId, instanceId) !== taskId) return undefined;
+    const invokeId = invokeIdOf(taskId, instanceId);
+    if (invokeId === undefined) return undefined;
     const invocation = this.store.invocations.get(invokeId);
     const run = this.store.runs.get(runKey(invokeId, instanceId));
     return invocation && run ? { invocation, run } : undefined;

@@ -1,39 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { signV1 } from '../../controlplane/auth/signature-v1.js';
-import { formatApiTime } from '../../shared/clock.js';
 import { AGENT_PATH, PROTOCOL_VERSION, type RegisterMessage } from '../../shared/protocol.js';
 import { AGENT_VERSION } from '../../shared/version.js';
-import { removeDir, TEST_KEY } from '../support/harness.js';
+import { removeDir } from '../support/harness.js';
 import { killServerProcesses, startedServer } from '../support/server-process.js';
+import { signedForm } from '../support/signed-form.js';
 
 const dirs: string[] = [];
 afterAll(() => {
   killServerProcesses();
   for (const dir of dirs) removeDir(dir);
 });
-
-function signedForm(action: string, params: Record<string, string>): string {
-  const pairs: Array<[string, string]> = [
-    ['Action', action],
-    ['Version', '2014-05-26'],
-    ['Format', 'JSON'],
-    ['AccessKeyId', TEST_KEY.id],
-    ['SignatureMethod', 'HMAC-SHA1'],
-    ['SignatureVersion', '1.0'],
-    ['SignatureNonce', randomUUID()],
-    ['Timestamp', formatApiTime(new Date())],
-    ['RegionId', 'cn-hangzhou'],
-    ...Object.entries(params),
-  ];
-  pairs.push(['Signature', signV1(TEST_KEY.secret, 'POST', pairs)]);
-  return new URLSearchParams(pairs).toString();
-}
 
 /** Collects what a raw socket receives; `until` resolves once the text so far matches. */
 function reader(socket: Socket): { text(): string; until(pattern: RegExp): Promise<string>; ended: Promise<void> } {

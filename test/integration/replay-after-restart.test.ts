@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { signedForm } from '../support/signed-form.js';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signV1 } from '../../controlplane/auth/signature-v1.js';
 import { STORE_FILE } from '../../controlplane/server.js';
-import { formatApiTime } from '../../shared/clock.js';
-import { removeDir, startTestServer, TEST_KEY, type TestServer } from '../support/harness.js';
+import { removeDir, startTestServer, type TestServer } from '../support/harness.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -14,22 +12,7 @@ afterEach(async () => {
 
 /** One signed V1 CreateCommand, as a client would send it: a form body to replay verbatim. */
 function signedCreateCommand(name: string): string {
-  const pairs: Array<[string, string]> = [
-    ['Action', 'CreateCommand'],
-    ['Version', '2014-05-26'],
-    ['Format', 'JSON'],
-    ['AccessKeyId', TEST_KEY.id],
-    ['SignatureMethod', 'HMAC-SHA1'],
-    ['SignatureVersion', '1.0'],
-    ['SignatureNonce', randomUUID()],
-    ['Timestamp', formatApiTime(new Date())],
-    ['RegionId', 'cn-hangzhou'],
-    ['Name', name],
-    ['Type', 'RunShellScript'],
-    ['CommandContent', Buffer.from('true').toString('base64')],
-  ];
-  pairs.push(['Signature', signV1(TEST_KEY.secret, 'POST', pairs)]);
-  return new URLSearchParams(pairs).toString();
+  return signedForm('CreateCommand', { Name: name, Type: 'RunShellScript', CommandContent: Buffer.from('true').toString('base64') });
 }
 
 async function post(server: TestServer, body: string): Promise<{ status: number; body: Record<string, unknown> }> {
