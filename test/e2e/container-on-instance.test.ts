@@ -14,7 +14,7 @@ const OWNER = `container-on-instance-${process.pid}`;
 describe.skipIf(skipDocker)('a script in a container on a Docker instance (ContainerName / ContainerId)', () => {
   // The server in a container and one Docker instance, through the testcontainers module.
   const env = useCasimContainer((container) => container.withInstances(1, { name: 'container-host' }));
-  const test = { client: { call: <T>(action: string, params?: Record<string, string | number | boolean | string[] | undefined>) => env.casim.api.call<T>(action, params) } };
+  const test = { client: env.client };
   let instanceId: string;
   let sibling: { id: string; name: string; hostname: string };
 

@@ -25,7 +25,7 @@ const FINAL = FINAL_STATUSES;
 describe.skipIf(skipDocker)('instance lifecycle on Docker instances', () => {
   // The server in a container, through the testcontainers module; instances from its RunInstances.
   const env = useCasimContainer((container) => container);
-  const test = { client: { call: <T>(action: string, params?: Record<string, string | number | boolean | string[] | undefined>) => env.casim.api.call<T>(action, params) } };
+  const test = { client: env.client };
   /** [stopped, started and deleted] and [deleted with a run in progress]. */
   let ids: string[] = [];
   let main = '';

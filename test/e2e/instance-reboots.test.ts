@@ -27,7 +27,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 describe.skipIf(skipDocker)('reboots of a Docker instance', () => {
   // The server in a container, through the testcontainers module; instances from its RunInstances.
   const env = useCasimContainer((container) => container);
-  const test = { client: { call: <T>(action: string, params?: Record<string, string | number | boolean | string[] | undefined>) => env.casim.api.call<T>(action, params) } };
+  const test = { client: env.client };
   let instanceId = '';
   /** The EveryReboot task: prints a line per boot. */
   let everyReboot = '';

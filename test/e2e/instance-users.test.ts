@@ -31,7 +31,7 @@ interface ResultsBody {
 describe.skipIf(skipDocker)('users and PTY fidelity on a Docker instance', () => {
   // The server in a container and one Docker instance, through the testcontainers module.
   const env = useCasimContainer((container) => container.withInstances(1, { name: 'e2e-users' }));
-  const test = { client: { call: <T>(action: string, params?: Record<string, string | number | boolean | string[] | undefined>) => env.casim.api.call<T>(action, params) } };
+  const test = { client: env.client };
   let instanceId = '';
   let containerId = '';
 

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll } from 'vitest';
 import { CasimContainer, type StartedCasimContainer } from '../../testkit/testcontainers/index.js';
+import type { CasimApi } from '../../testkit/types.js';
 import { INSTANCE_LABEL } from '../../controlplane/fleet/docker-fleet.js';
 
 /** Docker tests run unless CASIM_SKIP_DOCKER=1 (local use only; CI always runs them). */
@@ -81,13 +82,23 @@ export async function waitForAgentStatus(
  * Docker instances, for a whole test file: started before the first test, stopped (instances
  * removed) after the last. Read `env.casim` inside tests.
  */
-export function useCasimContainer(configure: (container: CasimContainer) => CasimContainer): { readonly casim: StartedCasimContainer } {
-  const env = {} as { casim: StartedCasimContainer };
+export function useCasimContainer(configure: (container: CasimContainer) => CasimContainer): { readonly casim: StartedCasimContainer; readonly client: CasimApi } {
+  let started: StartedCasimContainer | undefined;
   beforeAll(async () => {
-    env.casim = await configure(new CasimContainer()).start();
+    started = await configure(new CasimContainer()).start();
   });
   afterAll(async () => {
-    await env.casim?.stop();
+    await started?.stop();
   });
-  return env;
+  const casim = (): StartedCasimContainer => {
+    if (!started) throw new Error('the casim container is not started yet (use it inside a test or hook)');
+    return started;
+  };
+  return {
+    get casim() {
+      return casim();
+    },
+    // Signed calls to the container's API, usable before the container starts (resolved per call).
+    client: { call: (action, params) => casim().api.call(action, params) },
+  };
 }
