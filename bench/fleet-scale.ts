@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import { ApiClient } from '../cli/api-client.js';
 import { startSimulatedFleet } from '../loadgen/simulated-fleet.js';
-import { machine, ms, rssOf, summary } from './stats.js';
+import { cpuMsOf, machine, ms, rssOf, summary } from './stats.js';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const RATE = Number(process.env.BENCH_RATE ?? 100);
@@ -99,6 +99,7 @@ async function casim(): Promise<string[]> {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const connectedRss = rssOf(server.pid!);
   const ping = summary(await pings((i) => fleet.agents[i]!.ping(), AGENTS));
+  const cpuBefore = { server: cpuMsOf(server.pid!), loop: cpuMsOf(server.pid!, true), bench: cpuMsOf(process.pid) };
   const run = await openLoop(async (n) => {
     const ids = Array.from({ length: PER_CALL }, (_, k) => fleet.instanceIds[(n * PER_CALL + k) % AGENTS]!);
     const start = performance.now();
@@ -109,6 +110,9 @@ async function casim(): Promise<string[]> {
     return performance.now() - start;
   });
   const loadedRss = rssOf(server.pid!);
+  const serverCpu = cpuMsOf(server.pid!) - cpuBefore.server;
+  const loopCpu = cpuMsOf(server.pid!, true) - cpuBefore.loop;
+  const benchCpu = cpuMsOf(process.pid) - cpuBefore.bench;
   fleet.stop();
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
@@ -119,6 +123,7 @@ async function casim(): Promise<string[]> {
     `| casim: server RSS idle / ${AGENTS.toLocaleString('en')} connected / after the RunCommand load | ${idleRss.toFixed(0)} / ${connectedRss.toFixed(0)} / ${loadedRss.toFixed(0)} MiB | | |`,
     `| casim: WebSocket ping, ${AGENTS.toLocaleString('en')} agents | | ${ms(ping.p50)} | ${ms(ping.p99)} |`,
     `| casim: RunCommand(${PER_CALL} instances) target ${RATE}/s for ${SECONDS} s: achieved ${(run.latencies.length / run.wallSeconds).toFixed(1)}/s, ${run.failed} failed; call → every result stored | ${run.latencies.length} calls | ${ms(e2e.p50)} | ${ms(e2e.p99)} |`,
+    `| casim: CPU per RunCommand(${PER_CALL}) over that load: server event loop / server all threads / benchmark process (agents + API client) | ${(loopCpu / run.latencies.length).toFixed(2)} / ${(serverCpu / run.latencies.length).toFixed(2)} / ${(benchCpu / run.latencies.length).toFixed(2)} ms | | |`,
   ];
 }
 

@@ -25,8 +25,12 @@ export function rssOf(pid: number | 'self'): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-/** user + system CPU time of a process in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
-export function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/**
+ * user + system CPU time of a process in ms (/proc/<pid>/stat, clock ticks of 10 ms); with
+ * `mainThreadOnly`, of its main thread alone (the event loop; /proc/<pid>/task/<pid>/stat).
+ */
+export function cpuMsOf(pid: number, mainThreadOnly = false): number {
+  const path = mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../../shared/protocol.js';
 import { CLOSE_CODES } from '../../shared/protocol.js';
@@ -14,6 +15,8 @@ export interface AgentSender {
  */
 export class AgentSessions implements AgentSender {
   private readonly sockets = new Map<string, WebSocket>();
+  /** TCP sockets corked by `send` in this tick; uncorked together on the next tick. */
+  private readonly corked = new Set<Duplex>();
 
   /** Makes `socket` the instance's session, closing the one it replaces. */
   open(instanceId: string, socket: WebSocket): void {
@@ -40,8 +43,27 @@ export class AgentSessions implements AgentSender {
   send(instanceId: string, message: ServerMessage): boolean {
     const socket = this.sockets.get(instanceId);
     if (!socket || socket.readyState !== socket.OPEN) return false;
+    this.cork(socket);
     socket.send(JSON.stringify(message));
     return true;
+  }
+
+  /**
+   * Messages sent to one agent in one tick (a group commit's acknowledgements: started-ack and
+   * finish-ack of a fast run, or several tasks) leave in one write instead of one each. `_socket`
+   * is ws's TCP socket (not in its typings); ws corks around each frame itself, and corks nest.
+   */
+  private cork(socket: WebSocket): void {
+    const tcp = (socket as unknown as { _socket?: Duplex })._socket;
+    if (!tcp || this.corked.has(tcp)) return;
+    tcp.cork();
+    if (this.corked.size === 0) process.nextTick(() => this.uncorkAll());
+    this.corked.add(tcp);
+  }
+
+  private uncorkAll(): void {
+    for (const tcp of this.corked) tcp.uncork();
+    this.corked.clear();
   }
 
   /** Closes an instance's session (e.g. when the instance is deleted). */

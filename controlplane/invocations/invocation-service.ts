@@ -424,15 +424,20 @@ export class InvocationService implements AgentEventHandler {
       if (!run || run.run !== runNumber || (run.status !== 'Running' && run.status !== 'Stopping')) return;
       const seq = live.nextSeq;
       try {
-        this.store.runs.put({ ...run, output: live.buffer.contents().toString('base64'), dropped: live.buffer.dropped, outputSeq: seq, updateTime: this.now() });
+        // In the group commit: acknowledged once the commit has made it durable.
+        this.store.group(() => {
+          this.store.runs.put({ ...run, output: live.buffer.contents().toString('base64'), dropped: live.buffer.dropped, outputSeq: seq, updateTime: this.now() });
+          this.store.afterCommit(() => {
+            live.storedSeq = Math.max(live.storedSeq, seq - 1);
+            this.reply(instanceId, { type: 'output-ack', taskId, run: runNumber, seq: seq - 1 });
+          });
+        });
       } catch (error) {
         // E.g. a full disk: not acknowledged; the agent re-sends and the next chunk tries again.
         this.logger.warn('live output not stored', { taskId, error: (error as Error).message });
         return;
       }
       live.lastPersistMs = Date.now();
-      live.storedSeq = seq - 1;
-      this.reply(instanceId, { type: 'output-ack', taskId, run: runNumber, seq: seq - 1 });
     };
     if (wait === 0) persist();
     else {
@@ -492,7 +497,7 @@ export class InvocationService implements AgentEventHandler {
 
   private sweepActive(): void {
     const nowMs = this.clock.now().getTime();
-    for (const run of this.store.runs.withLabel(ACTIVE_RUN_STATUSES)) {
+    for (const run of this.store.runsWithStatus(ACTIVE_RUN_STATUSES)) {
       const connected = this.agents.isConnected(run.instanceId);
       const taskId = taskIdOf(run.invokeId, run.instanceId);
       if (run.status === 'Pending' && !run.deliveredTime) {

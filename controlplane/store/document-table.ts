@@ -4,6 +4,9 @@ import type { Tag } from '../domain/tag.js';
 /** A value a column can hold (portable across SQLite and PostgreSQL). */
 export type SqlValue = string | number | null;
 
+/** What a row held before a write: its `seq`, `label` and mutable columns, by column name. */
+export type StoredColumns = Readonly<Record<string, SqlValue>>;
+
 /**
  * A column derived from a record: what queries filter, sort and page by. `insert` replaces the
  * `?` placeholder when the row is first written (e.g. a lookup of the parent's sequence number);
@@ -14,6 +17,12 @@ export interface Column<T> {
   type: 'TEXT' | 'INTEGER';
   value: (record: T) => SqlValue;
   insert?: string;
+  /**
+   * Never changes after the row is added (e.g. a run's invocation and instance): `put` leaves it,
+   * and so every index made only of fixed columns, untouched (SQLite rewrites an index entry only
+   * when the UPDATE assigns one of its columns).
+   */
+  fixed?: true;
 }
 
 export interface TableSpec<T> {
@@ -27,10 +36,17 @@ export interface TableSpec<T> {
   /** The record's tags, kept in the `tags` table (kind = table name) for the Tag.N filters. */
   tagsOf?: (record: T) => readonly Tag[];
   /** Called inside the write, with the label the row had before (undefined: a new row). */
-  afterWrite?: (record: T, previousLabel: string | undefined) => void;
-  afterDelete?: (id: string, previousLabel: string) => void;
+  afterWrite?: (record: T, previous: StoredColumns | undefined) => void;
+  afterDelete?: (id: string, previous: StoredColumns) => void;
   /** Keep up to this many parsed documents in memory (read often, written rarely: invocations). */
   cacheSize?: number;
+  /**
+   * Inside a group commit, `put` keeps the record in memory and writes it once, just before the
+   * group commits (`writePending`): a run's task-ack, task-started and task-finished arriving in
+   * one turn cost one UPDATE, not three. `get` sees the pending record; SQL readers of the table
+   * call `writePending` first.
+   */
+  writeBehind?: boolean;
 }
 
 /** The shared table of resource tags (one row per tag of a command, invocation or instance). */
@@ -59,9 +75,11 @@ export class DocumentTable<T> {
   private readonly columns: readonly Column<T>[];
   private readonly mutable: readonly Column<T>[];
   private readonly insertRow: Database.Statement;
-  private readonly updateRow: Database.Statement;
+  /** UPDATE statements by the set of changed columns (see `put`). */
+  private readonly updates = new Map<number, Database.Statement>();
+  private readonly selectBefore: Database.Statement;
+  private readonly selectTags: Database.Statement | undefined;
   private readonly selectOne: Database.Statement;
-  private readonly selectLabel: Database.Statement;
   private readonly selectAll: Database.Statement;
   private readonly deleteRow: Database.Statement;
   private readonly insertTag: Database.Statement | undefined;
@@ -70,6 +88,11 @@ export class DocumentTable<T> {
   private readonly cache = new Map<string, T>();
   /** Written in the open transaction: not cached until it commits or rolls back (`committed`). */
   private readonly dirty = new Set<string>();
+  /** Records put while deferring (writeBehind), by id, not yet written to SQL. */
+  private readonly pending = new Map<string, T>();
+  /** (id, the pending record it replaced) per deferred put: a savepoint's rollback undoes its part. */
+  private readonly journal: Array<[string, T | undefined]> = [];
+  private deferring = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -79,7 +102,8 @@ export class DocumentTable<T> {
   ) {
     this.name = spec.name;
     this.columns = spec.columns ?? [];
-    this.mutable = this.columns.filter((c) => c.insert === undefined);
+    this.mutable = this.columns.filter((c) => c.insert === undefined && !c.fixed);
+    if (this.mutable.length > 30) throw new Error(`${spec.name}: at most 30 mutable columns (put's change mask)`);
     const t = spec.name;
     db.exec(`CREATE TABLE IF NOT EXISTS ${t} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, label TEXT NOT NULL DEFAULT '')`);
     const existing = new Set((db.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string }>).map((c) => c.name));
@@ -95,14 +119,14 @@ export class DocumentTable<T> {
     const names = ['id', 'doc', 'label', ...this.columns.map((c) => c.name)];
     const marks = ['?', '?', '?', ...this.columns.map((c) => c.insert ?? '?')];
     this.insertRow = db.prepare(`INSERT INTO ${t} (${names.join(', ')}) VALUES (${marks.join(', ')})`);
-    this.updateRow = db.prepare(`UPDATE ${t} SET ${['doc', 'label', ...this.mutable.map((c) => c.name)].map((n) => `${n} = ?`).join(', ')} WHERE id = ?`);
+    this.selectBefore = db.prepare(`SELECT ${['seq', 'label', ...this.mutable.map((c) => c.name)].join(', ')} FROM ${t} WHERE id = ?`);
     this.selectOne = db.prepare(`SELECT doc FROM ${t} WHERE id = ?`);
-    this.selectLabel = db.prepare(`SELECT seq, label FROM ${t} WHERE id = ?`);
     this.selectAll = db.prepare(`SELECT doc FROM ${t} ORDER BY seq DESC`);
     this.deleteRow = db.prepare(`DELETE FROM ${t} WHERE id = ?`);
     if (spec.tagsOf) {
       this.insertTag = db.prepare(`INSERT INTO tags (kind, id, tag_key, tag_value, seq) VALUES ('${t}', ?, ?, ?, ?)`);
       this.deleteTags = db.prepare(`DELETE FROM tags WHERE kind = '${t}' AND id = ?`);
+      this.selectTags = db.prepare(`SELECT tag_key, tag_value FROM tags WHERE kind = '${t}' AND id = ?`);
     }
   }
 
@@ -142,6 +166,8 @@ export class DocumentTable<T> {
    * record as immutable (they copy with a spread to change it).
    */
   get(id: string): T | undefined {
+    const deferred = this.pending.get(id);
+    if (deferred !== undefined) return deferred;
     const size = this.spec.cacheSize ?? 0;
     if (size > 0) {
       const cached = this.cache.get(id);
@@ -179,12 +205,14 @@ export class DocumentTable<T> {
 
   /** Newest first. Reads the whole table: for small tables (activations) and tests. */
   all(): T[] {
+    this.flushPending();
     return (this.selectAll.all() as Array<{ doc: string }>).map((row) => JSON.parse(row.doc) as T);
   }
 
   /** The documents whose label is one of `labels`, newest first. */
   withLabel(labels: readonly string[]): T[] {
     if (labels.length === 0) return [];
+    this.flushPending();
     const marks = labels.map(() => '?').join(', ');
     const rows = this.db.prepare(`SELECT doc FROM ${this.name} WHERE label IN (${marks}) ORDER BY seq DESC`).all(...labels) as Array<{ doc: string }>;
     return rows.map((row) => JSON.parse(row.doc) as T);
@@ -192,36 +220,129 @@ export class DocumentTable<T> {
 
   /** How many documents carry `label`, without reading them (a COUNT on the label index). */
   countWithLabel(label: string): number {
+    this.flushPending();
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${this.name} WHERE label = ?`).get(label) as { n: number }).n;
   }
 
   add(record: T): void {
     const id = this.spec.keyOf(record);
+    if (this.pending.has(id)) this.flushPending();
     this.evict(id);
     const info = this.insertRow.run(id, JSON.stringify(record), this.label(record), ...this.columns.map((c) => this.valueOf(c, record)));
     this.writeTags(id, info.lastInsertRowid, record, false);
     this.spec.afterWrite?.(record, undefined);
   }
 
+  /**
+   * Adds or replaces the record. Only what changed is written: the document, and of the label,
+   * columns and tags those whose values differ from the stored row's, so an index whose columns
+   * did not change is not touched (a run's status change rewrites its status indexes, not the
+   * ones by invocation or instance; an instance's invocation count rewrites no index at all).
+   */
   put(record: T): void {
     const id = this.spec.keyOf(record);
+    if (this.deferring) {
+      this.journal.push([id, this.pending.get(id)]);
+      this.pending.set(id, record);
+      return;
+    }
+    this.write(id, record);
+  }
+
+  // ---- write-behind (TableSpec.writeBehind), driven by the Store's group commit ----
+
+  /** From now until `writePending`, `put` defers (a no-op for tables without writeBehind). */
+  deferWrites(): void {
+    if (this.spec.writeBehind) this.deferring = true;
+  }
+
+  /** A savepoint's position in the deferred puts (see `rollbackPendingTo`). */
+  pendingMark(): number {
+    return this.journal.length;
+  }
+
+  /** The savepoint begun at `mark` rolled back: its deferred puts are undone too. */
+  rollbackPendingTo(mark: number): void {
+    while (this.journal.length > mark) {
+      const [id, replaced] = this.journal.pop()!;
+      if (replaced === undefined) this.pending.delete(id);
+      else this.pending.set(id, replaced);
+    }
+  }
+
+  /** Writes the deferred puts into the open transaction; later puts write at once. */
+  writePending(): void {
+    this.deferring = false;
+    this.flushPending();
+  }
+
+  /** Writes the deferred puts but keeps deferring (an SQL read of the table needs them). */
+  flushPending(): void {
+    if (this.pending.size === 0) return;
+    const records = [...this.pending];
+    this.pending.clear();
+    this.journal.length = 0;
+    for (const [id, record] of records) this.write(id, record);
+  }
+
+  /** The group rolled back: its deferred puts are dropped with it. */
+  discardPending(): void {
+    this.deferring = false;
+    this.pending.clear();
+    this.journal.length = 0;
+  }
+
+  private write(id: string, record: T): void {
     this.evict(id);
-    const before = this.spec.afterWrite || this.spec.tagsOf ? (this.selectLabel.get(id) as { seq: number; label: string } | undefined) : undefined;
-    const info = this.updateRow.run(JSON.stringify(record), this.label(record), ...this.mutable.map((c) => this.valueOf(c, record)), id);
-    if (info.changes === 0) {
+    const before = this.selectBefore.get(id) as StoredColumns | undefined;
+    if (!before) {
       this.add(record);
       return;
     }
-    if (before) this.writeTags(id, before.seq, record, true);
-    this.spec.afterWrite?.(record, before?.label);
+    const label = this.label(record);
+    const values: SqlValue[] = [JSON.stringify(record)];
+    let mask = 0;
+    if (label !== before.label) {
+      mask |= 1;
+      values.push(label);
+    }
+    this.mutable.forEach((column, i) => {
+      const value = this.valueOf(column, record);
+      if (value === before[column.name]) return;
+      mask |= 2 ** (i + 1);
+      values.push(value);
+    });
+    this.updateOf(mask).run(...values, before.seq);
+    if (this.tagsChanged(id, record)) this.writeTags(id, before.seq as number, record, true);
+    this.spec.afterWrite?.(record, before);
+  }
+
+  /** The UPDATE of the document plus the label (bit 0) and mutable columns (bit i + 1) in `mask`, prepared once. */
+  private updateOf(mask: number): Database.Statement {
+    let statement = this.updates.get(mask);
+    if (!statement) {
+      const names = ['doc', ...(mask & 1 ? ['label'] : []), ...this.mutable.filter((_, i) => mask & (2 ** (i + 1))).map((c) => c.name)];
+      statement = this.db.prepare(`UPDATE ${this.name} SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE seq = ?`);
+      this.updates.set(mask, statement);
+    }
+    return statement;
+  }
+
+  private tagsChanged(id: string, record: T): boolean {
+    const tagsOf = this.spec.tagsOf;
+    if (!tagsOf || !this.selectTags) return false;
+    const stored = (this.selectTags.all(id) as Array<{ tag_key: string; tag_value: string }>).map((t) => `${t.tag_key}\u0000${t.tag_value}`).sort();
+    const wanted = (tagsOf(record) ?? []).map((t) => `${t.key}\u0000${t.value}`).sort();
+    return stored.length !== wanted.length || stored.some((tag, i) => tag !== wanted[i]);
   }
 
   delete(id: string): void {
-    const before = this.selectLabel.get(id) as { seq: number; label: string } | undefined;
+    this.flushPending();
+    const before = this.selectBefore.get(id) as StoredColumns | undefined;
     this.evict(id);
     if (!before) return;
     this.deleteRow.run(id);
     this.deleteTags?.run(id);
-    this.spec.afterDelete?.(id, before.label);
+    this.spec.afterDelete?.(id, before);
   }
 }

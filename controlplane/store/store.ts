@@ -44,6 +44,9 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
  */
 export const SCHEMA_VERSION = 3;
 
+/** SQLite's page cache (default 2 MiB): the hot index pages of a busy fleet stay in memory. */
+const STORE_CACHE_KIB = 64 * 1024;
+
 /**
  * The durable state of the control plane: one SQLite file (WAL mode). Every write is
  * committed before the caller acknowledges it, so a restart loses nothing.
@@ -86,6 +89,11 @@ export class Store {
   private readonly statusesOf: Database.Statement;
   private readonly repeatModeOf: Database.Statement;
   private readonly setStatus: Database.Statement;
+  /** better-sqlite3 transaction functions, made once (making one per call costs more than the savepoint). */
+  private readonly outermostTransaction: (work: () => unknown) => unknown;
+  private readonly nestedTransaction: (work: () => unknown) => unknown;
+  /** Invocations whose runs changed status in the open transaction (see refreshChanged). */
+  private readonly statusChanged = new Set<string>();
   readonly nonces: NonceTable;
 
   /** `onGroupFailed` hears of a group commit that failed (its work was rolled back, nothing acknowledged). */
@@ -95,6 +103,7 @@ export class Store {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`cache_size = -${STORE_CACHE_KIB}`);
     const version = this.db.pragma('user_version', { simple: true }) as number;
     const tagColumns = this.db.prepare('PRAGMA table_info(tags)').all() as Array<{ name: string }>;
     if (tagColumns.length > 0 && !tagColumns.some((c) => c.name === 'seq')) this.db.exec('ALTER TABLE tags ADD COLUMN seq INTEGER');
@@ -107,8 +116,9 @@ export class Store {
     ]);
     this.runs = new DocumentTable(this.db, {
       ...INSTANCE_RUNS,
-      afterWrite: (run, previous) => this.runStatusChanged(run.invokeId, previous as InstanceInvocationStatus | undefined, run.status),
-      afterDelete: (id, previous) => this.runStatusChanged(id.slice(0, id.indexOf('/')), previous as InstanceInvocationStatus, undefined),
+      writeBehind: true,
+      afterWrite: (run, previous) => this.runStatusChanged(run.invokeId, previous?.status as InstanceInvocationStatus | undefined, run.status),
+      afterDelete: (id, previous) => this.runStatusChanged(id.slice(0, id.indexOf('/')), previous.status as InstanceInvocationStatus, undefined),
     });
     this.runHistory = new DocumentTable(this.db, RUN_HISTORY);
     this.instances = new DocumentTable(this.db, INSTANCES);
@@ -123,7 +133,13 @@ export class Store {
     this.countDown = this.db.prepare('UPDATE invocation_run_counts SET n = n - 1 WHERE invoke_id = ? AND status = ?');
     this.countDrop = this.db.prepare('DELETE FROM invocation_run_counts WHERE invoke_id = ? AND status = ? AND n <= 0');
     this.statusesOf = this.db.prepare('SELECT status FROM invocation_run_counts WHERE invoke_id = ? AND n > 0');
-    this.repeatModeOf = this.db.prepare('SELECT repeat_mode FROM invocations WHERE id = ?');
+    this.repeatModeOf = this.db.prepare('SELECT repeat_mode, invoke_status, timed FROM invocations WHERE id = ?');
+    this.outermostTransaction = this.db.transaction((work: () => unknown) => {
+      const value = work();
+      this.refreshChanged();
+      return value;
+    });
+    this.nestedTransaction = this.db.transaction((work: () => unknown) => work());
     this.setStatus = this.db.prepare('UPDATE invocations SET invoke_status = ?, timed = ? WHERE id = ?');
     this.invocationQueries = new InvocationQueries(this.db);
     this.commandQueries = new CommandQueries(this.db);
@@ -154,15 +170,29 @@ export class Store {
       this.countDrop.run(invokeId, before);
     }
     if (after !== undefined) this.countUp.run(invokeId, after);
-    this.refreshInvocationStatus(invokeId);
+    // Derived once per invocation per transaction, just before it commits (refreshChanged): a
+    // burst of 100 runs' messages rewrites the invocation row once, not 300 times.
+    if (this.depth === 0 && !this.groupOpen) this.refreshInvocationStatus(invokeId);
+    else this.statusChanged.add(invokeId);
+  }
+
+  /** Re-derives the status columns of the invocations whose runs changed in this transaction. */
+  private refreshChanged(): void {
+    if (this.statusChanged.size === 0) return;
+    const ids = [...this.statusChanged];
+    this.statusChanged.clear();
+    for (const id of ids) this.refreshInvocationStatus(id);
   }
 
   private refreshInvocationStatus(invokeId: string): void {
-    const mode = this.repeatModeOf.get(invokeId) as { repeat_mode: RepeatMode } | undefined;
-    if (!mode) return;
+    const row = this.repeatModeOf.get(invokeId) as { repeat_mode: RepeatMode; invoke_status: string | null; timed: number | null } | undefined;
+    if (!row) return;
     const statuses = (this.statusesOf.all(invokeId) as Array<{ status: InstanceInvocationStatus }>).map((r) => r.status);
-    const columns = invocationStatusColumns(mode.repeat_mode, statuses);
-    this.setStatus.run(columns.invokeStatus, columns.timed ? 1 : 0, invokeId);
+    const columns = invocationStatusColumns(row.repeat_mode, statuses);
+    const timed = columns.timed ? 1 : 0;
+    // Unchanged (most run transitions): no write, so the invocation's status indexes stay as they are.
+    if (row.invoke_status === columns.invokeStatus && row.timed === timed) return;
+    this.setStatus.run(columns.invokeStatus, timed, invokeId);
   }
 
   /**
@@ -174,13 +204,17 @@ export class Store {
     // Another writer commits the open group first: its own commit then covers only its work.
     if (this.groupOpen && this.depth === 0 && !this.inGroupWork) this.flush();
     const mark = this.committed.length;
+    const pendingMark = this.runs.pendingMark();
     const timed = this.depth === 0 && storeTransactions.hasSubscribers ? performance.now() : undefined;
     this.depth += 1;
     let result: T;
     try {
-      result = this.db.transaction(work)();
+      // The outermost transaction of its own (not a group's part) derives the statuses before it commits.
+      const outermost = this.depth === 1 && !this.groupOpen;
+      result = (outermost ? this.outermostTransaction : this.nestedTransaction)(work) as T;
     } catch (error) {
       this.committed.length = mark;
+      this.runs.rollbackPendingTo(pendingMark);
       if (this.groupOpen && !this.db.inTransaction) this.groupLost(error); // SQLite rolled back all of it
       if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: false });
       throw error;
@@ -205,6 +239,7 @@ export class Store {
     if (!this.groupOpen) {
       this.db.prepare('BEGIN').run();
       this.groupOpen = true;
+      this.runs.deferWrites();
       setImmediate(() => this.flush());
     }
     this.inGroupWork = true;
@@ -223,7 +258,11 @@ export class Store {
     if (!this.groupOpen) return true;
     this.groupOpen = false;
     try {
-      if (this.db.inTransaction) this.db.prepare('COMMIT').run();
+      if (this.db.inTransaction) {
+        this.runs.writePending();
+        this.refreshChanged();
+        this.db.prepare('COMMIT').run();
+      }
     } catch (error) {
       if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
       this.groupLost(error);
@@ -237,6 +276,7 @@ export class Store {
   /** The group's work is gone: nothing it registered may run (its messages stay unacknowledged). */
   private groupLost(error: unknown): void {
     this.groupOpen = false;
+    this.runs.discardPending();
     this.committed = [];
     this.invocations.committed();
     this.onGroupFailed(error);
@@ -260,6 +300,7 @@ export class Store {
 
   /** The per-instance rows of one invocation, in the invocation's instance order (one index range). */
   runsOf(invocation: Pick<InvocationRecord, 'invokeId'>): InstanceRunRecord[] {
+    this.runs.flushPending();
     return (this.runsOfInvocation.all(invocation.invokeId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as InstanceRunRecord);
   }
 
@@ -276,13 +317,24 @@ export class Store {
   /** An instance's runs in one of `statuses`, newest first (on the instance_id, status index). */
   runsOn(instanceId: string, statuses: readonly InstanceInvocationStatus[]): InstanceRunRecord[] {
     if (statuses.length === 0) return [];
+    this.runs.flushPending();
     const marks = statuses.map(() => '?').join(', ');
     return (this.db.prepare(`SELECT doc FROM instance_runs WHERE instance_id = ? AND status IN (${marks}) ORDER BY seq DESC`).all(instanceId, ...statuses) as Array<{ doc: string }>)
       .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
   }
 
+  /** The runs in one of `statuses`, in no particular order (on the (status, next_run_time) index). */
+  runsWithStatus(statuses: readonly InstanceInvocationStatus[]): InstanceRunRecord[] {
+    if (statuses.length === 0) return [];
+    this.runs.flushPending();
+    const marks = statuses.map(() => '?').join(', ');
+    return (this.db.prepare(`SELECT doc FROM instance_runs WHERE status IN (${marks})`).all(...statuses) as Array<{ doc: string }>)
+      .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+  }
+
   /** Scheduled runs due at `now` (an API time), soonest first, on the (status, next_run_time) index. */
   dueRuns(now: string): InstanceRunRecord[] {
+    this.runs.flushPending();
     return (this.db.prepare("SELECT doc FROM instance_runs WHERE status = 'Scheduled' AND next_run_time <> '' AND next_run_time <= ? ORDER BY next_run_time").all(now) as Array<{ doc: string }>)
       .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
   }

@@ -24,6 +24,8 @@ export function invocationDayLabel(regionId: string, time: string): string {
 export const runKey = (invokeId: string, instanceId: string): string => `${invokeId}/${instanceId}`;
 
 const text = <T>(name: string, value: (record: T) => string): Column<T> => ({ name, type: 'TEXT', value });
+/** A column set when the row is added and never changed by `put` (see Column.fixed). */
+const fixedText = <T>(name: string, value: (record: T) => string): Column<T> => ({ name, type: 'TEXT', value, fixed: true });
 const flag = <T>(name: string, value: (record: T) => boolean): Column<T> => ({ name, type: 'INTEGER', value: (r) => (value(r) ? 1 : 0) });
 
 /**
@@ -87,14 +89,12 @@ const invokeRegion: Column<InstanceRunRecord> = { name: 'region_id', type: 'TEXT
 export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
   name: 'instance_runs',
   keyOf: (r) => runKey(r.invokeId, r.instanceId),
-  // The label is the status: the scheduler, the sweeper and reconnects read few rows by it.
-  labelOf: (r) => r.status,
   columns: [
-    text('invoke_id', (r) => r.invokeId),
-    text('instance_id', (r) => r.instanceId),
+    fixedText('invoke_id', (r) => r.invokeId),
+    fixedText('instance_id', (r) => r.instanceId),
     text('status', (r) => r.status),
     { name: 'run', type: 'INTEGER', value: (r) => r.run },
-    text('creation_time', (r) => r.creationTime),
+    fixedText('creation_time', (r) => r.creationTime),
     text('update_time', (r) => r.updateTime),
     // API time ("" or absent: not scheduled by time); the scheduler's tick reads only what is due.
     { name: 'next_run_time', type: 'TEXT', value: (r) => r.nextRunTime ?? '' },
@@ -107,7 +107,6 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     'instance_id, status',
     'status, next_run_time',
     'region_id, invoke_seq DESC, seq',
-    'region_id, invoke_id, seq',
     'region_id, instance_id, invoke_seq DESC, seq',
     'region_id, status, invoke_seq DESC, seq',
   ],

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { invocationStatusColumns } from '../../controlplane/invocations/status-filters.js';
 import { Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
 import { invocationRecord, runRecord } from '../support/store-records.js';
@@ -79,6 +80,54 @@ describe('Store group commit', () => {
       throw new Error('rolled back');
     })).toThrowError('rolled back');
     expect(store.invocations.get('t-1')?.commandName).toBe('before');
+    store.close();
+  });
+
+  it('keeps a run put several times in one group pending until the commit, then stores its final state and the invocation status derived from it', async () => {
+    const file = join(dir, 'write-behind.sqlite');
+    const store = new Store(file);
+    const other = new Database(file, { readonly: true });
+    store.transaction(() => {
+      store.invocations.add(invocationRecord('t-1', ['i-1', 'i-2']));
+      store.runs.add(runRecord('t-1', 'i-1', 'Pending'));
+      store.runs.add(runRecord('t-1', 'i-2', 'Pending'));
+    });
+    const statusOf = (id: string): unknown => (other.prepare('SELECT status FROM instance_runs WHERE id = ?').get(id) as { status: string }).status;
+    for (const status of ['Running', 'Success'] as const) {
+      store.group(() => store.runs.put(runRecord('t-1', 'i-1', status)));
+      // The group sees its own latest write before it commits.
+      expect(store.runs.get('t-1/i-1')?.status).toBe(status);
+    }
+    expect(statusOf('t-1/i-1')).toBe('Pending');
+    await nextTurn();
+    expect(statusOf('t-1/i-1')).toBe('Success');
+    const counts = other.prepare('SELECT status, n FROM invocation_run_counts WHERE invoke_id = ? AND n > 0 ORDER BY status').all('t-1');
+    expect(counts).toEqual([{ status: 'Pending', n: 1 }, { status: 'Success', n: 1 }]);
+    const expected = invocationStatusColumns('Once', ['Pending', 'Success']).invokeStatus;
+    expect(other.prepare('SELECT invoke_status FROM invocations WHERE id = ?').get('t-1')).toEqual({ invoke_status: expected });
+    other.close();
+    store.close();
+  });
+
+  it('undoes the deferred writes of a part that failed, and SQL readers see the ones that stand', async () => {
+    const store = new Store(join(dir, 'write-behind-rollback.sqlite'));
+    store.transaction(() => {
+      store.invocations.add(invocationRecord('t-1', ['i-1']));
+      store.runs.add(runRecord('t-1', 'i-1', 'Pending'));
+    });
+    store.group(() => store.runs.put(runRecord('t-1', 'i-1', 'Running')));
+    expect(() => store.group(() => {
+      store.runs.put(runRecord('t-1', 'i-1', 'Failed'));
+      throw new Error('this part fails');
+    })).toThrowError('this part fails');
+    expect(store.runs.get('t-1/i-1')?.status).toBe('Running');
+    // An SQL read inside the group sees the pending write.
+    expect(store.runsOn('i-1', ['Running']).map((r) => r.status)).toEqual(['Running']);
+    await nextTurn();
+    expect(store.runsWithStatus(['Running', 'Failed']).map((r) => r.status)).toEqual(['Running']);
+    const reader = new Database(join(dir, 'write-behind-rollback.sqlite'), { readonly: true });
+    expect(reader.prepare('SELECT invoke_status FROM invocations WHERE id = ?').get('t-1')).toEqual({ invoke_status: 'Running' });
+    reader.close();
     store.close();
   });
 });

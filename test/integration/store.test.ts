@@ -18,16 +18,17 @@ function run(invokeId: string, status: InstanceRunRecord['status']): InstanceRun
 }
 
 describe('Store (a real SQLite file)', () => {
-  it('reads runs by status through the indexed label, newest first, following updates', () => {
-    const store = new Store(join(dir, 'labels.sqlite'));
+  it('reads runs by status through the status index, following updates', () => {
+    const store = new Store(join(dir, 'statuses.sqlite'));
     store.runs.add(run('t-1', 'Pending'));
     store.runs.add(run('t-2', 'Scheduled'));
     store.runs.add(run('t-3', 'Pending'));
-    expect(store.runs.withLabel(['Pending']).map((r) => r.invokeId)).toEqual(['t-3', 't-1']);
+    const ids = (statuses: InstanceRunRecord['status'][]): string[] => store.runsWithStatus(statuses).map((r) => r.invokeId).sort();
+    expect(ids(['Pending'])).toEqual(['t-1', 't-3']);
     store.runs.put({ ...run('t-1', 'Running') });
-    expect(store.runs.withLabel(['Pending']).map((r) => r.invokeId)).toEqual(['t-3']);
-    expect(store.runs.withLabel(['Running', 'Scheduled']).map((r) => r.invokeId)).toEqual(['t-2', 't-1']);
-    expect(store.runs.withLabel([])).toEqual([]);
+    expect(ids(['Pending'])).toEqual(['t-3']);
+    expect(ids(['Running', 'Scheduled'])).toEqual(['t-1', 't-2']);
+    expect(ids([])).toEqual([]);
     store.close();
   });
 
@@ -47,14 +48,14 @@ describe('Store (a real SQLite file)', () => {
     store.close();
   });
 
-  it('adds and fills the label column in a data dir written before it existed', () => {
+  it('adds and fills the label and status columns in a data dir written before they existed', () => {
     const file = join(dir, 'old.sqlite');
     const old = new Database(file);
     old.exec('CREATE TABLE instance_runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)');
     old.prepare('INSERT INTO instance_runs (id, doc) VALUES (?, ?)').run('t-9/i-1', JSON.stringify(run('t-9', 'Scheduled')));
     old.close();
     const store = new Store(file);
-    expect(store.runs.withLabel(['Scheduled']).map((r) => r.invokeId)).toEqual(['t-9']);
+    expect(store.runsWithStatus(['Scheduled']).map((r) => r.invokeId)).toEqual(['t-9']);
     expect(store.runs.get('t-9/i-1')?.status).toBe('Scheduled');
     store.close();
   });
