@@ -34,10 +34,24 @@ export interface SendFileRow {
 export class FileQueries {
   private readonly sql: StatementCache;
   private readonly deliveriesOf: Database.Statement;
+  private readonly pendingSince: Database.Statement;
+  private readonly pendingOn: Database.Statement;
 
   constructor(db: Database.Database, sql: StatementCache = new StatementCache(db)) {
     this.sql = sql;
     this.deliveriesOf = db.prepare('SELECT doc FROM file_deliveries WHERE invoke_id = ? ORDER BY seq');
+    this.pendingSince = db.prepare("SELECT doc FROM file_deliveries WHERE status = 'Pending' AND update_time <= ? ORDER BY update_time");
+    this.pendingOn = db.prepare("SELECT doc FROM file_deliveries WHERE instance_id = ? AND status = 'Pending' ORDER BY seq");
+  }
+
+  /** Pending deliveries last updated at or before `time` (an API time), oldest first, on (status, update_time). */
+  pendingUpdatedBy(time: string): FileDeliveryRecord[] {
+    return (this.pendingSince.all(time) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as FileDeliveryRecord);
+  }
+
+  /** An instance's Pending deliveries, in the order they were made, on (instance_id, status). */
+  pendingOnInstance(instanceId: string): FileDeliveryRecord[] {
+    return (this.pendingOn.all(instanceId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as FileDeliveryRecord);
   }
 
   describeSendFileResults(filter: SendFileFilter, spec: PageSpec): StorePage<SendFileRow> {

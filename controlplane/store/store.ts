@@ -12,6 +12,7 @@ import { InvocationQueries } from './invocation-queries.js';
 import { performance } from 'node:perf_hooks';
 import { storeTransactions } from './store-events.js';
 import { NonceTable } from './nonce-table.js';
+import { SweepQueries } from './sweep-queries.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
@@ -45,7 +46,8 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
  * 1: JSON documents with an indexed `label` (up to issue 9). 2: the columns and indexes of
  * table-specs.ts, the `tags` table and the per-invocation status counts. 3: runs' next_run_time.
  * 4: the listing columns of instances, activations and SendFiles (and their tags), deliveries'
- * region and SendFile sequence, and each SendFile's aggregate `file_status`. Opening an older data dir derives the new columns from the documents, once, in one transaction.
+ * region and SendFile sequence, and each SendFile's aggregate `file_status`; the sweepers'
+ * columns (deliveries' update_time; runs' delivered_time, held_ms and timeout_s). Opening an older data dir derives the new columns from the documents, once, in one transaction.
  */
 export const SCHEMA_VERSION = 4;
 
@@ -83,6 +85,7 @@ export class Store {
   readonly instanceQueries: InstanceQueries;
   readonly activationQueries: ActivationQueries;
   readonly fileQueries: FileQueries;
+  readonly sweepQueries: SweepQueries;
   readonly retention: RetentionPurge;
   private readonly runsOfInvocation: Database.Statement;
   private readonly deliveriesOfInvocation: Database.Statement;
@@ -147,6 +150,7 @@ export class Store {
     this.instanceQueries = new InstanceQueries(this.db);
     this.activationQueries = new ActivationQueries(this.db);
     this.fileQueries = new FileQueries(this.db);
+    this.sweepQueries = new SweepQueries(this.db);
     this.nonces = new NonceTable(this.db);
     this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id));
     if (version < SCHEMA_VERSION) this.migrate();

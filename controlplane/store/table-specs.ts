@@ -65,6 +65,8 @@ export const INVOCATIONS: TableSpec<InvocationRecord> = {
     text('repeat_mode', (r) => r.repeatMode),
     text('resource_group_id', (r) => r.resourceGroupId),
     text('creation_time', (r) => r.creationTime),
+    // Copied into each run row (the sweeper's agent-lost deadline); an invocation's Timeout never changes.
+    { name: 'timeout', type: 'INTEGER', value: (r) => r.timeout },
   ],
   // RegionId is in every call: each filter's index leads with it, so the planner takes the one
   // with both equalities rather than the region alone (there are no statistics to tell it).
@@ -85,6 +87,13 @@ export const INVOCATIONS: TableSpec<InvocationRecord> = {
 /** The invocation's sequence number and region, copied into each run row when it is added. */
 const invokeSeq: Column<InstanceRunRecord> = { name: 'invoke_seq', type: 'INTEGER', value: (r) => r.invokeId, insert: '(SELECT seq FROM invocations WHERE id = ?)' };
 const invokeRegion: Column<InstanceRunRecord> = { name: 'region_id', type: 'TEXT', value: (r) => r.invokeId, insert: '(SELECT region_id FROM invocations WHERE id = ?)' };
+const invokeTimeout: Column<InstanceRunRecord> = { name: 'timeout_s', type: 'INTEGER', value: (r) => r.invokeId, insert: '(SELECT timeout FROM invocations WHERE id = ?)' };
+
+/** Since when the run's agent has held it (ms): started, else acknowledged, else last updated. */
+function heldSinceMs(run: InstanceRunRecord): number | null {
+  const ms = Date.parse(run.startTime || run.deliveredTime || run.updateTime);
+  return Number.isFinite(ms) ? ms : null;
+}
 
 export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
   name: 'instance_runs',
@@ -100,8 +109,12 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     text('update_time', (r) => r.updateTime),
     // API time ("" or absent: not scheduled by time); the scheduler's tick reads only what is due.
     { name: 'next_run_time', type: 'TEXT', value: (r) => r.nextRunTime ?? '' },
+    // The sweeper: undelivered Pending runs by update time; held runs by held_ms + timeout_s * 1000.
+    text('delivered_time', (r) => r.deliveredTime ?? ''),
+    { name: 'held_ms', type: 'INTEGER', value: heldSinceMs },
     invokeSeq,
     invokeRegion,
+    invokeTimeout,
   ],
   // Results are listed newest invocation first, then in instance order: (invoke_seq DESC, seq).
   indexes: [
@@ -112,6 +125,9 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     'region_id, invoke_id, seq',
     'region_id, instance_id, invoke_seq DESC, seq',
     'region_id, status, invoke_seq DESC, seq',
+    'status, delivered_time, update_time',
+    // An index on the expression the sweeper's agent-lost query compares (SQLite and PostgreSQL have them).
+    'status, held_ms + timeout_s * 1000',
   ],
 };
 
@@ -213,7 +229,15 @@ export const FILE_DELIVERIES: TableSpec<FileDeliveryRecord> = {
   name: 'file_deliveries',
   keyOf: (r) => runKey(r.invokeId, r.instanceId),
   labelOf: (r) => r.status,
-  columns: [text('invoke_id', (r) => r.invokeId), text('instance_id', (r) => r.instanceId), text('status', (r) => r.status), fileSeq, fileRegion],
+  columns: [
+    text('invoke_id', (r) => r.invokeId),
+    text('instance_id', (r) => r.instanceId),
+    text('status', (r) => r.status),
+    text('update_time', (r) => r.updateTime),
+    fileSeq,
+    fileRegion,
+  ],
   // DescribeSendFileResults with InstanceId: that instance's deliveries, newest SendFile first.
-  indexes: ['invoke_id, seq', 'region_id, instance_id, invoke_seq DESC'],
+  // The sweeper reads the Pending rows past the delivery window; a connecting agent, its Pending rows.
+  indexes: ['invoke_id, seq', 'region_id, instance_id, invoke_seq DESC', 'status, update_time', 'instance_id, status'],
 };

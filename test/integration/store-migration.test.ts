@@ -38,6 +38,8 @@ function writeOldDataDir(file: string): void {
   put('invocations', 't-2', invocationRecord('t-2', ['mi-1'], { repeatMode: 'Period', frequency: 'rate(5m)', commandId: 'c-2' }), 'cn-hangzhou/2026-11-01');
   put('instance_runs', 't-2/mi-1', runRecord('t-2', 'mi-1', 'Scheduled', { run: 2 }), 'Scheduled');
   put('run_history', 't-2/mi-1/1', runRecord('t-2', 'mi-1', 'Success', { run: 1 }));
+  put('invocations', 't-3', invocationRecord('t-3', ['mi-9'], { regionId: 'cn-beijing', timeout: 30 }), 'cn-beijing/2026-11-01');
+  put('instance_runs', 't-3/mi-9', runRecord('t-3', 'mi-9', 'Running', { startTime: '2026-11-01T00:00:10Z', deliveredTime: '2026-11-01T00:00:05Z' }), 'Running');
   put('activations', 'a-1', { activationId: 'a-1' });
   put('activations', 'a-2', activationRecord('a-2', { instanceName: 'edge', tags: [{ key: 'team', value: 'b' }], resourceGroupId: 'rg-act' }));
   put('file_invocations', 'f-1', fileRecord('f-1', ['mi-1', 'mi-2'], { name: 'motd', tags: [{ key: 'env', value: 'prod' }] }));
@@ -56,7 +58,7 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     const store = new Store(file);
     // Documents, by key and in full.
     expect(store.commands.get('c-1')?.name).toBe('deploy-web');
-    expect(store.invocations.all().map((i) => i.invokeId)).toEqual(['t-2', 't-1']);
+    expect(store.invocations.all().map((i) => i.invokeId)).toEqual(['t-3', 't-2', 't-1']);
     expect(store.runsOf({ invokeId: 't-1' }).map((r) => r.status)).toEqual(['Success', 'Failed']);
     expect(store.historyOf('t-2', 'mi-1').map((r) => r.run)).toEqual([1]);
     expect(store.activations.get('a-1')).toEqual({ activationId: 'a-1' });
@@ -103,6 +105,12 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     expect(sent({ status: 'Pending' })).toEqual(['f-2:Pending']);
     expect(sent({ instanceId: 'mi-2' })).toEqual(['f-2:Pending', 'f-1:Failed']);
     expect(sent({ name: 'motd', tags: [{ key: 'env', value: 'prod' }] })).toEqual(['f-1:Success,Failed']);
+    // The sweepers' columns: undelivered runs and files by update time, held runs by held + Timeout.
+    expect(store.sweepQueries.undelivered('all')).toEqual([]);
+    expect(store.sweepQueries.heldPast(Date.parse('2026-11-01T00:00:39Z')).map((r) => r.invokeId)).toEqual([]);
+    expect(store.sweepQueries.heldPast(Date.parse('2026-11-01T00:00:40Z')).map((r) => r.invokeId)).toEqual(['t-3']);
+    expect(store.fileQueries.pendingUpdatedBy('2026-11-01T00:01:00Z').map((r) => `${r.invokeId}/${r.instanceId}`)).toEqual(['f-2/mi-2']);
+    expect(store.fileQueries.pendingOnInstance('mi-2').map((r) => r.invokeId)).toEqual(['f-2']);
     expect(Object.fromEntries(store.instanceQueries.runStatusCounts('mi-1'))).toEqual({ Success: 1, Scheduled: 1 });
     expect(store.commands.countWithLabel('cn-hangzhou/kept')).toBe(1);
     store.close();
