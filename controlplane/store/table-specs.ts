@@ -165,7 +165,8 @@ export const INSTANCES: TableSpec<InstanceRecord> = {
   indexes: [
     'region_id, deregistered, seq',
     'deregistered, seq',
-    'region_id, kind, deregistered, seq',
+    // With `id`, covering for the Connected walk (seq, id in index order).
+    'region_id, kind, deregistered, seq, id',
     'region_id, kind, deregistered, name, seq',
     'region_id, kind, deregistered, activation_id, seq',
     'region_id, kind, deregistered, os_type, seq',
