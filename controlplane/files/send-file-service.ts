@@ -96,8 +96,7 @@ export class SendFileService implements FileEventHandler {
 
   /** Re-pushes what this instance has not received yet: the agent writes each file at most once. */
   onConnected(instanceId: string): void {
-    for (const row of this.store.fileDeliveries.withLabel(['Pending'])) {
-      if (row.instanceId !== instanceId) continue;
+    for (const row of this.store.fileQueries.pendingOnInstance(instanceId)) {
       const invocation = this.store.fileInvocations.get(row.invokeId);
       if (invocation) this.deliver(invocation, instanceId);
     }
@@ -131,11 +130,15 @@ export class SendFileService implements FileEventHandler {
     return formatApiTime(simulatedTime(this.clock, new Date(iso)));
   }
 
-  /** Pending files that no agent took within the delivery window become Aborted. */
+  /**
+   * Pending files that no agent took within the delivery window become Aborted. Reads only those
+   * (the window never reaches back before this server started: until then none is due).
+   */
   private abortUndelivered(): void {
     const nowMs = this.clock.now().getTime();
-    for (const row of this.store.fileDeliveries.withLabel(['Pending'])) {
-      if (nowMs - Math.max(Date.parse(row.updateTime), this.startedMs) < FILE_DELIVERY_TIMEOUT_MS) continue;
+    if (nowMs - this.startedMs < FILE_DELIVERY_TIMEOUT_MS) return;
+    // API times are whole seconds: updateTime <= now - window, as text on the (status, update_time) index.
+    for (const row of this.store.fileQueries.pendingUpdatedBy(formatApiTime(new Date(nowMs - FILE_DELIVERY_TIMEOUT_MS)))) {
       const result = undeliveredFileStatus(this.agents.isConnected(row.instanceId));
       const now = formatApiTime(this.clock.now());
       this.settle(row, result, '', now);

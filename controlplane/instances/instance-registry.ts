@@ -41,7 +41,8 @@ export interface NewActivation {
 /**
  * The one registry of instances behind every API: ECS instances made by the fleet (`i-…`)
  * and managed instances registered through an activation (`mi-…`). Each has a secret,
- * stored only as a hash, that its agent must present.
+ * stored only as a hash, that its agent must present. Records live in the store (read by id
+ * here; listed by the store's InstanceQueries), nothing in memory.
  */
 export class InstanceRegistry {
   constructor(
@@ -52,11 +53,6 @@ export class InstanceRegistry {
   get(instanceId: string): InstanceRecord | undefined {
     const record = this.store.instances.get(instanceId);
     return record && !record.deregistered ? record : undefined;
-  }
-
-  /** Newest first. */
-  list(): InstanceRecord[] {
-    return this.store.instanceQueries.registered();
   }
 
   createActivation(input: NewActivation): { activation: ActivationRecord; code: string } {

@@ -495,21 +495,32 @@ export class InvocationService implements AgentEventHandler {
     }
   }
 
+  /**
+   * Reads only the runs that may be due, on the store's indexes (store/sweep-queries.ts): the
+   * undelivered ones (past the delivery window: aborted; within it: re-pushed to a connected agent
+   * that has not acknowledged them) and the held ones whose Timeout plus grace has run out.
+   */
   private sweepActive(): void {
     const nowMs = this.clock.now().getTime();
-    for (const run of this.store.runsWithStatus(ACTIVE_RUN_STATUSES)) {
-      const connected = this.agents.isConnected(run.instanceId);
-      const taskId = taskIdOf(run.invokeId, run.instanceId);
-      if (run.status === 'Pending' && !run.deliveredTime) {
-        const since = Math.max(Date.parse(run.updateTime), this.startedMs);
-        if (nowMs - since >= DELIVERY_TIMEOUT_MS) {
-          this.withInvocation(run, (invocation) => this.apply(invocation, run, { type: 'undelivered', agentConnected: connected }));
-        } else if (connected && Date.now() - (this.pushedAt.get(taskId) ?? 0) >= REDELIVER_MS) {
-          this.withInvocation(run, (invocation) => this.dispatch(invocation, run));
-        }
-        continue;
+    const sweep = this.store.sweepQueries;
+    // The window never reaches back before this server started: until then nothing is overdue.
+    const windowOpen = nowMs - this.startedMs < DELIVERY_TIMEOUT_MS;
+    // API times are whole seconds: updateTime <= now - window, compared as text.
+    const cutoff = formatApiTime(new Date(nowMs - DELIVERY_TIMEOUT_MS));
+    if (!windowOpen) {
+      for (const run of sweep.undelivered({ by: cutoff })) {
+        const connected = this.agents.isConnected(run.instanceId);
+        this.withInvocation(run, (invocation) => this.apply(invocation, run, { type: 'undelivered', agentConnected: connected }));
       }
-      if (connected) continue;
+    }
+    for (const run of sweep.undelivered(windowOpen ? 'all' : { after: cutoff })) {
+      const taskId = taskIdOf(run.invokeId, run.instanceId);
+      if (this.agents.isConnected(run.instanceId) && Date.now() - (this.pushedAt.get(taskId) ?? 0) >= REDELIVER_MS) {
+        this.withInvocation(run, (invocation) => this.dispatch(invocation, run));
+      }
+    }
+    for (const run of sweep.heldPast(nowMs - AGENT_LOST_GRACE_MS)) {
+      if (this.agents.isConnected(run.instanceId)) continue;
       const held = Date.parse(run.startTime || run.deliveredTime || run.updateTime);
       const invocation = this.store.invocations.get(run.invokeId);
       if (!invocation) continue;

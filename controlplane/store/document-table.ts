@@ -31,7 +31,7 @@ export interface TableSpec<T> {
   /** Kept in the indexed `label` column (the quotas count by it; older callers read by it). */
   labelOf?: (record: T) => string;
   columns?: readonly Column<T>[];
-  /** Each entry is the column list of one index, e.g. `region_id, seq`. */
+  /** Each entry is the column list of one index, e.g. `region_id, seq`, optionally with ` WHERE …` (partial). */
   indexes?: readonly string[];
   /** The record's tags, kept in the `tags` table (kind = table name) for the Tag.N filters. */
   tagsOf?: (record: T) => readonly Tag[];
@@ -113,8 +113,11 @@ export class DocumentTable<T> {
       if (!existing.has(column.name)) db.exec(`ALTER TABLE ${t} ADD COLUMN ${column.name} ${column.type}`);
     }
     db.exec(`CREATE INDEX IF NOT EXISTS ${t}_label ON ${t} (label)`);
-    for (const columns of spec.indexes ?? []) {
-      db.exec(`CREATE INDEX IF NOT EXISTS ${t}_by_${columns.replace(/\s+DESC/gi, '').replace(/[^a-z0-9_]+/g, '_')} ON ${t} (${columns})`);
+    for (const index of spec.indexes ?? []) {
+      // "columns" or "columns WHERE condition" (a partial index, named with a `_live` suffix).
+      const [columns = index, where] = index.split(/\s+WHERE\s+/);
+      const name = `${t}_by_${columns.replace(/\s+DESC/gi, '').replace(/[^a-z0-9_]+/g, '_')}${where ? '_live' : ''}`;
+      db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${t} (${columns})${where ? ` WHERE ${where}` : ''}`);
     }
     const names = ['id', 'doc', 'label', ...this.columns.map((c) => c.name)];
     const marks = ['?', '?', '?', ...this.columns.map((c) => c.insert ?? '?')];

@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { invocationStatusColumns } from '../invocations/status-filters.js';
+import { fileAggregateStatus } from '../files/file-aggregate-status.js';
+import { ActivationQueries } from './activation-queries.js';
+import { FileQueries } from './file-queries.js';
 import { DocumentTable, TAGS_DDL } from './document-table.js';
 import { CommandQueries } from './command-queries.js';
 import { InstanceQueries } from './instance-queries.js';
@@ -9,11 +12,13 @@ import { InvocationQueries } from './invocation-queries.js';
 import { performance } from 'node:perf_hooks';
 import { storeTransactions } from './store-events.js';
 import { NonceTable } from './nonce-table.js';
+import { SweepQueries } from './sweep-queries.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
   CommandRecord,
   FileDeliveryRecord,
+  FileInstanceStatus,
   FileInvocationRecord,
   InstanceInvocationStatus,
   InstanceRecord,
@@ -40,9 +45,11 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
 /**
  * 1: JSON documents with an indexed `label` (up to issue 9). 2: the columns and indexes of
  * table-specs.ts, the `tags` table and the per-invocation status counts. 3: runs' next_run_time.
- * Opening an older data dir derives the new columns from the documents, once, in one transaction.
+ * 4: the listing columns of instances, activations and SendFiles (and their tags), deliveries'
+ * region and SendFile sequence, and each SendFile's aggregate `file_status`; the sweepers'
+ * columns (deliveries' update_time; runs' delivered_time, held_ms and timeout_s). Opening an older data dir derives the new columns from the documents, once, in one transaction.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** SQLite's page cache (default 2 MiB): the hot index pages of a busy fleet stay in memory. */
 const STORE_CACHE_KIB = 64 * 1024;
@@ -54,7 +61,7 @@ const STORE_CACHE_KIB = 64 * 1024;
  * The SQL is portable where that costs nothing (no SQLite-only functions; `INSERT … ON CONFLICT`
  * upserts; LIKE with `case_sensitive_like`, which is PostgreSQL's LIKE); a PostgreSQL store would
  * implement the same tables and the query classes (InvocationQueries, CommandQueries,
- * InstanceQueries) behind this class's shape.
+ * InstanceQueries, ActivationQueries, FileQueries) behind this class's shape.
  */
 export class Store {
   private readonly db: Database.Database;
@@ -79,6 +86,9 @@ export class Store {
   readonly invocationQueries: InvocationQueries;
   readonly commandQueries: CommandQueries;
   readonly instanceQueries: InstanceQueries;
+  readonly activationQueries: ActivationQueries;
+  readonly fileQueries: FileQueries;
+  readonly sweepQueries: SweepQueries;
   readonly retention: RetentionPurge;
   private readonly runsOfInvocation: Database.Statement;
   private readonly deliveriesOfInvocation: Database.Statement;
@@ -94,6 +104,8 @@ export class Store {
   private readonly nestedTransaction: (work: () => unknown) => unknown;
   /** Invocations whose runs changed status in the open transaction (see refreshChanged). */
   private readonly statusChanged = new Set<string>();
+  private readonly deliveryStatusesOf: Database.Statement;
+  private readonly setFileStatus: Database.Statement;
   readonly nonces: NonceTable;
 
   /** `onGroupFailed` hears of a group commit that failed (its work was rolled back, nothing acknowledged). */
@@ -124,8 +136,14 @@ export class Store {
     this.instances = new DocumentTable(this.db, INSTANCES);
     this.activations = new DocumentTable(this.db, ACTIVATIONS);
     this.clientTokens = new DocumentTable(this.db, CLIENT_TOKENS);
-    this.fileInvocations = new DocumentTable(this.db, FILE_INVOCATIONS);
-    this.fileDeliveries = new DocumentTable(this.db, FILE_DELIVERIES);
+    this.fileInvocations = new DocumentTable(this.db, FILE_INVOCATIONS, [{ name: 'file_status', type: 'TEXT' }]);
+    this.fileDeliveries = new DocumentTable(this.db, {
+      ...FILE_DELIVERIES,
+      afterWrite: (row, previous) => {
+        if (previous?.label !== row.status) this.refreshFileStatus(row.invokeId);
+      },
+      afterDelete: (id) => this.refreshFileStatus(id.slice(0, id.indexOf('/'))),
+    });
     this.runsOfInvocation = this.db.prepare('SELECT doc FROM instance_runs WHERE invoke_id = ? ORDER BY seq');
     this.deliveriesOfInvocation = this.db.prepare('SELECT doc FROM file_deliveries WHERE invoke_id = ? ORDER BY seq');
     this.historyOfRun = this.db.prepare('SELECT doc FROM run_history WHERE invoke_id = ? AND instance_id = ? ORDER BY run');
@@ -141,9 +159,14 @@ export class Store {
     });
     this.nestedTransaction = this.db.transaction((work: () => unknown) => work());
     this.setStatus = this.db.prepare('UPDATE invocations SET invoke_status = ?, timed = ? WHERE id = ?');
+    this.deliveryStatusesOf = this.db.prepare('SELECT status FROM file_deliveries WHERE invoke_id = ?');
+    this.setFileStatus = this.db.prepare('UPDATE file_invocations SET file_status = ? WHERE id = ?');
     this.invocationQueries = new InvocationQueries(this.db);
     this.commandQueries = new CommandQueries(this.db);
     this.instanceQueries = new InstanceQueries(this.db);
+    this.activationQueries = new ActivationQueries(this.db);
+    this.fileQueries = new FileQueries(this.db);
+    this.sweepQueries = new SweepQueries(this.db, () => this.runs.flushPending());
     this.nonces = new NonceTable(this.db);
     this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id));
     if (version < SCHEMA_VERSION) this.migrate();
@@ -158,6 +181,7 @@ export class Store {
       this.db.exec('DELETE FROM invocation_run_counts');
       this.db.exec('INSERT INTO invocation_run_counts (invoke_id, status, n) SELECT invoke_id, status, COUNT(*) FROM instance_runs GROUP BY invoke_id, status');
       for (const row of this.db.prepare('SELECT id FROM invocations').all() as Array<{ id: string }>) this.refreshInvocationStatus(row.id);
+      for (const row of this.db.prepare('SELECT id FROM file_invocations').all() as Array<{ id: string }>) this.refreshFileStatus(row.id);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
   }
@@ -193,6 +217,12 @@ export class Store {
     // Unchanged (most run transitions): no write, so the invocation's status indexes stay as they are.
     if (row.invoke_status === columns.invokeStatus && row.timed === timed) return;
     this.setStatus.run(columns.invokeStatus, timed, invokeId);
+  }
+
+  /** Keeps a SendFile's aggregate status column current (its deliveries are few: at most 50). */
+  private refreshFileStatus(invokeId: string): void {
+    const statuses = (this.deliveryStatusesOf.all(invokeId) as Array<{ status: FileInstanceStatus }>).map((r) => r.status);
+    this.setFileStatus.run(fileAggregateStatus(statuses), invokeId);
   }
 
   /**

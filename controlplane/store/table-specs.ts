@@ -1,3 +1,5 @@
+import { lifecycleStatus } from '../instances/instance-lifecycle.js';
+import { resourceGroupOf } from '../instances/resource-groups.js';
 import type { Column, TableSpec } from './document-table.js';
 import type {
   ActivationRecord,
@@ -65,6 +67,8 @@ export const INVOCATIONS: TableSpec<InvocationRecord> = {
     text('repeat_mode', (r) => r.repeatMode),
     text('resource_group_id', (r) => r.resourceGroupId),
     text('creation_time', (r) => r.creationTime),
+    // Copied into each run row (the sweeper's agent-lost deadline); an invocation's Timeout never changes.
+    { name: 'timeout', type: 'INTEGER', value: (r) => r.timeout },
   ],
   // RegionId is in every call: each filter's index leads with it, so the planner takes the one
   // with both equalities rather than the region alone (there are no statistics to tell it).
@@ -85,6 +89,13 @@ export const INVOCATIONS: TableSpec<InvocationRecord> = {
 /** The invocation's sequence number and region, copied into each run row when it is added. */
 const invokeSeq: Column<InstanceRunRecord> = { name: 'invoke_seq', type: 'INTEGER', value: (r) => r.invokeId, insert: '(SELECT seq FROM invocations WHERE id = ?)' };
 const invokeRegion: Column<InstanceRunRecord> = { name: 'region_id', type: 'TEXT', value: (r) => r.invokeId, insert: '(SELECT region_id FROM invocations WHERE id = ?)' };
+const invokeTimeout: Column<InstanceRunRecord> = { name: 'timeout_s', type: 'INTEGER', value: (r) => r.invokeId, insert: '(SELECT timeout FROM invocations WHERE id = ?)' };
+
+/** Since when the run's agent has held it (ms): started, else acknowledged, else last updated. */
+function heldSinceMs(run: InstanceRunRecord): number | null {
+  const ms = Date.parse(run.startTime || run.deliveredTime || run.updateTime);
+  return Number.isFinite(ms) ? ms : null;
+}
 
 export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
   name: 'instance_runs',
@@ -98,8 +109,12 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     text('update_time', (r) => r.updateTime),
     // API time ("" or absent: not scheduled by time); the scheduler's tick reads only what is due.
     { name: 'next_run_time', type: 'TEXT', value: (r) => r.nextRunTime ?? '' },
+    // The sweeper: undelivered Pending runs by update time; held runs by held_ms + timeout_s * 1000.
+    text('delivered_time', (r) => r.deliveredTime ?? ''),
+    { name: 'held_ms', type: 'INTEGER', value: heldSinceMs },
     invokeSeq,
     invokeRegion,
+    invokeTimeout,
   ],
   // Results are listed newest invocation first, then in instance order: (invoke_seq DESC, seq).
   indexes: [
@@ -109,6 +124,11 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     'region_id, invoke_seq DESC, seq',
     'region_id, instance_id, invoke_seq DESC, seq',
     'region_id, status, invoke_seq DESC, seq',
+    // The sweeper's two, partial: only live runs are in them, so they stay small as history grows
+    // and a finished run leaves them (queries repeat the WHERE term, as partial indexes require).
+    "delivered_time, update_time WHERE status = 'Pending'",
+    // On the expression the agent-lost query compares (SQLite and PostgreSQL have both kinds).
+    "status, held_ms + timeout_s * 1000 WHERE status IN ('Pending', 'Running', 'Stopping')",
   ],
 };
 
@@ -124,6 +144,12 @@ export const RUN_HISTORY: TableSpec<InstanceRunRecord> = {
   indexes: ['invoke_id, instance_id, run'],
 };
 
+/**
+ * DescribeManagedInstances and DescribeInstances list one kind of registered instance of a
+ * region; each filter's index leads with (region_id, kind, deregistered) so the planner takes the
+ * one with the filter's equality too. `resource_group_id` is the effective group (the default
+ * group when the record has none) and `status` the lifecycle status (Running when absent).
+ */
 export const INSTANCES: TableSpec<InstanceRecord> = {
   name: 'instances',
   keyOf: (r) => r.instanceId,
@@ -132,12 +158,46 @@ export const INSTANCES: TableSpec<InstanceRecord> = {
     text('kind', (r) => r.kind),
     flag('deregistered', (r) => r.deregistered),
     text('os_type', (r) => (r.osType ?? 'Linux').toLowerCase()),
+    text('name', (r) => r.name),
+    text('activation_id', (r) => r.activationId),
+    text('resource_group_id', (r) => resourceGroupOf(r)),
+    text('status', (r) => lifecycleStatus(r)),
   ],
-  indexes: ['region_id, deregistered, seq', 'deregistered, seq'],
+  indexes: [
+    'region_id, deregistered, seq',
+    'deregistered, seq',
+    // With `id`, covering for the Connected walk (seq, id in index order).
+    'region_id, kind, deregistered, seq, id',
+    'region_id, kind, deregistered, name, seq',
+    'region_id, kind, deregistered, activation_id, seq',
+    'region_id, kind, deregistered, os_type, seq',
+    'region_id, kind, deregistered, resource_group_id, seq',
+    'region_id, kind, deregistered, status, seq',
+    // DeleteActivation's ActivationInUse and SendFile's / RunCommand's ResourceGroupId check.
+    'activation_id, deregistered',
+    'resource_group_id, deregistered',
+  ],
   tagsOf: (r) => r.tags,
 };
 
-export const ACTIVATIONS: TableSpec<ActivationRecord> = { name: 'activations', keyOf: (r) => r.activationId };
+/** `expires_at` (ms) is creation + TimeToLiveInHours: CreateActivation's quota counts the live ones. */
+export const ACTIVATIONS: TableSpec<ActivationRecord> = {
+  name: 'activations',
+  keyOf: (r) => r.activationId,
+  columns: [
+    text('region_id', (r) => r.regionId),
+    text('instance_name', (r) => r.instanceName),
+    text('resource_group_id', (r) => r.resourceGroupId),
+    { name: 'expires_at', type: 'INTEGER', value: (r) => expiresAt(r) },
+  ],
+  indexes: ['region_id, seq', 'region_id, instance_name, seq', 'region_id, resource_group_id, seq', 'region_id, expires_at', 'resource_group_id'],
+  tagsOf: (r) => r.tags,
+};
+
+function expiresAt(activation: Pick<ActivationRecord, 'creationTime' | 'timeToLiveInHours'>): number | null {
+  const ms = Date.parse(activation.creationTime) + activation.timeToLiveInHours * 3_600_000;
+  return Number.isFinite(ms) ? ms : null;
+}
 
 export const CLIENT_TOKENS: TableSpec<ClientTokenRecord> = {
   name: 'client_tokens',
@@ -146,17 +206,40 @@ export const CLIENT_TOKENS: TableSpec<ClientTokenRecord> = {
   indexes: ['creation_time'],
 };
 
+/**
+ * Besides these, a SendFile row has `file_status`, its aggregate InvocationStatus, derived by the
+ * store from its deliveries' statuses (store.ts), for DescribeSendFileResults' InvocationStatus.
+ */
 export const FILE_INVOCATIONS: TableSpec<FileInvocationRecord> = {
   name: 'file_invocations',
   keyOf: (r) => r.invokeId,
-  columns: [text('region_id', (r) => r.regionId), text('creation_time', (r) => r.creationTime)],
-  indexes: ['region_id, seq', 'creation_time'],
+  columns: [
+    text('region_id', (r) => r.regionId),
+    text('creation_time', (r) => r.creationTime),
+    text('name', (r) => r.name),
+    text('resource_group_id', (r) => r.resourceGroupId),
+  ],
+  indexes: ['region_id, seq', 'creation_time', 'region_id, name, seq', 'region_id, resource_group_id, seq', 'region_id, file_status, seq'],
+  tagsOf: (r) => r.tags,
 };
+
+/** The SendFile's sequence number and region, copied into each delivery row when it is added. */
+const fileSeq: Column<FileDeliveryRecord> = { name: 'invoke_seq', type: 'INTEGER', value: (r) => r.invokeId, insert: '(SELECT seq FROM file_invocations WHERE id = ?)' };
+const fileRegion: Column<FileDeliveryRecord> = { name: 'region_id', type: 'TEXT', value: (r) => r.invokeId, insert: '(SELECT region_id FROM file_invocations WHERE id = ?)' };
 
 export const FILE_DELIVERIES: TableSpec<FileDeliveryRecord> = {
   name: 'file_deliveries',
   keyOf: (r) => runKey(r.invokeId, r.instanceId),
   labelOf: (r) => r.status,
-  columns: [text('invoke_id', (r) => r.invokeId), text('instance_id', (r) => r.instanceId)],
-  indexes: ['invoke_id, seq'],
+  columns: [
+    text('invoke_id', (r) => r.invokeId),
+    text('instance_id', (r) => r.instanceId),
+    text('status', (r) => r.status),
+    text('update_time', (r) => r.updateTime),
+    fileSeq,
+    fileRegion,
+  ],
+  // DescribeSendFileResults with InstanceId: that instance's deliveries, newest SendFile first.
+  // The sweeper reads the Pending rows past the delivery window; a connecting agent, its Pending rows.
+  indexes: ['invoke_id, seq', 'region_id, instance_id, invoke_seq DESC', 'status, update_time', 'instance_id, status'],
 };

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PageSpec } from '../../controlplane/store/page.js';
 import { SCHEMA_VERSION, Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
-import { commandRecord, instanceRecord, invocationRecord, runRecord } from '../support/store-records.js';
+import { activationRecord, commandRecord, deliveryRecord, fileRecord, instanceRecord, invocationRecord, runRecord } from '../support/store-records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'casim-migrate-'));
 afterAll(() => removeDir(dir));
@@ -26,16 +26,27 @@ function writeOldDataDir(file: string): void {
   };
   put('commands', 'c-1', commandRecord('c-1', { name: 'deploy-web', tags: [{ key: 'team', value: 'a' }] }), 'cn-hangzhou/kept');
   put('commands', 'c-2', commandRecord('c-2', { kept: false }), 'cn-hangzhou/run-only');
-  put('instances', 'mi-1', instanceRecord('mi-1'));
-  put('instances', 'mi-2', instanceRecord('mi-2'));
-  put('instances', 'mi-3', instanceRecord('mi-3', { deregistered: true }));
+  put('instances', 'mi-1', instanceRecord('mi-1', { activationId: 'a-2', tags: [{ key: 'env', value: 'prod' }] }));
+  put('instances', 'mi-2', instanceRecord('mi-2', { name: 'web', resourceGroupId: 'rg-web' }));
+  put('instances', 'mi-3', instanceRecord('mi-3', { deregistered: true, activationId: 'a-3' }));
+  // Written before lifecycle support and resource groups: Running, in the default group.
+  const { status: _status, ...legacy } = instanceRecord('i-4', { kind: 'ecs', tags: [{ key: 'env', value: 'prod' }] });
+  put('instances', 'i-4', legacy);
   put('invocations', 't-1', invocationRecord('t-1', ['mi-1', 'mi-2'], { tags: [{ key: 'env', value: 'prod' }] }), 'cn-hangzhou/2026-11-01');
   put('instance_runs', 't-1/mi-1', runRecord('t-1', 'mi-1', 'Success'), 'Success');
   put('instance_runs', 't-1/mi-2', runRecord('t-1', 'mi-2', 'Failed'), 'Failed');
   put('invocations', 't-2', invocationRecord('t-2', ['mi-1'], { repeatMode: 'Period', frequency: 'rate(5m)', commandId: 'c-2' }), 'cn-hangzhou/2026-11-01');
   put('instance_runs', 't-2/mi-1', runRecord('t-2', 'mi-1', 'Scheduled', { run: 2 }), 'Scheduled');
   put('run_history', 't-2/mi-1/1', runRecord('t-2', 'mi-1', 'Success', { run: 1 }));
+  put('invocations', 't-3', invocationRecord('t-3', ['mi-9'], { regionId: 'cn-beijing', timeout: 30 }), 'cn-beijing/2026-11-01');
+  put('instance_runs', 't-3/mi-9', runRecord('t-3', 'mi-9', 'Running', { startTime: '2026-11-01T00:00:10Z', deliveredTime: '2026-11-01T00:00:05Z' }), 'Running');
   put('activations', 'a-1', { activationId: 'a-1' });
+  put('activations', 'a-2', activationRecord('a-2', { instanceName: 'edge', tags: [{ key: 'team', value: 'b' }], resourceGroupId: 'rg-act' }));
+  put('file_invocations', 'f-1', fileRecord('f-1', ['mi-1', 'mi-2'], { name: 'motd', tags: [{ key: 'env', value: 'prod' }] }));
+  put('file_deliveries', 'f-1/mi-1', deliveryRecord('f-1', 'mi-1', 'Success'), 'Success');
+  put('file_deliveries', 'f-1/mi-2', deliveryRecord('f-1', 'mi-2', 'Failed'), 'Failed');
+  put('file_invocations', 'f-2', fileRecord('f-2', ['mi-2']));
+  put('file_deliveries', 'f-2/mi-2', deliveryRecord('f-2', 'mi-2', 'Pending'), 'Pending');
   put('client_tokens', 'k|RunCommand|x', { key: 'k|RunCommand|x', fingerprint: 'f', body: { InvokeId: 't-1' }, creationTime: '2026-11-01T00:00:00Z' });
   db.close();
 }
@@ -47,7 +58,7 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     const store = new Store(file);
     // Documents, by key and in full.
     expect(store.commands.get('c-1')?.name).toBe('deploy-web');
-    expect(store.invocations.all().map((i) => i.invokeId)).toEqual(['t-2', 't-1']);
+    expect(store.invocations.all().map((i) => i.invokeId)).toEqual(['t-3', 't-2', 't-1']);
     expect(store.runsOf({ invokeId: 't-1' }).map((r) => r.status)).toEqual(['Success', 'Failed']);
     expect(store.historyOf('t-2', 'mi-1').map((r) => r.run)).toEqual([1]);
     expect(store.activations.get('a-1')).toEqual({ activationId: 'a-1' });
@@ -67,7 +78,39 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     ]);
     expect(results.total).toBe(4);
     expect(store.commandQueries.describeCommands({ regionId: 'cn-hangzhou', name: 'deploy-*', tags: [{ key: 'team', value: 'a' }] }, ALL).items.map((c) => c.commandId)).toEqual(['c-1']);
-    expect(store.instanceQueries.list({ regionId: 'cn-hangzhou' }, ALL).items.map((i) => i.instanceId)).toEqual(['mi-2', 'mi-1']);
+    expect(store.instanceQueries.list({ regionId: 'cn-hangzhou' }, ALL).items.map((i) => i.instanceId)).toEqual(['i-4', 'mi-2', 'mi-1']);
+    // The listing columns of schema 4: instances, activations, SendFiles and their tags.
+    const managed = (extra: object): string[] =>
+      store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'managed', tags: [], ...extra }, ALL).items.map((i) => i.instanceId);
+    expect(managed({})).toEqual(['mi-2', 'mi-1']);
+    expect(managed({ name: 'web' })).toEqual(['mi-2']);
+    expect(managed({ activationId: 'a-2' })).toEqual(['mi-1']);
+    expect(managed({ resourceGroupId: 'rg-default' })).toEqual(['mi-1']);
+    expect(managed({ tags: [{ key: 'env', value: 'prod' }] })).toEqual(['mi-1']);
+    expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'ecs', tags: [], status: 'Running', resourceGroupId: 'rg-default' }, ALL).items.map((i) => i.instanceId)).toEqual(['i-4']);
+    expect(store.instanceQueries.runningWithTags('cn-hangzhou', [{ key: 'env', value: 'prod' }], undefined, 10)).toEqual(['i-4', 'mi-1']);
+    expect(store.instanceQueries.activationInUse('a-2')).toBe(true);
+    expect(store.instanceQueries.activationInUse('a-3')).toBe(false);
+    expect(store.instanceQueries.groupInUse('rg-web')).toBe(true);
+    expect(store.activationQueries.groupInUse('rg-act')).toBe(true);
+    const acts = (filter: Partial<Parameters<typeof store.activationQueries.describeActivations>[0]>): string[] =>
+      store.activationQueries.describeActivations({ regionId: 'cn-hangzhou', tags: [], ...filter }, ALL).items.map((a) => a.activationId);
+    expect(acts({ instanceName: 'edge' })).toEqual(['a-2']);
+    expect(acts({ tags: [{ key: 'team', value: 'b' }] })).toEqual(['a-2']);
+    expect(store.activationQueries.liveCount('cn-hangzhou', Date.parse('2026-11-01T01:00:00Z'))).toBe(1);
+    const sent = (filter: Partial<Parameters<typeof store.fileQueries.describeSendFileResults>[0]>): string[] =>
+      store.fileQueries.describeSendFileResults({ regionId: 'cn-hangzhou', tags: [], ...filter }, ALL).items.map((r) => `${r.invocation.invokeId}:${r.deliveries.map((d) => d.status).join(',')}`);
+    expect(sent({})).toEqual(['f-2:Pending', 'f-1:Success,Failed']);
+    expect(sent({ status: 'PartialFailed' })).toEqual(['f-1:Success,Failed']);
+    expect(sent({ status: 'Pending' })).toEqual(['f-2:Pending']);
+    expect(sent({ instanceId: 'mi-2' })).toEqual(['f-2:Pending', 'f-1:Failed']);
+    expect(sent({ name: 'motd', tags: [{ key: 'env', value: 'prod' }] })).toEqual(['f-1:Success,Failed']);
+    // The sweepers' columns: undelivered runs and files by update time, held runs by held + Timeout.
+    expect(store.sweepQueries.undelivered('all')).toEqual([]);
+    expect(store.sweepQueries.heldPast(Date.parse('2026-11-01T00:00:39Z')).map((r) => r.invokeId)).toEqual([]);
+    expect(store.sweepQueries.heldPast(Date.parse('2026-11-01T00:00:40Z')).map((r) => r.invokeId)).toEqual(['t-3']);
+    expect(store.fileQueries.pendingUpdatedBy('2026-11-01T00:01:00Z').map((r) => `${r.invokeId}/${r.instanceId}`)).toEqual(['f-2/mi-2']);
+    expect(store.fileQueries.pendingOnInstance('mi-2').map((r) => r.invokeId)).toEqual(['f-2']);
     expect(Object.fromEntries(store.instanceQueries.runStatusCounts('mi-1'))).toEqual({ Success: 1, Scheduled: 1 });
     expect(store.commands.countWithLabel('cn-hangzhou/kept')).toBe(1);
     store.close();

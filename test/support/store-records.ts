@@ -1,4 +1,12 @@
-import type { CommandRecord, InstanceRecord, InstanceRunRecord, InvocationRecord } from '../../controlplane/store/records.js';
+import type {
+  ActivationRecord,
+  CommandRecord,
+  FileDeliveryRecord,
+  FileInvocationRecord,
+  InstanceRecord,
+  InstanceRunRecord,
+  InvocationRecord,
+} from '../../controlplane/store/records.js';
 
 /** Complete records for store tests (every field set, as the services write them). */
 
@@ -31,5 +39,26 @@ export function instanceRecord(instanceId: string, overrides: Partial<InstanceRe
     instanceId, kind: 'managed', regionId: 'cn-hangzhou', name: instanceId, hostname: instanceId, secretHash: '00', osType: 'Linux', agentVersion: '1.0',
     activationId: '', registrationTime: '2026-11-01T00:00:00Z', lastHeartbeatTime: '', lastInvokedTime: '', invocationCount: 0, containerId: '',
     imageId: '', tags: [], deregistered: false, status: 'Running', ...overrides,
+  };
+}
+
+export function activationRecord(activationId: string, overrides: Partial<ActivationRecord> = {}): ActivationRecord {
+  return {
+    activationId, regionId: 'cn-hangzhou', codeHash: '00', description: '', instanceName: '', instanceCount: 10, registeredCount: 0, deregisteredCount: 0,
+    ipAddressRange: '0.0.0.0/0', timeToLiveInHours: 4, disabled: false, creationTime: '2026-11-01T00:00:00Z', resourceGroupId: '', tags: [], ...overrides,
+  };
+}
+
+export function fileRecord(invokeId: string, instanceIds: string[], overrides: Partial<FileInvocationRecord> = {}): FileInvocationRecord {
+  return {
+    invokeId, regionId: 'cn-hangzhou', name: `name-${invokeId}`, description: '', content: 'hi', contentType: 'PlainText', fileOwner: 'root', fileGroup: 'root',
+    fileMode: '0644', targetDir: '/tmp', overwrite: false, timeout: 60, creationTime: '2026-11-01T00:00:00Z', resourceGroupId: '', tags: [], instanceIds, ...overrides,
+  };
+}
+
+export function deliveryRecord(invokeId: string, instanceId: string, status: FileDeliveryRecord['status'], overrides: Partial<FileDeliveryRecord> = {}): FileDeliveryRecord {
+  return {
+    invokeId, instanceId, status, errorCode: '', errorInfo: '', creationTime: '2026-11-01T00:00:00Z', startTime: '', finishTime: '', updateTime: '2026-11-01T00:00:00Z',
+    ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RESOURCE_GROUP_ID, knownResourceGroups, resourceGroupOf } from '../../controlplane/instances/resource-groups.js';
+import { DEFAULT_RESOURCE_GROUP_ID, resourceGroupOf } from '../../controlplane/instances/resource-groups.js';
 import { inResourceGroup } from '../../controlplane/api/handlers/resource-group-scope.js';
 
 describe('resourceGroupOf', () => {
@@ -9,18 +9,6 @@ describe('resourceGroupOf', () => {
     ['a record written before groups existed', {}, DEFAULT_RESOURCE_GROUP_ID],
   ])('%s → %s', (_label, instance, group) => {
     expect(resourceGroupOf(instance)).toBe(group);
-  });
-});
-
-describe('knownResourceGroups', () => {
-  it('is the default group alone when nothing carries a group', () => {
-    expect([...knownResourceGroups([], [])]).toEqual([DEFAULT_RESOURCE_GROUP_ID]);
-    expect([...knownResourceGroups([{ resourceGroupId: '' }], [{ resourceGroupId: '' }])]).toEqual([DEFAULT_RESOURCE_GROUP_ID]);
-  });
-
-  it('adds every group an instance or an activation carries', () => {
-    const known = knownResourceGroups([{ resourceGroupId: 'rg-web' }, {}], [{ resourceGroupId: 'rg-team' }, { resourceGroupId: 'rg-web' }]);
-    expect([...known].sort()).toEqual(['rg-default', 'rg-team', 'rg-web']);
   });
 });
 

@@ -1,7 +1,6 @@
 import type { ActivationRecord } from '../../store/records.js';
 import { apiError } from '../errors.js';
-import { pageFields, paginate } from '../paging.js';
-import { matchesTags } from '../tag-filter.js';
+import { pageFields, pageFromStore, pageSpec } from '../paging.js';
 import type { ValidArgs } from '../validate-params.js';
 import type { ApiContext, Handler } from './context.js';
 import { pageRequest } from './paging-request.js';
@@ -30,15 +29,19 @@ function findActivation(args: ValidArgs, ctx: ApiContext): ActivationRecord {
 }
 
 export const describeActivations: Handler = (args, ctx) => {
-  const wanted = args.tags('Tag');
-  const activations = ctx.store.activations
-    .all()
-    .filter((a) => a.regionId === args.string('RegionId'))
-    .filter((a) => !args.has('ActivationId') || a.activationId === args.string('ActivationId'))
-    .filter((a) => !args.has('InstanceName') || a.instanceName === args.string('InstanceName'))
-    .filter((a) => !args.has('ResourceGroupId') || a.resourceGroupId === args.string('ResourceGroupId'))
-    .filter((a) => matchesTags(a.tags, wanted));
-  const page = paginate(activations, pageRequest(args));
+  const request = pageRequest(args);
+  const spec = pageSpec(request);
+  const found = ctx.store.activationQueries.describeActivations(
+    {
+      regionId: args.string('RegionId') ?? '',
+      activationId: args.string('ActivationId'),
+      instanceName: args.string('InstanceName'),
+      resourceGroupId: args.string('ResourceGroupId'),
+      tags: args.tags('Tag'),
+    },
+    spec,
+  );
+  const page = pageFromStore(found, spec, request);
   return { ...pageFields(page), ActivationList: page.items.map((a) => activationView(a)) };
 };
 
@@ -50,7 +53,7 @@ export const disableActivation: Handler = (args, ctx) => {
 
 export const deleteActivation: Handler = (args, ctx) => {
   const activation = findActivation(args, ctx);
-  if (ctx.registry.list().some((i) => i.activationId === activation.activationId)) throw apiError('ActivationInUse');
+  if (ctx.store.instanceQueries.activationInUse(activation.activationId)) throw apiError('ActivationInUse');
   ctx.store.activations.delete(activation.activationId);
   return { Activation: activationView(activation, false) };
 };

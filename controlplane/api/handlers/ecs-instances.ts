@@ -2,7 +2,7 @@ import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
 import { resourceGroupOf } from '../../instances/resource-groups.js';
 import type { InstanceLifecycleStatus, InstanceRecord } from '../../store/records.js';
 import { apiError, invalidParameter } from '../errors.js';
-import { paginate } from '../paging.js';
+import { pageFromStore, pageSpec } from '../paging.js';
 import type { ValidArgs } from '../validate-params.js';
 import { tagsView } from '../views.js';
 import type { ApiContext, Handler } from './context.js';
@@ -53,19 +53,26 @@ function parseInstanceIds(raw: string | undefined): string[] | undefined {
 
 export const describeInstances: Handler = (args, ctx) => {
   const ids = parseInstanceIds(args.string('InstanceIds'));
-  const status = args.string('Status');
-  const instances = ctx.registry
-    .list()
-    .filter((i) => i.kind === 'ecs' && i.regionId === args.string('RegionId'))
-    .filter((i) => ids === undefined || ids.includes(i.instanceId))
-    .filter((i) => !args.has('InstanceName') || i.name === args.string('InstanceName'))
-    .filter((i) => status === undefined || lifecycleStatus(i) === status)
-    .filter((i) => !args.has('ResourceGroupId') || resourceGroupOf(i) === args.string('ResourceGroupId'));
-  const page = paginate(instances, { pageNumber: args.integer('PageNumber'), pageSize: args.integer('PageSize') });
+  // PageNumber / PageSize only, with TotalCount (a COUNT on the filter's index).
+  const request = { pageNumber: args.integer('PageNumber'), pageSize: args.integer('PageSize') };
+  const spec = pageSpec(request);
+  const found = ctx.store.instanceQueries.registered(
+    {
+      regionId: args.string('RegionId') ?? '',
+      kind: 'ecs',
+      ...(ids !== undefined ? { instanceIds: [...new Set(ids)] } : {}),
+      name: args.string('InstanceName'),
+      status: args.string('Status'),
+      resourceGroupId: args.string('ResourceGroupId'),
+      tags: [],
+    },
+    spec,
+  );
+  const page = pageFromStore(found, spec, request);
   return {
     PageNumber: page.pageNumber,
     PageSize: page.pageSize,
-    TotalCount: page.totalCount ?? instances.length,
+    TotalCount: page.totalCount ?? 0,
     Instances: {
       Instance: page.items.map((i) => ({
         InstanceId: i.instanceId,

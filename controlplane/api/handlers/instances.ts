@@ -1,11 +1,9 @@
 import { isFinal } from '../../invocations/aggregate-status.js';
 import type { InstanceRecord } from '../../store/records.js';
-import { resourceGroupOf } from '../../instances/resource-groups.js';
 import { apiError } from '../errors.js';
 import { pageFields, pageFromStore, pageSpec, paginate, type Page } from '../paging.js';
 import { managedInstanceView } from '../views.js';
 import type { ApiContext, Handler } from './context.js';
-import { matchesTags } from '../tag-filter.js';
 import { pageRequest } from './paging-request.js';
 
 /**
@@ -64,11 +62,8 @@ export const describeCloudAssistantStatus: Handler = (args, ctx) => {
 };
 
 export const createActivation: Handler = (args, ctx) => {
-  const nowMs = ctx.clock.now().getTime();
-  const live = ctx.store.activations
-    .all()
-    .filter((a) => a.regionId === args.string('RegionId') && Date.parse(a.creationTime) + a.timeToLiveInHours * 3_600_000 > nowMs);
-  if (live.length >= ctx.quotas.activationsPerRegion) throw apiError('ActivationCount.ExceedLimit', String(ctx.quotas.activationsPerRegion));
+  const live = ctx.store.activationQueries.liveCount(args.string('RegionId') ?? '', ctx.clock.now().getTime());
+  if (live >= ctx.quotas.activationsPerRegion) throw apiError('ActivationCount.ExceedLimit', String(ctx.quotas.activationsPerRegion));
   const { activation, code } = ctx.registry.createActivation({
     regionId: args.string('RegionId') ?? '',
     description: args.string('Description') ?? '',
@@ -82,19 +77,29 @@ export const createActivation: Handler = (args, ctx) => {
   return { ActivationId: activation.activationId, ActivationCode: code };
 };
 
+/**
+ * In SQL (store/instance-queries.ts) but for Connected: whether the agent is connected is session
+ * state, checked on the rows the other filters leave.
+ */
 export const describeManagedInstances: Handler = (args, ctx) => {
-  const ids = new Set(args.list('InstanceId'));
-  const connected = args.string('Connected');
-  const instances = ctx.registry
-    .list()
-    .filter((i) => i.kind === 'managed' && i.regionId === args.string('RegionId'))
-    .filter((i) => ids.size === 0 || ids.has(i.instanceId))
-    .filter((i) => !args.has('InstanceName') || i.name === args.string('InstanceName'))
-    .filter((i) => !args.has('ActivationId') || i.activationId === args.string('ActivationId'))
-    .filter((i) => !args.has('OsType') || i.osType.toLowerCase() === args.string('OsType')?.toLowerCase())
-    .filter((i) => connected === undefined || String(isAgentOnline(i, ctx)) === connected.toLowerCase())
-    .filter((i) => !args.has('ResourceGroupId') || resourceGroupOf(i) === args.string('ResourceGroupId'))
-    .filter((i) => matchesTags(i.tags, args.tags('Tag')));
-  const page = paginate(instances, pageRequest(args));
+  const ids = args.list('InstanceId');
+  const connected = args.string('Connected')?.toLowerCase();
+  const request = pageRequest(args);
+  const spec = pageSpec(request);
+  const found = ctx.store.instanceQueries.registered(
+    {
+      regionId: args.string('RegionId') ?? '',
+      kind: 'managed',
+      ...(ids.length > 0 ? { instanceIds: [...new Set(ids)] } : {}),
+      name: args.string('InstanceName'),
+      activationId: args.string('ActivationId'),
+      osType: args.string('OsType'),
+      resourceGroupId: args.string('ResourceGroupId'),
+      tags: args.tags('Tag'),
+      ...(connected !== undefined ? { keep: (instanceId: string) => String(ctx.agents.isConnected(instanceId)) === connected } : {}),
+    },
+    spec,
+  );
+  const page = pageFromStore(found, spec, request);
   return { ...pageFields(page), Instances: page.items.map((i) => managedInstanceView(i, isAgentOnline(i, ctx))) };
 };

@@ -11,7 +11,6 @@ import { checkInvocationParameters, parameterNames, substituteParameters } from 
 import type { CommandRecord, InvocationRecord, RepeatMode } from '../../store/records.js';
 import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
 import { apiError } from '../errors.js';
-import { matchesTags } from '../tag-filter.js';
 import { pageFields, pageFromStore, pageSpec } from '../paging.js';
 import { pageRequest } from './paging-request.js';
 import type { ValidArgs } from '../validate-params.js';
@@ -46,12 +45,8 @@ function targetInstances(args: ValidArgs, ctx: ApiContext): string[] {
     return ids;
   }
   if (ids.length > 0) throw apiError('InvalidResourceTag.ConflictWithInstanceIds');
-  const group = args.string('ResourceGroupId');
-  const matched = ctx.registry
-    .list()
-    .filter((i) => i.regionId === args.string('RegionId') && lifecycleStatus(i) === 'Running' && matchesTags(i.tags, resourceTags))
-    .filter((i) => inResourceGroup(i, group))
-    .map((i) => i.instanceId);
+  // On the tags index (the first tag's entries), at most one past the quota.
+  const matched = ctx.store.instanceQueries.runningWithTags(args.string('RegionId') ?? '', resourceTags, args.string('ResourceGroupId'), ctx.quotas.instancesPerCall + 1);
   if (matched.length === 0) throw apiError('InvalidResourceTag.InstanceNotFound');
   if (matched.length > ctx.quotas.instancesPerCall) throw apiError('InstanceIds.ExceedLimit');
   return matched;

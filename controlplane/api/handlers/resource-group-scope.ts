@@ -1,4 +1,4 @@
-import { knownResourceGroups, resourceGroupOf } from '../../instances/resource-groups.js';
+import { DEFAULT_RESOURCE_GROUP_ID, resourceGroupOf } from '../../instances/resource-groups.js';
 import type { InstanceRecord } from '../../store/records.js';
 import { apiError } from '../errors.js';
 import type { ValidArgs } from '../validate-params.js';
@@ -7,12 +7,15 @@ import type { ApiContext } from './context.js';
 /**
  * The ResourceGroupId of a call that targets instances (InvokeCommand, RunCommand, SendFile):
  * undefined when not given; a group that does not exist is 404 InvalidResourceGroup.NotFound
- * (spec §2, §3, §14.1). Checked before the call makes anything.
+ * (spec §2, §3, §14.1). Checked before the call makes anything. The groups that exist: the
+ * default group and every group a registered instance or an activation carries (a group comes
+ * into being with the first resource made in it), looked up on the store's indexes.
  */
 export function targetResourceGroup(args: ValidArgs, ctx: ApiContext): string | undefined {
   const group = args.string('ResourceGroupId');
   if (group === undefined) return undefined;
-  if (!knownResourceGroups(ctx.registry.list(), ctx.store.activations.all()).has(group)) throw apiError('InvalidResourceGroup.NotFound');
+  const known = group === DEFAULT_RESOURCE_GROUP_ID || ctx.store.instanceQueries.groupInUse(group) || ctx.store.activationQueries.groupInUse(group);
+  if (!known) throw apiError('InvalidResourceGroup.NotFound');
   return group;
 }
 

@@ -1,14 +1,12 @@
 import { formatApiTime } from '../../../shared/clock.js';
-import { fileAggregateStatus } from '../../files/file-aggregate-status.js';
 import { FILE_DEFAULTS, fileContentBase64, sendFileTimeout } from '../../files/file-content.js';
 import { newFileInvokeId } from '../../ids.js';
 import { lifecycleStatus } from '../../instances/instance-lifecycle.js';
 import type { FileContentType, FileInvocationRecord } from '../../store/records.js';
 import { apiError } from '../errors.js';
-import { pageFields, paginate } from '../paging.js';
+import { pageFields, pageFromStore, pageSpec } from '../paging.js';
 import { fileInvocationView } from '../send-file-view.js';
 import type { Handler } from './context.js';
-import { matchesTags } from '../tag-filter.js';
 import { pageRequest } from './paging-request.js';
 import { inResourceGroup, targetResourceGroup } from './resource-group-scope.js';
 
@@ -49,24 +47,26 @@ export const sendFile: Handler = (args, ctx) => {
 
 /**
  * DescribeSendFileResults (spec §14.2): newest first; with InstanceId, only that instance's part
- * (and its status as the aggregate), as DescribeInvocations does.
+ * (and its status as the aggregate), as DescribeInvocations does. In SQL (store/file-queries.ts).
  */
 export const describeSendFileResults: Handler = (args, ctx) => {
-  const instanceId = args.string('InstanceId');
-  const status = args.string('InvocationStatus');
-  const rows = ctx.store.fileInvocations
-    .all()
-    .filter((inv) => inv.regionId === args.string('RegionId'))
-    .filter((inv) => !args.has('InvokeId') || inv.invokeId === args.string('InvokeId'))
-    .filter((inv) => !args.has('Name') || inv.name === args.string('Name'))
-    .filter((inv) => instanceId === undefined || inv.instanceIds.includes(instanceId))
-    .filter((inv) => !args.has('ResourceGroupId') || inv.resourceGroupId === args.string('ResourceGroupId'))
-    .filter((inv) => matchesTags(inv.tags, args.tags('Tag')))
-    .map((inv) => ({ inv, deliveries: ctx.store.deliveriesOf(inv).filter((r) => instanceId === undefined || r.instanceId === instanceId) }))
-    .filter(({ deliveries }) => status === undefined || fileAggregateStatus(deliveries.map((r) => r.status)) === status);
-  const page = paginate(rows, pageRequest(args));
+  const request = pageRequest(args);
+  const spec = pageSpec(request);
+  const found = ctx.store.fileQueries.describeSendFileResults(
+    {
+      regionId: args.string('RegionId') ?? '',
+      invokeId: args.string('InvokeId'),
+      instanceId: args.string('InstanceId'),
+      name: args.string('Name'),
+      resourceGroupId: args.string('ResourceGroupId'),
+      tags: args.tags('Tag'),
+      status: args.string('InvocationStatus'),
+    },
+    spec,
+  );
+  const page = pageFromStore(found, spec, request);
   return {
     ...pageFields(page),
-    Invocations: { Invocation: page.items.map(({ inv, deliveries }) => fileInvocationView(inv, deliveries)) },
+    Invocations: { Invocation: page.items.map(({ invocation, deliveries }) => fileInvocationView(invocation, deliveries)) },
   };
 };
