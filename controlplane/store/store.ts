@@ -298,7 +298,7 @@ export class Store {
       this.groupLost(error);
       return false;
     }
-    this.invocations.committed();
+    for (const table of this.cachedTables()) table.committed();
     this.runCommitted();
     return true;
   }
@@ -308,12 +308,12 @@ export class Store {
     this.groupOpen = false;
     this.runs.discardPending();
     this.committed = [];
-    this.invocations.committed();
+    for (const table of this.cachedTables()) table.committed();
     this.onGroupFailed(error);
   }
 
   private runCommitted(): void {
-    this.invocations.committed();
+    for (const table of this.cachedTables()) table.committed();
     const callbacks = this.committed;
     this.committed = [];
     for (const callback of callbacks) callback();
@@ -326,6 +326,11 @@ export class Store {
   afterCommit(callback: () => void): void {
     if (this.depth === 0 && !this.groupOpen) callback();
     else this.committed.push(callback);
+  }
+
+  /** The tables that keep parsed documents in memory (TableSpec.cacheSize). */
+  private cachedTables(): ReadonlyArray<DocumentTable<unknown>> {
+    return [this.invocations, this.instances] as ReadonlyArray<DocumentTable<unknown>>;
   }
 
   /** The per-instance rows of one invocation, in the invocation's instance order (one index range). */

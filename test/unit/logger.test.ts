@@ -24,4 +24,18 @@ describe('logger', () => {
     logger.debug('d');
     expect(lines.map((l) => l.split(' ')[1])).toEqual(written);
   });
+
+  it('does not format a line whose level is off, and follows a changed level', () => {
+    const lines: string[] = [];
+    const logger = createLogger('t', { level: 'info', write: (line) => lines.push(line) });
+    let formatted = 0;
+    const meta = { get costly(): string { formatted += 1; return 'x'; } };
+    logger.debug('d', meta);
+    expect(formatted).toBe(0);
+    expect(lines).toEqual([]);
+    logger.level = 'debug';
+    logger.debug('d', meta);
+    expect(formatted).toBeGreaterThan(0);
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(['debug']);
+  });
 });
