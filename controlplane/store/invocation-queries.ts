@@ -178,7 +178,10 @@ export class InvocationQueries {
         const [c1 = 0, c2 = 0] = spec.after;
         cursor.add(`${k1} <= ? AND (${k1} < ? OR r.seq > ?)`, c1, c1, c2);
       }
-      sql = `SELECT ${k1} AS k1, r.seq AS k2, r.run AS k3, r.doc AS doc, r.invoke_id AS invoke_id ${body} AND ${cursor.toString()} ORDER BY ${k1} DESC, r.seq ASC ${limit.sql}`;
+      // One invocation: k1 is constant, so instance order alone (its (invoke_id, seq) range, no sort;
+      // ordered by k1 too, the planner would walk the region's index to skip the sort).
+      const order = filter.invokeId !== undefined ? 'r.seq ASC' : `${k1} DESC, r.seq ASC`;
+      sql = `SELECT ${k1} AS k1, r.seq AS k2, r.run AS k3, r.doc AS doc, r.invoke_id AS invoke_id ${body} AND ${cursor.toString()} ORDER BY ${order} ${limit.sql}`;
       params = [...where.params, ...cursor.params, ...limit.params];
     } else {
       const past = new SqlWhere();

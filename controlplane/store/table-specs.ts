@@ -122,6 +122,8 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     'instance_id, status',
     'status, next_run_time',
     'region_id, invoke_seq DESC, seq',
+    // By InvokeId within the region (the planner takes the region-only index without it).
+    'region_id, invoke_id, seq',
     'region_id, instance_id, invoke_seq DESC, seq',
     'region_id, status, invoke_seq DESC, seq',
     // The sweeper's two, partial: only live runs are in them, so they stay small as history grows

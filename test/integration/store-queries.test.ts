@@ -95,6 +95,7 @@ const resultFilters: Array<[string, ResultFilter]> = [
   ['InvokeRecordStatus', { regionId: R, tags: [], includeHistory: false, recordStatus: 'Failed' }],
   ['Tags', { regionId: R, tags: [{ key: 'env', value: 'prod' }], includeHistory: false }],
   ['a tag key', { regionId: R, tags: [{ key: 'env', value: '' }], includeHistory: false }],
+  ['IncludeHistory and InvokeId', { regionId: R, tags: [], includeHistory: true, invokeId: 't-8' }],
 ];
 
 describe('Describe* queries in SQL', () => {
@@ -119,8 +120,13 @@ describe('Describe* queries in SQL', () => {
 
   it.each(resultFilters)('DescribeInvocationResults by %s runs on indexes, without a sort, and keyset pages agree with offset pages', (_name, filter) => {
     const plans = plansOf(() => invocations.describeInvocationResults(filter, { offset: 0, limit: 5, countTotal: true }));
-    // Sorting the last term (instance order within one invocation) is bounded by that invocation's runs.
-    expect(plans.filter((d) => /^SCAN (i|r|t)$/.test(d) || (d.includes('TEMP B-TREE') && !d.includes('LAST TERM OF ORDER BY')))).toEqual([]);
+    // Sorting the last term (instance order within one invocation) is bounded by that invocation's
+    // runs; so is the sort of one invocation's runs and their history (IncludeHistory).
+    const boundedSort = (d: string): boolean => d.includes('LAST TERM OF ORDER BY') || (filter.includeHistory && filter.invokeId !== undefined);
+    expect(plans.filter((d) => /^SCAN (i|r|t)$/.test(d) || (d.includes('TEMP B-TREE') && !boundedSort(d)))).toEqual([]);
+    // A filter by invocation or instance reads that one's runs, not the region's.
+    if (filter.invokeId !== undefined) expect(plans.filter((d) => d.startsWith('SEARCH r ') && !d.includes('invoke_id=?'))).toEqual([]);
+    if (filter.instanceId !== undefined) expect(plans.filter((d) => d.startsWith('SEARCH r ') && !d.includes('instance_id=?'))).toEqual([]);
     const byOffset = invocations.describeInvocationResults(filter, { offset: 0, limit: 10_000, countTotal: true });
     const byKeyset = walk((spec) => invocations.describeInvocationResults(filter, spec), 4);
     const key = (r: { run: InstanceRunRecord }): string => `${r.run.invokeId}/${r.run.instanceId}/${r.run.run}`;
