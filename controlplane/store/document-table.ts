@@ -64,6 +64,13 @@ export const TAGS_DDL = [
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
 
+/** A short, stable name part for a partial index's condition (FNV-1a, base 36). */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(36);
+}
+
 /**
  * A table of JSON documents keyed by id (`doc` holds the whole record, so records gain fields
  * without a migration), plus the columns queries need, each derived from the record on every
@@ -112,11 +119,13 @@ export class DocumentTable<T> {
       if (!identifier.test(column.name)) throw new Error(`bad column name ${column.name}`);
       if (!existing.has(column.name)) db.exec(`ALTER TABLE ${t} ADD COLUMN ${column.name} ${column.type}`);
     }
-    db.exec(`CREATE INDEX IF NOT EXISTS ${t}_label ON ${t} (label)`);
+    // Only a table whose spec labels its rows reads by label; for the others the index is dead weight.
+    if (spec.labelOf) db.exec(`CREATE INDEX IF NOT EXISTS ${t}_label ON ${t} (label)`);
+    else db.exec(`DROP INDEX IF EXISTS ${t}_label`);
     for (const index of spec.indexes ?? []) {
-      // "columns" or "columns WHERE condition" (a partial index, named with a `_live` suffix).
+      // "columns" or "columns WHERE condition" (a partial index, named after its condition too).
       const [columns = index, where] = index.split(/\s+WHERE\s+/);
-      const name = `${t}_by_${columns.replace(/\s+DESC/gi, '').replace(/[^a-z0-9_]+/g, '_')}${where ? '_live' : ''}`;
+      const name = `${t}_by_${columns.replace(/\s+DESC/gi, '').replace(/[^a-z0-9_]+/g, '_')}${where ? `_where_${shortHash(where)}` : ''}`;
       db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${t} (${columns})${where ? ` WHERE ${where}` : ''}`);
     }
     const names = ['id', 'doc', 'label', ...this.columns.map((c) => c.name)];
