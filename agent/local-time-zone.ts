@@ -39,8 +39,9 @@ const machineSources: TimeZoneSources = {
 /**
  * The machine's IANA time zone (the hello frame's `timeZone`), found the way ICU finds it on
  * Linux: TZ, else the zone /etc/localtime links to, else /etc/timezone; `Intl` only when none of
- * them names a zone. Not `Intl` first: its first DateTimeFormat loads ICU's locale data, about
- * 8 MiB of RSS that an idle agent never needs otherwise (issue 10, bench/idle-agent.ts).
+ * them names a zone. Not `Intl` first: its first DateTimeFormat loads ICU's locale data, ~0.8 MiB
+ * of an idle agent's RSS (issue 10, bench/idle-agent.ts; ~8 MiB on a bare node, most of it
+ * shared with what the agent loads anyway).
  */
 export function localTimeZone(sources: TimeZoneSources = machineSources): string {
   const named = (candidate: string | undefined): string | undefined => {
