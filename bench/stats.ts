@@ -19,14 +19,22 @@ export function machine(): string {
 export const ms = (n: number): string => `${n.toFixed(2)} ms`;
 
 export function rssOf(pid: number | 'self'): number {
-  // VmRSS in kB from /proc (Linux).
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return rssOfStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
+}
+
+/** VmRSS in MiB from the text of /proc/<pid>/status (Linux; the file gives kB). */
+export function rssOfStatus(status: string): number {
   const match = /VmRSS:\s+(\d+)/.exec(status);
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
 /** user + system CPU time of a process in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
 export function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** user + system CPU time in ms from the text of /proc/<pid>/stat. */
+export function cpuMsOfStat(stat: string): number {
+  const fields = stat.split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }

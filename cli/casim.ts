@@ -2,11 +2,15 @@
 import './agent-v8-flags.js'; // first: sets V8 flags for `casim agent` before the other modules load
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { clientFor, DEFAULT_PORT, defaultServerUrl } from './client-options.js';
+import type { ApiClient } from './api-client.js';
 import { addFaultCommands } from './fault-commands.js';
+import { DEFAULT_PORT, defaultServerUrl } from './server-url.js';
 
 // Each command loads what it needs in its action: an idle `casim agent` (issue 10: ≤ 50 MB) does
-// not load the fleet helpers or the control plane's modules.
+// not load the API client, the fleet helpers or the control plane's modules. (The API client's
+// ESM import of node:http alone costs an agent ~8 MiB on Node 22, which then loads undici and
+// http2 for the module namespace's lazy exports.)
+const clientFor = async (server: string): Promise<ApiClient> => (await import('./client-options.js')).clientFor(server);
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -146,13 +150,13 @@ fleet
     if (options.agent === 'real') {
       if (!options.agentBinary) throw new InvalidArgumentError('--agent real needs --agent-binary PATH');
       const { realAgentFleetUp } = await import('./real-agent-fleet.js');
-      const ids = await realAgentFleetUp(clientFor(options.server), options.server, options.count, { binary: options.agentBinary, image: options.image, name: options.name, waitSeconds: 90 });
+      const ids = await realAgentFleetUp(await clientFor(options.server), options.server, options.count, { binary: options.agentBinary, image: options.image, name: options.name, waitSeconds: 90 });
       process.stdout.write(ids.join('\n') + '\n');
       return;
     }
     if (options.agent !== 'casim') throw new InvalidArgumentError(`--agent ${options.agent}: expected casim or real`);
     const { fleetUp } = await import('./fleet-commands.js');
-    const ids = await fleetUp(clientFor(options.server), options.count, { image: options.image, name: options.name, waitSeconds: 90 });
+    const ids = await fleetUp(await clientFor(options.server), options.count, { image: options.image, name: options.name, waitSeconds: 90 });
     process.stdout.write(ids.join('\n') + '\n');
   });
 fleet
@@ -161,7 +165,7 @@ fleet
   .option(...serverOption)
   .action(async (options: { server: string }) => {
     const { fleetList } = await import('./fleet-commands.js');
-    process.stdout.write((await fleetList(clientFor(options.server))) + '\n');
+    process.stdout.write((await fleetList(await clientFor(options.server))) + '\n');
   });
 fleet
   .command('down')
@@ -169,7 +173,7 @@ fleet
   .option(...serverOption)
   .action(async (options: { server: string }) => {
     const { fleetDown } = await import('./fleet-commands.js');
-    const ids = await fleetDown(clientFor(options.server));
+    const ids = await fleetDown(await clientFor(options.server));
     process.stdout.write(`deleted ${ids.length} instance(s)\n`);
   });
 
@@ -184,7 +188,7 @@ program
   .option('--working-dir <dir>', 'WorkingDir')
   .action(async (script: string, options: { server: string; instance: string[]; timeout?: number; username?: string; workingDir?: string }) => {
     const { runAndFollow } = await import('./run-command.js');
-    const client = clientFor(options.server);
+    const client = await clientFor(options.server);
     let ids = options.instance;
     if (ids.length === 0) {
       const body = await client.call<{ Instances: { Instance: Array<{ InstanceId: string }> } }>('DescribeInstances', { PageSize: 100 });
@@ -205,7 +209,7 @@ program
   .option('--concurrency <n>', 'agents registering at the same time', positiveInt, 50)
   .action(async (options: { agents: number; server: string; concurrency: number }) => {
     const { runLoadgen } = await import('../loadgen/run-loadgen.js');
-    await runLoadgen({ ...options, client: clientFor(options.server), write: (t) => process.stdout.write(t) });
+    await runLoadgen({ ...options, client: await clientFor(options.server), write: (t) => process.stdout.write(t) });
   });
 
 program
