@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: latency from InvokeCommand to a Success result for the script `true`, on 1, 20
- * and 100 connected local agents (p50, p99), next to a bare node-pty spawn of the same script
- * measured in the same run. Results are appended to bench/RESULTS.md by hand (printed as a table).
+ * and 100 connected local agents (p50, p99), each next to as many bare node-pty spawns of the same
+ * script at once, measured in the same run. Results are appended to bench/RESULTS.md by hand (printed as a table).
  *
  * The end is taken from the run events (controlplane/invocations/run-events.ts, published after
  * the commit that stores the final status) rather than by polling, so that neither the polling
@@ -30,14 +30,17 @@ function summary(samples: number[]): { p50: number; p99: number; n: number } {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length };
 }
 
-async function barePtySpawn(iterations: number): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i += 1) {
-    const start = performance.now();
-    await new Promise<void>((resolve) => {
+/** `count` bare node-pty spawns of `true` at once, timed until the last has exited (the anchor for `count` agents). */
+async function barePtySpawns(count: number, iterations: number): Promise<number[]> {
+  const spawnOne = (): Promise<void> =>
+    new Promise<void>((resolve) => {
       const child = pty.spawn('/bin/sh', ['-c', 'true'], { cwd: '/tmp', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
       child.onExit(() => resolve());
     });
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i += 1) {
+    const start = performance.now();
+    await Promise.all(Array.from({ length: count }, spawnOne));
     samples.push(performance.now() - start);
   }
   return samples;
@@ -114,30 +117,32 @@ async function invokeLatency(agentCount: number, iterations: number): Promise<In
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
-  const bare = summary(await barePtySpawn(100));
-  const one = await invokeLatency(1, 100);
-  const twenty = await invokeLatency(20, 30);
-  const hundred = await invokeLatency(100, 10);
-  const rows = (label: string, runs: InvokeSamples): string[] => {
+  const sizes = [
+    { agents: 1, iterations: 100, label: '1 agent' },
+    { agents: 20, iterations: 30, label: 'on all, 20 agents' },
+    { agents: 100, iterations: 10, label: 'on all, 100 agents' },
+  ];
+  const table: string[] = [];
+  for (const { agents, iterations, label } of sizes) {
+    const bare = summary(await barePtySpawns(agents, iterations));
+    const runs = await invokeLatency(agents, iterations);
     const stored = summary(runs.stored);
     const described = summary(runs.described);
-    return [
+    table.push(
+      `| anchor: ${agents === 1 ? 'a bare node-pty spawn' : `${agents} bare node-pty spawns at once`} of \`true\` | ${bare.n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | 1.0× |`,
       `| InvokeCommand → Success stored, ${label} | ${stored.n} | ${fmt(stored.p50)} | ${fmt(stored.p99)} | ${(stored.p50 / bare.p50).toFixed(1)}× |`,
       `| InvokeCommand → Success seen by DescribeInvocations, ${label} | ${described.n} | ${fmt(described.p50)} | ${fmt(described.p99)} | ${(described.p50 / bare.p50).toFixed(1)}× |`,
-    ];
-  };
+    );
+  }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(
     [
       `date: ${new Date().toISOString()}`,
       `machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
       '',
-      '| measurement | samples | p50 | p99 | p50 / bare p50 |',
+      '| measurement | samples | p50 | p99 | p50 / anchor p50 |',
       '|---|---|---|---|---|',
-      `| bare node-pty spawn of \`true\` | ${bare.n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | 1.0× |`,
-      ...rows('1 agent', one),
-      ...rows('on all, 20 agents', twenty),
-      ...rows('on all, 100 agents', hundred),
+      ...table,
       '',
     ].join('\n'),
   );
