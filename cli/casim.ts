@@ -8,8 +8,8 @@ import { DEFAULT_PORT, defaultServerUrl } from './server-url.js';
 
 // Each command loads what it needs in its action: an idle `casim agent` (issue 10: ≤ 50 MB) does
 // not load the API client, the fleet helpers or the control plane's modules. (The API client's
-// ESM import of node:http alone costs an agent ~8 MiB on Node 22, which then loads undici and
-// http2 for the module namespace's lazy exports.)
+// ESM import of node:http made Node 22 load undici and http2 for the module namespace's lazy
+// exports: ~3 MiB of an idle agent in the instance image.)
 const clientFor = async (server: string): Promise<ApiClient> => (await import('./client-options.js')).clientFor(server);
 
 function positiveInt(value: string): number {
