@@ -3,18 +3,15 @@ import { runKeyOf } from '../shared/task-keys.js';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { Logger } from '../shared/logger.js';
-import {
-  AGENT_PATH,
-  CLOSE_CODES,
-  MAX_SERVER_FRAME_BYTES,
-  PROTOCOL_VERSION,
-  parseServerMessage,
-  type AgentMessage,
-  type MachineFacts,
-  type ServerMessage,
-  type TaskFinishedMessage,
-  type TaskSpec,
+import { AGENT_PATH, CLOSE_CODES, MAX_SERVER_FRAME_BYTES, PROTOCOL_VERSION } from '../shared/protocol-constants.js';
+import type {
+  AgentMessage,
+  MachineFacts,
+  ServerMessage,
+  TaskFinishedMessage,
+  TaskSpec,
 } from '../shared/protocol.js';
+import { parseServerFrame } from './server-frames.js';
 import { AGENT_VERSION } from '../shared/version.js';
 import { backoffDelay } from './backoff.js';
 import { consumeColdStart } from './cold-start.js';
@@ -28,6 +25,7 @@ import { targetsContainer } from './runner/container-target.js';
 import { runScript } from './runner/script-runner.js';
 import { OutputStreamer } from './output-streamer.js';
 import { gatherMachineFacts } from './machine-facts.js';
+import { localTimeZone } from './local-time-zone.js';
 import { ReportOutbox } from './report-outbox.js';
 
 /** Unacknowledged messages are re-sent this often while connected (and on every welcome). */
@@ -60,10 +58,6 @@ export interface AgentOptions {
  */
 export const DEFAULT_SCRIPT_DIR = join(tmpdir(), 'casim-scripts');
 
-/** The machine's zone (TZ or /etc/localtime, as the runtime resolves it). */
-function localTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
 
 /** Above this much unsent data on the socket, live output chunks are skipped. */
 const MAX_BUFFERED_OUTPUT_BYTES = 1024 * 1024;
@@ -136,7 +130,7 @@ export class Agent {
     this.socket = socket;
     socket.on('open', () => this.greet());
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      const parsed = isBinary ? ({ ok: false, reason: 'binary frame' } as const) : parseServerMessage(data.toString('utf8'));
+      const parsed = isBinary ? ({ ok: false, reason: 'binary frame' } as const) : parseServerFrame(data.toString('utf8'));
       if (parsed.ok) {
         this.handle(parsed.message);
         return;

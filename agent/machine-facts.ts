@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { MachineFactsSchema, type MachineFacts } from '../shared/protocol.js';
+import type { MachineFacts } from '../shared/protocol.js';
+import { machineFactsOf } from './server-frames.js';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -45,8 +46,7 @@ export function gatherMachineFacts(): Promise<MachineFacts | undefined> {
     execFile(process.execPath, ['--input-type=module', '-e', probeScript(library)], { timeout: PROBE_TIMEOUT_MS, maxBuffer: 64 * 1024 }, (error, stdout) => {
       if (error) return resolve(undefined);
       try {
-        const parsed = MachineFactsSchema.safeParse(JSON.parse(stdout));
-        resolve(parsed.success ? parsed.data : undefined);
+        resolve(machineFactsOf(JSON.parse(stdout)));
       } catch {
         resolve(undefined);
       }

@@ -1,4 +1,4 @@
-import { MAX_OUTPUT_CHUNK_BYTES } from '../shared/protocol.js';
+import { MAX_OUTPUT_CHUNK_BYTES } from '../shared/protocol-constants.js';
 
 /**
  * Takes a chunk to stream; false when it cannot be kept now (the send window is full): the bytes

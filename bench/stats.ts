@@ -19,8 +19,11 @@ export function machine(): string {
 export const ms = (n: number): string => `${n.toFixed(2)} ms`;
 
 export function rssOf(pid: number | 'self'): number {
-  // VmRSS in kB from /proc (Linux).
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return rssOfStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
+}
+
+/** VmRSS in MiB from the text of /proc/<pid>/status (Linux; the file gives kB). */
+export function rssOfStatus(status: string): number {
   const match = /VmRSS:\s+(\d+)/.exec(status);
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
@@ -30,7 +33,11 @@ export function rssOf(pid: number | 'self'): number {
  * `mainThreadOnly`, of its main thread alone (the event loop; /proc/<pid>/task/<pid>/stat).
  */
 export function cpuMsOf(pid: number, mainThreadOnly = false): number {
-  const path = mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
-  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return cpuMsOfStat(readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8'));
+}
+
+/** user + system CPU time in ms from the text of /proc/<pid>/stat. */
+export function cpuMsOfStat(stat: string): number {
+  const fields = stat.split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }

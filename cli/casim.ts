@@ -1,17 +1,16 @@
 #!/usr/bin/env node
+import './agent-v8-flags.js'; // first: sets V8 flags for `casim agent` before the other modules load
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { Agent } from '../agent/agent.js';
-import { accessKeysFromEnv } from '../controlplane/access-keys.js';
-import { StartupError } from '../controlplane/startup/startup-error.js';
-import { AdjustableClock } from '../shared/clock.js';
-import { createLogger } from '../shared/logger.js';
-import { ApiCallError } from './api-client.js';
-import { clientFor, DEFAULT_PORT, defaultServerUrl } from './client-options.js';
+import type { ApiClient } from './api-client.js';
 import { addFaultCommands } from './fault-commands.js';
-import { fleetDown, fleetList, fleetUp } from './fleet-commands.js';
-import { runAndFollow } from './run-command.js';
-import { realAgentFleetUp } from './real-agent-fleet.js';
+import { DEFAULT_PORT, defaultServerUrl } from './server-url.js';
+
+// Each command loads what it needs in its action: an idle `casim agent` (issue 10: ≤ 50 MB) does
+// not load the API client, the fleet helpers or the control plane's modules. (The API client's
+// ESM import of node:http made Node 22 load undici and http2 for the module namespace's lazy
+// exports: ~3 MiB of an idle agent in the instance image.)
+const clientFor = async (server: string): Promise<ApiClient> => (await import('./client-options.js')).clientFor(server);
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -37,6 +36,9 @@ program
     const { startServer, DRAIN_TIMEOUT_MS } = await import('../controlplane/server.js');
     const { quotasFromEnv } = await import('../controlplane/api/handlers/context.js');
     const { dockerFleetOptionsFromEnv } = await import('../controlplane/fleet/docker-fleet-options.js');
+    const { accessKeysFromEnv } = await import('../controlplane/access-keys.js');
+    const { StartupError } = await import('../controlplane/startup/startup-error.js');
+    const { AdjustableClock } = await import('../shared/clock.js');
     const keys = accessKeysFromEnv(process.env);
     let server: Awaited<ReturnType<typeof startServer>>;
     try {
@@ -109,7 +111,9 @@ program
   .option('--state-dir <dir>', 'where the identity and scripts are kept', process.env.CASIM_STATE_DIR ?? './.casim/agent')
   .option('--name <name>', 'instance name to register with')
   .option('--allow-power-actions', 'let exit code 194 / 193 reboot / power off this machine')
-  .action((options: { server: string; activationId?: string; activationCode?: string; stateDir: string; name?: string; allowPowerActions?: boolean }) => {
+  .action(async (options: { server: string; activationId?: string; activationCode?: string; stateDir: string; name?: string; allowPowerActions?: boolean }) => {
+    const { Agent } = await import('../agent/agent.js');
+    const { createLogger } = await import('../shared/logger.js');
     const id = process.env.CASIM_INSTANCE_ID;
     const secret = process.env.CASIM_INSTANCE_SECRET;
     const agent = new Agent({
@@ -145,12 +149,14 @@ fleet
   .action(async (options: { server: string; count: number; image?: string; name?: string; agent: string; agentBinary?: string }) => {
     if (options.agent === 'real') {
       if (!options.agentBinary) throw new InvalidArgumentError('--agent real needs --agent-binary PATH');
-      const ids = await realAgentFleetUp(clientFor(options.server), options.server, options.count, { binary: options.agentBinary, image: options.image, name: options.name, waitSeconds: 90 });
+      const { realAgentFleetUp } = await import('./real-agent-fleet.js');
+      const ids = await realAgentFleetUp(await clientFor(options.server), options.server, options.count, { binary: options.agentBinary, image: options.image, name: options.name, waitSeconds: 90 });
       process.stdout.write(ids.join('\n') + '\n');
       return;
     }
     if (options.agent !== 'casim') throw new InvalidArgumentError(`--agent ${options.agent}: expected casim or real`);
-    const ids = await fleetUp(clientFor(options.server), options.count, { image: options.image, name: options.name, waitSeconds: 90 });
+    const { fleetUp } = await import('./fleet-commands.js');
+    const ids = await fleetUp(await clientFor(options.server), options.count, { image: options.image, name: options.name, waitSeconds: 90 });
     process.stdout.write(ids.join('\n') + '\n');
   });
 fleet
@@ -158,14 +164,16 @@ fleet
   .description('list instances with their Cloud Assistant status')
   .option(...serverOption)
   .action(async (options: { server: string }) => {
-    process.stdout.write((await fleetList(clientFor(options.server))) + '\n');
+    const { fleetList } = await import('./fleet-commands.js');
+    process.stdout.write((await fleetList(await clientFor(options.server))) + '\n');
   });
 fleet
   .command('down')
   .description('delete every instance and its container')
   .option(...serverOption)
   .action(async (options: { server: string }) => {
-    const ids = await fleetDown(clientFor(options.server));
+    const { fleetDown } = await import('./fleet-commands.js');
+    const ids = await fleetDown(await clientFor(options.server));
     process.stdout.write(`deleted ${ids.length} instance(s)\n`);
   });
 
@@ -179,7 +187,8 @@ program
   .option('--username <user>', 'Username')
   .option('--working-dir <dir>', 'WorkingDir')
   .action(async (script: string, options: { server: string; instance: string[]; timeout?: number; username?: string; workingDir?: string }) => {
-    const client = clientFor(options.server);
+    const { runAndFollow } = await import('./run-command.js');
+    const client = await clientFor(options.server);
     let ids = options.instance;
     if (ids.length === 0) {
       const body = await client.call<{ Instances: { Instance: Array<{ InstanceId: string }> } }>('DescribeInstances', { PageSize: 100 });
@@ -200,7 +209,7 @@ program
   .option('--concurrency <n>', 'agents registering at the same time', positiveInt, 50)
   .action(async (options: { agents: number; server: string; concurrency: number }) => {
     const { runLoadgen } = await import('../loadgen/run-loadgen.js');
-    await runLoadgen({ ...options, client: clientFor(options.server), write: (t) => process.stdout.write(t) });
+    await runLoadgen({ ...options, client: await clientFor(options.server), write: (t) => process.stdout.write(t) });
   });
 
 program
@@ -219,6 +228,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`casim: ${error instanceof ApiCallError || error instanceof Error ? error.message : String(error)}\n`);
+  // An ApiCallError (cli/api-client.ts) is an Error too.
+  process.stderr.write(`casim: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

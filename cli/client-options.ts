@@ -2,11 +2,7 @@ import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../controlplan
 import { DEFAULT_REGION_ID } from '../controlplane/api/regions.js';
 import { ApiClient } from './api-client.js';
 
-export const DEFAULT_PORT = 8484;
-
-export function defaultServerUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return `http://127.0.0.1:${env.CASIM_PORT ?? DEFAULT_PORT}`;
-}
+export { DEFAULT_PORT, defaultServerUrl } from './server-url.js';
 
 /** The client every client-side command uses: `--server` and the CASIM_ACCESS_KEY_* credentials. */
 export function clientFor(server: string, env: NodeJS.ProcessEnv = process.env): ApiClient {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_OUTPUT_CHUNK_BYTES, MAX_REPORTED_OUTPUT_BYTES } from './protocol-constants.js';
 
 /**
  * The WebSocket protocol between the control plane (`/agent`) and an agent.
@@ -17,32 +18,7 @@ import { z } from 'zod';
  *   durable on the control plane.
  * Receivers de-duplicate by (taskId, run[, seq]).
  */
-export const PROTOCOL_VERSION = 1 as const;
-export const AGENT_PATH = '/agent';
-
-/** WebSocket close codes used on `/agent`. */
-export const CLOSE_CODES = {
-  /** RFC 6455: the server is shutting down (drain). */
-  goingAway: 1001,
-  /** RFC 6455: a frame that is not a valid message of this protocol. */
-  protocolError: 1002,
-  /** RFC 6455: a frame larger than the protocol allows. */
-  tooLarge: 1009,
-  noHello: 4000,
-  instanceRemoved: 4001,
-  unsupportedProtocol: 4002,
-  authenticationFailed: 4003,
-  replaced: 4004,
-} as const;
-
-/** The largest frame an agent may send (a final report is at most ~33 KB of JSON). */
-export const MAX_AGENT_FRAME_BYTES = 256 * 1024;
-/** The largest frame the control plane sends (a task with its script, a SendFile file). */
-export const MAX_SERVER_FRAME_BYTES = 4 * 1024 * 1024;
-/** Raw bytes in one live output chunk. */
-export const MAX_OUTPUT_CHUNK_BYTES = 64 * 1024;
-/** Raw bytes of retained output in a final report (head + tail, shared/output-buffer.ts). */
-export const MAX_REPORTED_OUTPUT_BYTES = 24576;
+export { AGENT_PATH, CLOSE_CODES, MAX_AGENT_FRAME_BYTES, MAX_OUTPUT_CHUNK_BYTES, MAX_REPORTED_OUTPUT_BYTES, MAX_SERVER_FRAME_BYTES, PROTOCOL_VERSION } from './protocol-constants.js';
 
 const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
