@@ -17,28 +17,18 @@ describe('shared/frame-json-schemas.ts', () => {
   });
 });
 
-describe('compileJsonSchema', () => {
-  it.each([
-    [{ type: 'string', format: 'email' }, /unsupported keyword format/],
-    [{ anyOf: [{ type: 'string' }] }, /unsupported keyword anyOf/],
-    [{ type: 'object', properties: { a: { type: 'string', not: {} } } }, /unsupported keyword not/],
-    [{ type: 'tuple' }, /unsupported type tuple/],
-  ])('refuses a schema it cannot check fully: %j', (schema, message) => {
-    expect(() => compileJsonSchema(schema)).toThrow(message);
+describe('compileJsonSchema (@cfworker/json-schema)', () => {
+  it('checks nested values, names where a value failed, and passes an accepted value on as received', () => {
+    const check = compileJsonSchema({ type: 'object', properties: { a: { type: 'array', maxItems: 2, items: { type: 'integer', minimum: 0 } } }, required: ['a'] });
+    expect(check({ a: [1, 2], extra: true })).toEqual({ ok: true, value: { a: [1, 2], extra: true } });
+    for (const bad of [{ a: [1, -2] }, { a: [1, 2, 3] }, {}, [], { a: [1.5] }]) expect(check(bad).ok).toBe(false);
+    const failed = check({ a: [1, -2] });
+    expect(failed.ok ? '' : failed.reason).toMatch(/^a\/1: /);
   });
 
-  it('counts string length in UTF-16 code units, as zod does', () => {
-    const check = compileJsonSchema({ type: 'string', maxLength: 2 });
+  it('counts string length in code points (JSON Schema), where zod counts UTF-16 units', () => {
+    const check = compileJsonSchema({ type: 'string', maxLength: 1 });
     expect(check('😀').ok).toBe(true);
     expect(check('😀x').ok).toBe(false);
-  });
-
-  it('keeps only the listed properties and checks nested values', () => {
-    const check = compileJsonSchema({ type: 'object', properties: { a: { type: 'array', maxItems: 2, items: { type: 'integer', minimum: 0 } } }, required: ['a'] });
-    expect(check({ a: [1, 2], extra: true })).toEqual({ ok: true, value: { a: [1, 2] } });
-    expect(check({ a: [1, -2] })).toEqual({ ok: false, reason: 'a.1: too small: at least 0' });
-    expect(check({ a: [1, 2, 3] })).toEqual({ ok: false, reason: 'a: too many items: at most 2' });
-    expect(check({})).toEqual({ ok: false, reason: 'a: required' });
-    expect(check([])).toEqual({ ok: false, reason: '(frame): expected object, received array' });
   });
 });
