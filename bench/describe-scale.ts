@@ -87,6 +87,8 @@ function fillListings(store: Store, records: number): number {
         store.activations.add(listedActivation(n));
         store.fileInvocations.add(listedFile(n));
         store.fileDeliveries.add(listedDelivery(n));
+        // 1% of the managed instances connected (the `connected` column the sessions keep).
+        if (n % 200 === 1) store.presence.set(`mi-s${n}`, true);
       }
     });
   }
@@ -126,7 +128,7 @@ function listingCases(store: Store, records: number): Array<[string, (spec: Page
   const q = store.instanceQueries;
   const mid: PageSpec = { offset: 0, limit: 10, countTotal: false, after: [INSTANCES + Math.floor(records / 2)] };
   const named = Array.from({ length: 10 }, (_, k) => `mi-s${2 * k * 997 + 1}`);
-  // 1% of the managed instances connected (session state: the one filter checked per row).
+  // The same 1% as the sessions see them (what a fault-time listing asks row by row).
   const online = new Set(Array.from({ length: Math.floor(records / 200) }, (_, k) => `mi-s${200 * k + 1}`));
   const managed = { regionId: S, kind: 'managed' as const, tags: [] };
   return [
@@ -136,7 +138,9 @@ function listingCases(store: Store, records: number): Array<[string, (spec: Page
     ['DescribeManagedInstances InstanceName', (spec) => q.registered({ ...managed, name: 'host-7' }, spec)],
     ['DescribeManagedInstances ActivationId', (spec) => q.registered({ ...managed, activationId: 'a-7' }, spec)],
     ['DescribeManagedInstances Tag env=prod', (spec) => q.registered({ ...managed, tags: [{ key: 'env', value: 'prod' }] }, spec)],
-    ['DescribeManagedInstances Connected=true (1% online)', (spec) => q.registered({ ...managed, keep: (id) => online.has(id) }, spec)],
+    ['DescribeManagedInstances Connected=true (1% online)', (spec) => q.registered({ ...managed, connected: true }, spec)],
+    ['DescribeManagedInstances Connected=false (99% offline)', (spec) => q.registered({ ...managed, connected: false }, spec)],
+    ['DescribeManagedInstances Connected=true while a fault is in force (row by row)', (spec) => q.registered({ ...managed, keep: (id) => online.has(id) }, spec)],
     ['DescribeInstances', (spec) => q.registered({ regionId: S, kind: 'ecs', tags: [] }, spec)],
     ['DescribeInstances Status=Stopped', (spec) => q.registered({ regionId: S, kind: 'ecs', tags: [], status: 'Stopped' }, spec)],
     ['ResourceTag team=t-7 (≤101 Running instances)', () => q.runningWithTags(S, [{ key: 'team', value: 't-7' }], undefined, 101)],

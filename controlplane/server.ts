@@ -17,6 +17,7 @@ import type { DockerFleetOptions } from './fleet/docker-fleet-options.js';
 import { NoFleet, type Fleet } from './fleet/fleet.js';
 import { AgentHub } from './hub/agent-hub.js';
 import { AgentSessions } from './hub/agent-sessions.js';
+import { StoredPresence } from './hub/stored-presence.js';
 import { ScheduleTimes } from './invocations/schedule-times.js';
 import { logRunEvents } from './invocations/run-log.js';
 import type { PowerAction } from '../shared/power-action.js';
@@ -98,18 +99,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   createDataDir(options.dataDir);
   const lock = DataDirLock.acquire(options.dataDir);
   let store: Store;
+  let presence: StoredPresence | undefined;
   try {
     store = openStore(join(options.dataDir, STORE_FILE), {
       // A group commit (agent messages) that fails, e.g. on a full disk: the same situation as one
       // message failing in the hub, so the same line.
-      onGroupFailed: (error) => logger.warn('store unavailable: agent message not acknowledged (the agent re-sends it)', { error: (error as Error).message }),
+      onGroupFailed: (error) => {
+        logger.warn('store unavailable: agent message not acknowledged (the agent re-sends it)', { error: (error as Error).message });
+        presence?.groupFailed(error);
+      },
     });
   } catch (error) {
     lock.release();
     throw error;
   }
   const registry = new InstanceRegistry(store, clock);
-  const sessions = new AgentSessions();
+  // The instances' `connected` column follows both kinds of session (DescribeManagedInstances' Connected).
+  presence = new StoredPresence(store, logger);
+  const sessions = new AgentSessions(presence);
   // The port is known once listening; containers reach the control plane on loopback.
   let port = options.port;
   const fleet: Fleet = options.fleet === 'docker' ? new DockerFleet(() => `http://127.0.0.1:${port}`, logger, options.dockerFleet) : (options.fleet ?? new NoFleet());
@@ -118,7 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const injection = options.admin ? new FaultInjection({ source, registry, sessions, clock, logger }) : undefined;
   let realAgents: RealAgentGateway | undefined;
   try {
-    realAgents = options.realAgent ? new RealAgentGateway(options.dataDir, logger) : undefined;
+    realAgents = options.realAgent ? new RealAgentGateway(options.dataDir, logger, presence) : undefined;
   } catch (error) {
     store.close();
     lock.release();

@@ -38,6 +38,11 @@ export class FaultyAgentSender implements AgentLink {
     return this.inner.isConnected(instanceId);
   }
 
+  /** With any fault in force, `agent-offline` may hide a connected instance: only the sessions know. */
+  storedPresenceExact(): boolean {
+    return this.faults.isEmpty() && this.inner.storedPresenceExact();
+  }
+
   send(instanceId: string, message: ServerMessage): boolean {
     if (this.faults.isEmpty() && this.held.size === 0) return this.inner.send(instanceId, message);
     const occasion = { kind: 'instance', instance: this.facts(instanceId) } as const;

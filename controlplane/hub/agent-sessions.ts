@@ -2,12 +2,22 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../../shared/protocol.js';
 import { CLOSE_CODES } from '../../shared/protocol.js';
+import type { StoredPresence } from './stored-presence.js';
 
 /** Sends to a connected agent; false when the instance has no live session. */
 export interface AgentSender {
   send(instanceId: string, message: ServerMessage): boolean;
   isConnected(instanceId: string): boolean;
+  /**
+   * Whether the store's `connected` column is `isConnected` for every instance right now (so a
+   * listing may filter on it in SQL): false without a StoredPresence, after a failed presence
+   * write, or while a fault may change what `isConnected` says.
+   */
+  storedPresenceExact(): boolean;
 }
+
+/** What the sessions tell the store (StoredPresence). */
+export type PresenceWriter = Pick<StoredPresence, 'set' | 'isExact'>;
 
 /**
  * The live WebSocket session of each connected instance (at most one: a new session replaces
@@ -18,22 +28,31 @@ export class AgentSessions implements AgentSender {
   /** TCP sockets corked by `send` in this tick; uncorked together on the next tick. */
   private readonly corked = new Set<Duplex>();
 
+  /** `presence` keeps the store's `connected` column equal to `isConnected`. */
+  constructor(private readonly presence?: PresenceWriter) {}
+
   /** Makes `socket` the instance's session, closing the one it replaces. */
   open(instanceId: string, socket: WebSocket): void {
     const previous = this.sockets.get(instanceId);
     if (previous && previous !== socket) previous.close(CLOSE_CODES.replaced, 'replaced by a new session');
     this.sockets.set(instanceId, socket);
+    if (!previous) this.presence?.set(instanceId, true);
   }
 
   /** Forgets `socket` if it is still the instance's session; true when it was. */
   closed(instanceId: string, socket: WebSocket): boolean {
     if (this.sockets.get(instanceId) !== socket) return false;
     this.sockets.delete(instanceId);
+    this.presence?.set(instanceId, false);
     return true;
   }
 
   isConnected(instanceId: string): boolean {
     return this.sockets.has(instanceId);
+  }
+
+  storedPresenceExact(): boolean {
+    return this.presence?.isExact() ?? false;
   }
 
   count(): number {
@@ -78,7 +97,10 @@ export class AgentSessions implements AgentSender {
 
   /** Drops every session at once, without a closing handshake. */
   terminateAll(): void {
-    for (const socket of this.sockets.values()) socket.terminate();
+    for (const [instanceId, socket] of this.sockets) {
+      socket.terminate();
+      this.presence?.set(instanceId, false);
+    }
     this.sockets.clear();
   }
 }

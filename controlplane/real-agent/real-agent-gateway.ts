@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../shared/logger.js';
 import type { AgentEventHandler, FileEventHandler } from '../hub/agent-hub.js';
+import type { PresenceWriter } from '../hub/agent-sessions.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import { AgentIdentities } from './agent-identities.js';
 import { KickChannel } from './kick-channel.js';
@@ -53,8 +54,9 @@ export class RealAgentGateway {
   constructor(
     private readonly dataDir: string,
     private readonly logger: Logger,
+    presence?: PresenceWriter,
   ) {
-    this.outbox = new RealAgentOutbox(logger);
+    this.outbox = new RealAgentOutbox(logger, presence);
     this.identities = new AgentIdentities(dataDir);
   }
 

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../shared/logger.js';
 import type { FileSpec, ServerMessage, TaskSpec } from '../../shared/protocol.js';
-import type { AgentSender } from '../hub/agent-sessions.js';
+import type { AgentSender, PresenceWriter } from '../hub/agent-sessions.js';
 import { kickFrame, type Kick } from './kick-frame.js';
 import { fileEntry, runEntry, stopEntry, taskListAnswer, type TaskListAnswer } from './task-list-answer.js';
 
@@ -38,7 +38,11 @@ export interface Fetched {
 export class RealAgentOutbox implements AgentSender {
   private readonly instances = new Map<string, InstanceOutbox>();
 
-  constructor(private readonly logger: Logger) {}
+  /** `presence` keeps the store's `connected` column equal to `isConnected` (an attached channel). */
+  constructor(
+    private readonly logger: Logger,
+    private readonly presence?: PresenceWriter,
+  ) {}
 
   private of(instanceId: string): InstanceOutbox {
     let entry = this.instances.get(instanceId);
@@ -56,6 +60,7 @@ export class RealAgentOutbox implements AgentSender {
     const entry = this.of(instanceId);
     const previous = entry.socket;
     entry.socket = socket;
+    if (!previous) this.presence?.set(instanceId, true);
     return previous !== socket ? previous : undefined;
   }
 
@@ -64,12 +69,18 @@ export class RealAgentOutbox implements AgentSender {
     const entry = this.instances.get(instanceId);
     if (!entry || entry.socket !== socket) return false;
     entry.socket = undefined;
+    this.presence?.set(instanceId, false);
     return true;
   }
 
+  /** Its channel is attached and open (a closing channel is detached when its close completes). */
   isConnected(instanceId: string): boolean {
     const socket = this.instances.get(instanceId)?.socket;
     return socket !== undefined && socket.readyState === socket.OPEN;
+  }
+
+  storedPresenceExact(): boolean {
+    return this.presence?.isExact() ?? false;
   }
 
   private kick(instanceId: string, kick: Kick): boolean {
@@ -86,8 +97,11 @@ export class RealAgentOutbox implements AgentSender {
 
   /** Closes an instance's channel (deregistered) and forgets its work. */
   forget(instanceId: string): void {
-    this.instances.get(instanceId)?.socket?.close(1000, 'deregistered');
+    const socket = this.instances.get(instanceId)?.socket;
+    socket?.close(1000, 'deregistered');
     this.instances.delete(instanceId);
+    // Its close will not find it attached any more.
+    if (socket) this.presence?.set(instanceId, false);
   }
 
   // ---- AgentSender ----

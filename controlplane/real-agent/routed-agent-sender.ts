@@ -24,6 +24,10 @@ export class RoutedAgentSender implements AgentLink {
     return (this.isRealAgent(instanceId) ? this.realAgents : this.casimAgents).isConnected(instanceId);
   }
 
+  storedPresenceExact(): boolean {
+    return this.realAgents.storedPresenceExact() && this.casimAgents.storedPresenceExact();
+  }
+
   disconnect(instanceId: string): void {
     (this.isRealAgent(instanceId) ? this.realAgents : this.casimAgents).disconnect(instanceId);
   }

@@ -26,9 +26,11 @@ export interface RegisteredFilter {
   resourceGroupId?: string;
   status?: InstanceLifecycleStatus | string;
   tags: readonly Tag[];
+  /** Whether the agent has a live session: the `connected` column (instance-presence.ts). */
+  connected?: boolean;
   /**
-   * A condition that is not a column (whether the agent is connected: session state, in memory),
-   * checked on the rows the SQL filter leaves, which are walked in batches in index order.
+   * A condition that is not a column (whether the agent counts as connected while a fault may
+   * change that), checked on the rows the SQL filter leaves, walked in batches in index order.
    */
   keep?: (instanceId: string) => boolean;
 }
@@ -79,7 +81,8 @@ export class InstanceQueries {
    * DescribeManagedInstances / DescribeInstances: one kind of registered instance, newest first.
    * The first Tag.N drives (its index entries newest first) unless InstanceId.N does (at most
    * 50 / 100 primary-key lookups, then sorted). Each other filter has an index after (region_id, kind,
-   * deregistered). With `keep`, the page is filled from batches of the SQL filter's rows.
+   * deregistered); Connected's is (region_id, kind, deregistered, connected, seq). With `keep`, the
+   * page is filled from batches of the SQL filter's rows.
    */
   registered(filter: RegisteredFilter, spec: PageSpec): StorePage<InstanceRecord> {
     const where = new SqlWhere().add('i.region_id = ?', filter.regionId).add('i.kind = ?', filter.kind).add('i.deregistered = 0');
@@ -88,6 +91,7 @@ export class InstanceQueries {
     if (filter.osType !== undefined) where.add('i.os_type = ?', filter.osType.toLowerCase());
     if (filter.resourceGroupId !== undefined) where.add('i.resource_group_id = ?', filter.resourceGroupId);
     if (filter.status !== undefined) where.add('i.status = ?', filter.status);
+    if (filter.connected !== undefined) where.add('i.connected = ?', filter.connected ? 1 : 0);
     let from: From = { head: '', params: [], tables: 'instances i' };
     let key = 'i.seq';
     const [firstTag, ...otherTags] = filter.tags;

@@ -7,6 +7,7 @@ import { ActivationQueries } from './activation-queries.js';
 import { FileQueries } from './file-queries.js';
 import { DocumentTable, TAGS_DDL } from './document-table.js';
 import { CommandQueries } from './command-queries.js';
+import { InstancePresence } from './instance-presence.js';
 import { InstanceQueries } from './instance-queries.js';
 import { InvocationQueries } from './invocation-queries.js';
 import { performance } from 'node:perf_hooks';
@@ -47,9 +48,10 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
  * table-specs.ts, the `tags` table and the per-invocation status counts. 3: runs' next_run_time.
  * 4: the listing columns of instances, activations and SendFiles (and their tags), deliveries'
  * region and SendFile sequence, and each SendFile's aggregate `file_status`; the sweepers'
- * columns (deliveries' update_time; runs' delivered_time, held_ms and timeout_s). Opening an older data dir derives the new columns from the documents, once, in one transaction.
+ * columns (deliveries' update_time; runs' delivered_time, held_ms and timeout_s). 5: instances'
+ * `connected` (instance-presence.ts; starts 0). Opening an older data dir derives the new columns from the documents, once, in one transaction.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** SQLite's page cache (default 2 MiB): the hot index pages of a busy fleet stay in memory. */
 const STORE_CACHE_KIB = 64 * 1024;
@@ -86,6 +88,8 @@ export class Store {
   readonly invocationQueries: InvocationQueries;
   readonly commandQueries: CommandQueries;
   readonly instanceQueries: InstanceQueries;
+  /** The instances' `connected` column, set by the agent sessions (reset to 0 at open). */
+  readonly presence: InstancePresence;
   readonly activationQueries: ActivationQueries;
   readonly fileQueries: FileQueries;
   readonly sweepQueries: SweepQueries;
@@ -134,6 +138,9 @@ export class Store {
     });
     this.runHistory = new DocumentTable(this.db, RUN_HISTORY);
     this.instances = new DocumentTable(this.db, INSTANCES);
+    this.presence = new InstancePresence(this.db);
+    // No agent session survives a restart.
+    this.presence.resetAll();
     this.activations = new DocumentTable(this.db, ACTIVATIONS);
     this.clientTokens = new DocumentTable(this.db, CLIENT_TOKENS);
     this.fileInvocations = new DocumentTable(this.db, FILE_INVOCATIONS, [{ name: 'file_status', type: 'TEXT' }]);

@@ -151,6 +151,7 @@ export const RUN_HISTORY: TableSpec<InstanceRunRecord> = {
  * region; each filter's index leads with (region_id, kind, deregistered) so the planner takes the
  * one with the filter's equality too. `resource_group_id` is the effective group (the default
  * group when the record has none) and `status` the lifecycle status (Running when absent).
+ * `connected` (not derived from the document) and its two indexes are instance-presence.ts'.
  */
 export const INSTANCES: TableSpec<InstanceRecord> = {
   name: 'instances',
@@ -168,7 +169,7 @@ export const INSTANCES: TableSpec<InstanceRecord> = {
   indexes: [
     'region_id, deregistered, seq',
     'deregistered, seq',
-    // With `id`, covering for the Connected walk (seq, id in index order).
+    // With `id`, covering for the Connected walk while a fault is in force (seq, id in index order).
     'region_id, kind, deregistered, seq, id',
     'region_id, kind, deregistered, name, seq',
     'region_id, kind, deregistered, activation_id, seq',

@@ -19,6 +19,8 @@ import { instanceRecord } from '../support/store-records.js';
 const dir = mkdtempSync(join(tmpdir(), 'casim-listing-'));
 const file = join(dir, 'state.sqlite');
 const R = 'cn-hangzhou';
+/** Instances whose agent is connected (the `connected` column); mi-34 is in another region. */
+const ONLINE = new Set(['mi-1', 'mi-4', 'mi-10', 'mi-11', 'mi-22', 'mi-34', 'mi-58']);
 const DELIVERY: FileInstanceStatus[] = ['Success', 'Failed', 'Pending', 'Running', 'Aborted', 'Success', 'Timeout'];
 
 /** The records as written (newest last), for the reference answers the queries must give. */
@@ -79,6 +81,7 @@ beforeAll(() => {
       activations.push(record);
       store.activations.add(record);
     }
+    for (const id of ONLINE) store.presence.set(id, true);
     for (let n = 0; n < 40; n += 1) {
       const record = sendFile(n);
       files.push(record);
@@ -149,6 +152,7 @@ function expectedInstances(f: RegisteredFilter): string[] {
     .filter((i) => f.resourceGroupId === undefined || resourceGroupOf(i) === f.resourceGroupId)
     .filter((i) => f.status === undefined || (i.status ?? 'Running') === f.status)
     .filter((i) => hasTags(i.tags, f.tags))
+    .filter((i) => f.connected === undefined || ONLINE.has(i.instanceId) === f.connected)
     .filter((i) => f.keep === undefined || f.keep(i.instanceId))
     .map((i) => i.instanceId);
 }
@@ -167,6 +171,10 @@ const instanceFilters: Array<[string, RegisteredFilter]> = [
   ['managed Tag key only', managed({ tags: [{ key: 'team', value: '' }] })],
   ['managed two tags', managed({ tags: [{ key: 'team', value: 'a' }, { key: 'env', value: 'dev' }] })],
   ['managed Tag + ActivationId', managed({ tags: [{ key: 'env', value: 'prod' }], activationId: 'a-2' })],
+  ['managed Connected=true', managed({ connected: true })],
+  ['managed Connected=false', managed({ connected: false })],
+  ['managed Connected=false + InstanceName', managed({ connected: false, name: 'web-1' })],
+  ['managed Connected=true + Tag', managed({ connected: true, tags: [{ key: 'env', value: 'prod' }] })],
   ['ecs, no filter', ecs({})],
   ['ecs InstanceName', ecs({ name: 'web-3' })],
   ['ecs Status=Running (absent counts)', ecs({ status: 'Running' })],
@@ -207,8 +215,26 @@ describe('instance listings in SQL', () => {
     expect(walk((spec) => instanceQueries.registered(filter, spec), 2).map((i) => i.instanceId)).toEqual(expected);
   });
 
-  it('Connected (session state) is checked on the rows the SQL filter leaves, in index order, a keyset page stopping once full', () => {
-    const online = new Set(['mi-1', 'mi-4', 'mi-10', 'mi-11', 'mi-22', 'mi-34', 'mi-58']);
+  it('Connected reads the range of (region_id, kind, deregistered, connected, seq): its COUNT and pages touch only the matching entries', () => {
+    for (const connected of [true, false]) {
+      const plans = [
+        ...plansOf(() => instanceQueries.registered(managed({ connected }), { offset: 0, limit: 3, countTotal: true })),
+        ...plansOf(() => instanceQueries.registered(managed({ connected }), { offset: 0, limit: 3, countTotal: false, after: [30] })),
+      ];
+      expect(badSteps(plans)).toEqual([]);
+      // The COUNT, the offset page and the keyset page.
+      const searches = plans.filter((d) => d.startsWith('SEARCH i '));
+      expect(searches).toHaveLength(3);
+      for (const step of searches) expect(step).toMatch(/INDEX instances_by_region_id_kind_deregistered_connected_seq \(region_id=\? AND kind=\? AND deregistered=\? AND connected=\?/);
+    }
+    expect(expectedInstances(managed({ connected: true }))).toEqual(['mi-58', 'mi-22', 'mi-11', 'mi-10', 'mi-4', 'mi-1']);
+    // The reset at open reads only the connected rows (a partial index of them).
+    const reset = (raw.prepare('EXPLAIN QUERY PLAN UPDATE instances SET connected = 0 WHERE connected = 1').all() as Array<{ detail: string }>).map((r) => r.detail);
+    expect(reset).toEqual([expect.stringMatching(/^SEARCH instances USING (COVERING )?INDEX instances_by_connected_live/)]);
+  });
+
+  it('Connected (session state, while a fault may change it) is checked on the rows the SQL filter leaves, in index order, a keyset page stopping once full', () => {
+    const online = ONLINE;
     const asked: string[] = [];
     const keep = (id: string): boolean => {
       asked.push(id);

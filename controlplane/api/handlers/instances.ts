@@ -1,4 +1,5 @@
 import { isFinal } from '../../invocations/aggregate-status.js';
+import type { RegisteredFilter } from '../../store/instance-queries.js';
 import type { InstanceRecord } from '../../store/records.js';
 import { apiError } from '../errors.js';
 import { pageFields, pageFromStore, pageSpec, paginate, type Page } from '../paging.js';
@@ -78,9 +79,19 @@ export const createActivation: Handler = (args, ctx) => {
 };
 
 /**
- * In SQL (store/instance-queries.ts) but for Connected: whether the agent is connected is session
- * state, checked on the rows the other filters leave.
+ * Connected ("true" / "false"; anything else matches nothing). The store's `connected` column
+ * follows the agent sessions, so Connected is an index range like the other filters; while a fault
+ * is in force (`agent-offline` hides connected agents) or after the column could not be written,
+ * the sessions are asked instead, row by row on what the other filters leave.
  */
+function connectedFilter(connected: string | undefined, ctx: ApiContext): Pick<RegisteredFilter, 'connected' | 'keep' | 'instanceIds'> {
+  if (connected === undefined) return {};
+  if (connected !== 'true' && connected !== 'false') return { instanceIds: [] };
+  if (ctx.agents.storedPresenceExact()) return { connected: connected === 'true' };
+  return { keep: (instanceId: string) => String(ctx.agents.isConnected(instanceId)) === connected };
+}
+
+/** In SQL (store/instance-queries.ts), Connected included (see connectedFilter). */
 export const describeManagedInstances: Handler = (args, ctx) => {
   const ids = args.list('InstanceId');
   const connected = args.string('Connected')?.toLowerCase();
@@ -96,7 +107,7 @@ export const describeManagedInstances: Handler = (args, ctx) => {
       osType: args.string('OsType'),
       resourceGroupId: args.string('ResourceGroupId'),
       tags: args.tags('Tag'),
-      ...(connected !== undefined ? { keep: (instanceId: string) => String(ctx.agents.isConnected(instanceId)) === connected } : {}),
+      ...connectedFilter(connected, ctx),
     },
     spec,
   );
