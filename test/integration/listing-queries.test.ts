@@ -9,11 +9,12 @@ import { resourceGroupOf } from '../../controlplane/instances/resource-groups.js
 import { ActivationQueries, type ActivationFilter } from '../../controlplane/store/activation-queries.js';
 import { FileQueries, type SendFileFilter } from '../../controlplane/store/file-queries.js';
 import { InstanceQueries, type RegisteredFilter } from '../../controlplane/store/instance-queries.js';
-import type { PageSpec, StorePage } from '../../controlplane/store/page.js';
+import type { PageSpec } from '../../controlplane/store/page.js';
 import type { ActivationRecord, FileDeliveryRecord, FileInstanceStatus, FileInvocationRecord, InstanceRecord } from '../../controlplane/store/records.js';
 import { StatementCache } from '../../controlplane/store/statement-cache.js';
 import { Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
+import { plansOfStatements, walkPages } from '../support/query-plans.js';
 import { instanceRecord } from '../support/store-records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'casim-listing-'));
@@ -115,27 +116,13 @@ afterAll(() => {
 function plansOf(call: () => unknown): string[] {
   used.length = 0;
   call();
-  return used.flatMap((sql) => {
-    const marks = sql.split('?').length - 1;
-    const rows = raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...new Array<null>(marks).fill(null)) as Array<{ detail: string }>;
-    return rows.map((r) => r.detail);
-  });
+  return plansOfStatements(raw, used);
 }
 
 /** What a plan must not do: walk a table (or a whole index), or sort what it read. */
 const badSteps = (plans: string[]): string[] => plans.filter((d) => /^SCAN /.test(d) || d.includes('TEMP B-TREE'));
 
-function walk<T>(fetch: (spec: PageSpec) => StorePage<T>, limit: number): T[] {
-  const all: T[] = [];
-  let after: readonly number[] | undefined;
-  for (let pages = 0; pages < 1000; pages += 1) {
-    const page = fetch({ offset: all.length, limit, countTotal: false, ...(after ? { after } : {}) });
-    all.push(...page.items);
-    if (!page.next) return all;
-    after = page.next;
-  }
-  throw new Error('paging does not end');
-}
+const walk = walkPages;
 
 const ALL: PageSpec = { offset: 0, limit: 1000, countTotal: true };
 const hasTags = (have: readonly Tag[], wanted: readonly Tag[]): boolean => wanted.every((w) => have.some((h) => h.key === w.key && (w.value === '' || h.value === w.value)));

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandQueries } from '../../controlplane/store/command-queries.js';
 import { InstanceQueries } from '../../controlplane/store/instance-queries.js';
 import { InvocationQueries, type InvocationFilter, type ResultFilter } from '../../controlplane/store/invocation-queries.js';
-import type { PageSpec, StorePage } from '../../controlplane/store/page.js';
 import type { InstanceRunRecord } from '../../controlplane/store/records.js';
 import { StatementCache } from '../../controlplane/store/statement-cache.js';
 import { Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
+import { plansOfStatements, walkPages } from '../support/query-plans.js';
 import { commandRecord, instanceRecord, invocationRecord, runRecord } from '../support/store-records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'casim-queries-'));
@@ -55,24 +55,10 @@ afterAll(() => {
 function plansOf(call: () => unknown): string[] {
   used.length = 0;
   call();
-  return used.flatMap((sql) => {
-    const marks = sql.split('?').length - 1;
-    const rows = raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...new Array<null>(marks).fill(null)) as Array<{ detail: string }>;
-    return rows.map((r) => r.detail);
-  });
+  return plansOfStatements(raw, used);
 }
 
-function walk<T>(fetch: (spec: PageSpec) => StorePage<T>, limit: number): T[] {
-  const all: T[] = [];
-  let after: readonly number[] | undefined;
-  for (let pages = 0; pages < 1000; pages += 1) {
-    const page = fetch({ offset: all.length, limit, countTotal: false, ...(after ? { after } : {}) });
-    all.push(...page.items);
-    if (!page.next) return all;
-    after = page.next;
-  }
-  throw new Error('paging does not end');
-}
+const walk = walkPages;
 
 const R = 'cn-hangzhou';
 const invocationFilters: Array<[string, InvocationFilter]> = [
