@@ -201,9 +201,10 @@ export class Store {
       this.countDrop.run(invokeId, before);
     }
     if (after !== undefined) this.countUp.run(invokeId, after);
-    // Derived once per invocation per transaction, just before it commits (refreshChanged): a
-    // burst of 100 runs' messages rewrites the invocation row once, not 300 times.
-    if (this.depth === 0 && !this.groupOpen) this.refreshInvocationStatus(invokeId);
+    // Derived once per invocation per transaction, just before it commits (refreshChanged, which
+    // every transaction of the store and the group's flush call): a burst of 100 runs' messages
+    // rewrites the invocation row once, not 300 times. A write outside any transaction derives it now.
+    if (!this.db.inTransaction) this.refreshInvocationStatus(invokeId);
     else this.statusChanged.add(invokeId);
   }
 
