@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Tag } from '../domain/tag.js';
+import { documentsOf } from './documents.js';
 
 /** A value a column can hold (portable across SQLite and PostgreSQL). */
 export type SqlValue = string | number | null;
@@ -43,8 +44,10 @@ export interface TableSpec<T> {
   /**
    * Inside a group commit, `put` keeps the record in memory and writes it once, just before the
    * group commits (`writePending`): a run's task-ack, task-started and task-finished arriving in
-   * one turn cost one UPDATE, not three. `get` sees the pending record; SQL readers of the table
-   * call `writePending` first.
+   * one turn cost one UPDATE, not three. `get` sees the pending record; the store's own SQL
+   * readers of the table (runsOf, runsOn, the sweeper…) call `flushPending` first. The Describe*
+   * queries read what is committed plus what the open group has written so far (it commits at
+   * the next turn): nothing they show has been acknowledged yet either way.
    */
   writeBehind?: boolean;
 }
@@ -218,7 +221,7 @@ export class DocumentTable<T> {
   /** Newest first. Reads the whole table: for small tables (activations) and tests. */
   all(): T[] {
     this.flushPending();
-    return (this.selectAll.all() as Array<{ doc: string }>).map((row) => JSON.parse(row.doc) as T);
+    return documentsOf<T>(this.selectAll.all());
   }
 
   /** The documents whose label is one of `labels`, newest first. */

@@ -5,6 +5,7 @@ import { pageOfRows, type PageSpec, type StorePage } from './page.js';
 import type { FileDeliveryRecord, FileInvocationRecord } from './records.js';
 import { SqlWhere } from './sql-where.js';
 import { StatementCache } from './statement-cache.js';
+import { documentsOf } from './documents.js';
 
 /** DescribeSendFileResults' filters. */
 export interface SendFileFilter {
@@ -46,12 +47,12 @@ export class FileQueries {
 
   /** Pending deliveries last updated at or before `time` (an API time), oldest first, on (status, update_time). */
   pendingUpdatedBy(time: string): FileDeliveryRecord[] {
-    return (this.pendingSince.all(time) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as FileDeliveryRecord);
+    return documentsOf<FileDeliveryRecord>(this.pendingSince.all(time));
   }
 
   /** An instance's Pending deliveries, in the order they were made, on (instance_id, status). */
   pendingOnInstance(instanceId: string): FileDeliveryRecord[] {
-    return (this.pendingOn.all(instanceId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as FileDeliveryRecord);
+    return documentsOf<FileDeliveryRecord>(this.pendingOn.all(instanceId));
   }
 
   describeSendFileResults(filter: SendFileFilter, spec: PageSpec): StorePage<SendFileRow> {
@@ -92,7 +93,7 @@ export class FileQueries {
       const invocation = JSON.parse(row.doc) as FileInvocationRecord;
       const deliveries = row.delivery_doc !== undefined
         ? [JSON.parse(row.delivery_doc) as FileDeliveryRecord]
-        : (this.deliveriesOf.all(invocation.invokeId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as FileDeliveryRecord);
+        : documentsOf<FileDeliveryRecord>(this.deliveriesOf.all(invocation.invokeId));
       return { invocation, deliveries };
     }, total);
   }

@@ -7,6 +7,7 @@ import { SqlWhere } from './sql-where.js';
 import { StatementCache } from './statement-cache.js';
 import type { SqlValue } from './document-table.js';
 import { isRepeating } from '../invocations/repeat-mode.js';
+import { documentsOf } from './documents.js';
 
 /** DescribeInvocations' filters; the handler leaves out those the API ignores with InstanceId. */
 export interface InvocationFilter {
@@ -136,7 +137,7 @@ export class InvocationQueries {
   }
 
   private runsOfInvocation(invokeId: string): InstanceRunRecord[] {
-    return (this.runsOf.all(invokeId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+    return documentsOf<InstanceRunRecord>(this.runsOf.all(invokeId));
   }
 
   /**

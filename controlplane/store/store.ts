@@ -28,6 +28,7 @@ import type {
   RepeatMode,
 } from './records.js';
 import { RetentionPurge } from './retention-purge.js';
+import { documentsOf } from './documents.js';
 import {
   ACTIVATIONS,
   CLIENT_TOKENS,
@@ -344,17 +345,17 @@ export class Store {
   /** The per-instance rows of one invocation, in the invocation's instance order (one index range). */
   runsOf(invocation: Pick<InvocationRecord, 'invokeId'>): InstanceRunRecord[] {
     this.runs.flushPending();
-    return (this.runsOfInvocation.all(invocation.invokeId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+    return documentsOf<InstanceRunRecord>(this.runsOfInvocation.all(invocation.invokeId));
   }
 
   /** The per-instance rows of one SendFile, in its instance order. */
   deliveriesOf(invocation: Pick<FileInvocationRecord, 'invokeId'>): FileDeliveryRecord[] {
-    return (this.deliveriesOfInvocation.all(invocation.invokeId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as FileDeliveryRecord);
+    return documentsOf<FileDeliveryRecord>(this.deliveriesOfInvocation.all(invocation.invokeId));
   }
 
   /** The finished runs of one instance's part of an invocation, oldest first. */
   historyOf(invokeId: string, instanceId: string): InstanceRunRecord[] {
-    return (this.historyOfRun.all(invokeId, instanceId) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+    return documentsOf<InstanceRunRecord>(this.historyOfRun.all(invokeId, instanceId));
   }
 
   /** An instance's runs in one of `statuses`, newest first (on the instance_id, status index). */

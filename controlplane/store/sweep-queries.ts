@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { InstanceRunRecord } from './records.js';
+import { documentsOf } from './documents.js';
 
 /** Which undelivered runs: updated at or before an API time, after one, or all. */
 export type UndeliveredRange = { by: string } | { after: string } | 'all';
@@ -31,12 +32,12 @@ export class SweepQueries {
   undelivered(range: UndeliveredRange): InstanceRunRecord[] {
     this.beforeRead();
     const rows = range === 'all' ? this.undeliveredAll.all() : 'by' in range ? this.undeliveredBy.all(range.by) : this.undeliveredAfter.all(range.after);
-    return (rows as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+    return documentsOf<InstanceRunRecord>(rows);
   }
 
   /** Runs an agent holds (acknowledged Pending, Running, Stopping) held since before `ms` minus their Timeout. */
   heldPast(ms: number): InstanceRunRecord[] {
     this.beforeRead();
-    return (this.held.all(ms) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as InstanceRunRecord);
+    return documentsOf<InstanceRunRecord>(this.held.all(ms));
   }
 }
