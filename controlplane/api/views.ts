@@ -1,3 +1,4 @@
+import type { InstanceRunStats } from '../store/instance-queries.js';
 import type { InstanceRecord, InstanceRunRecord, InvocationRecord, CommandRecord } from '../store/records.js';
 import { aggregateStatus, isLive, legacyInstanceStatus, legacyInvokeStatus } from '../invocations/aggregate-status.js';
 import { isRepeating } from '../invocations/repeat-mode.js';
@@ -142,7 +143,8 @@ export function invocationResultView(invocation: InvocationRecord, run: Instance
   };
 }
 
-export function managedInstanceView(instance: InstanceRecord, connected: boolean): Body {
+/** `stats`: what the instance's runs say of it (InstanceQueries.runStats). */
+export function managedInstanceView(instance: InstanceRecord, connected: boolean, stats: Pick<InstanceRunStats, 'invocationCount' | 'lastInvokedTime'>): Body {
   return {
     InstanceId: instance.instanceId,
     InstanceName: instance.name,
@@ -157,8 +159,8 @@ export function managedInstanceView(instance: InstanceRecord, connected: boolean
     OsType: instance.osType.toLowerCase(),
     OsVersion: instance.machine?.osVersion ?? '',
     RegistrationTime: instance.registrationTime,
-    LastInvokedTime: instance.lastInvokedTime,
-    InvocationCount: instance.invocationCount,
+    LastInvokedTime: stats.lastInvokedTime,
+    InvocationCount: stats.invocationCount,
     ResourceGroupId: resourceGroupOf(instance),
     Tags: instance.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })),
   };

@@ -136,10 +136,6 @@ export class InvocationService implements AgentEventHandler {
     this.store.transaction(() => {
       this.store.invocations.add(invocation);
       for (const run of runs) this.store.runs.add(run);
-      for (const instanceId of invocation.instanceIds) {
-        const instance = this.registry.get(instanceId);
-        if (instance) this.registry.update({ ...instance, lastInvokedTime: now, invocationCount: instance.invocationCount + 1 });
-      }
       for (const run of runs) {
         this.store.afterCommit(() => this.publish('created', run));
         if (run.status === 'Pending') this.store.afterCommit(() => this.dispatch(invocation, run));

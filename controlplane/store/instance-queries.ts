@@ -42,6 +42,21 @@ interface From {
   tables: string;
 }
 
+/**
+ * What an instance's runs say of it: DescribeManagedInstances' InvocationCount and
+ * LastInvokedTime, DescribeCloudAssistantStatus' ActiveTaskCount and InvocationCount.
+ */
+export interface InstanceRunStats {
+  /** Invocations that targeted the instance: its kept runs (one per invocation) plus those retention purged. */
+  invocationCount: number;
+  /** When the newest of them was created ("" if none). */
+  lastInvokedTime: string;
+  /** Runs going on it now. */
+  running: number;
+  /** Runs that ended on it (every purged run had ended). */
+  finished: number;
+}
+
 /** Rows the in-memory condition (`keep`) is checked on per read. */
 const KEEP_BATCH = 500;
 
@@ -55,13 +70,11 @@ function limits(spec: PageSpec): { sql: string; params: SqlValue[] } {
  */
 export class InstanceQueries {
   private readonly sql: StatementCache;
-  private readonly statusCounts: Database.Statement;
   private readonly withActivation: Database.Statement;
   private readonly inGroup: Database.Statement;
 
   constructor(db: Database.Database, sql: StatementCache = new StatementCache(db)) {
     this.sql = sql;
-    this.statusCounts = db.prepare('SELECT status, COUNT(*) AS n FROM instance_runs WHERE instance_id = ? GROUP BY status');
     this.withActivation = db.prepare('SELECT 1 AS x FROM instances WHERE activation_id = ? AND deregistered = 0 LIMIT 1');
     this.inGroup = db.prepare('SELECT 1 AS x FROM instances WHERE resource_group_id = ? AND deregistered = 0 LIMIT 1');
   }
@@ -170,11 +183,28 @@ export class InstanceQueries {
   }
 
   /**
-   * How many of an instance's runs are in each status: a GROUP BY on the (instance_id, status)
-   * index, so it reads the instance's index entries, not its records.
+   * Counted from the instance's runs, not kept in its row (so a RunCommand on 100 instances does
+   * not rewrite 100 instance rows): a COUNT on the (region_id, instance_id, invoke_seq) index, its
+   * first entry, and the instance's live runs on their partial index. What retention purged was
+   * added to the record by the purge (purgedInvocationCount, purgedLastInvokedTime).
    */
-  runStatusCounts(instanceId: string): Map<InstanceInvocationStatus, number> {
-    const rows = this.statusCounts.all(instanceId) as Array<{ status: InstanceInvocationStatus; n: number }>;
-    return new Map(rows.map((r) => [r.status, r.n]));
+  runStats(instance: Pick<InstanceRecord, 'regionId' | 'instanceId' | 'purgedInvocationCount' | 'purgedLastInvokedTime'>): InstanceRunStats {
+    const on = [instance.regionId, instance.instanceId];
+    const kept = (this.sql.get('SELECT COUNT(*) AS n FROM instance_runs WHERE region_id = ? AND instance_id = ?').get(...on) as { n: number }).n;
+    const newest = this.sql.get('SELECT creation_time FROM instance_runs WHERE region_id = ? AND instance_id = ? ORDER BY invoke_seq DESC, seq LIMIT 1').get(...on) as { creation_time: string } | undefined;
+    let live = 0;
+    let running = 0;
+    // An instance has few live runs: their statuses are counted here (no sort for a GROUP BY).
+    for (const row of this.sql.get('SELECT status FROM instance_runs WHERE instance_id = ? AND live = 1').all(instance.instanceId) as Array<{ status: InstanceInvocationStatus }>) {
+      live += 1;
+      if (row.status === 'Running') running += 1;
+    }
+    const purged = instance.purgedInvocationCount ?? 0;
+    return {
+      invocationCount: purged + kept,
+      lastInvokedTime: newest?.creation_time ?? instance.purgedLastInvokedTime ?? '',
+      running,
+      finished: purged + kept - live,
+    };
   }
 }

@@ -109,8 +109,12 @@ export interface InstanceRecord {
   activationId: string;
   registrationTime: string;
   lastHeartbeatTime: string;
-  lastInvokedTime: string;
-  invocationCount: number;
+  /**
+   * Invocations on the instance whose runs retention purged, and the newest of their times: the
+   * listed InvocationCount and LastInvokedTime add what the kept runs say (InstanceQueries.runStats).
+   */
+  purgedInvocationCount: number;
+  purgedLastInvokedTime: string;
   /** Docker container ID of a fleet instance, "" otherwise. */
   containerId: string;
   imageId: string;

@@ -9,6 +9,9 @@ export interface PurgeCounts {
   clientTokens: number;
 }
 
+/** Per instance: how many of its runs a pass purged, and the newest of their creation times. */
+export type PurgedRuns = Map<string, { count: number; newest: string }>;
+
 /** The aggregate statuses of a task that is still going: never purged, however old. */
 const LIVE = ['Pending', 'Scheduled', 'Running', 'Stopping'];
 
@@ -21,6 +24,7 @@ const LIVE = ['Pending', 'Scheduled', 'Running', 'Stopping'];
  */
 export class RetentionPurge {
   private readonly oldInvocations: Database.Statement;
+  private readonly runsOfInvocation: Database.Statement;
   private readonly deletes: Database.Statement[];
   private readonly oldCommands: Database.Statement;
   private readonly oldFiles: Database.Statement;
@@ -29,11 +33,16 @@ export class RetentionPurge {
   private readonly deleteCommand: Database.Statement[];
   private readonly deleteFile: Database.Statement[];
 
-  /** `forgetInvocation` drops a purged invocation from the table's cache. */
+  /**
+   * `forgetInvocation` drops a purged invocation from the table's cache; `keepCounts` adds the
+   * purged runs to their instances' records (InvocationCount counts them), in the pass's transaction.
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly forgetInvocation: (invokeId: string) => void,
+    private readonly keepCounts: (purged: PurgedRuns) => void,
   ) {
+    this.runsOfInvocation = db.prepare('SELECT instance_id, creation_time FROM instance_runs WHERE invoke_id = ?');
     this.oldInvocations = db.prepare(
       `SELECT id FROM invocations WHERE creation_time < ? AND (invoke_status IS NULL OR invoke_status NOT IN (${LIVE.map(() => '?').join(', ')})) ORDER BY creation_time LIMIT ?`,
     );
@@ -58,13 +67,19 @@ export class RetentionPurge {
     return this.db.transaction((): PurgeCounts => {
       const ids = (this.oldInvocations.all(cutoff, ...LIVE, batch) as Array<{ id: string }>).map((r) => r.id);
       let runs = 0;
+      const purged: PurgedRuns = new Map();
       for (const id of ids) {
+        for (const run of this.runsOfInvocation.all(id) as Array<{ instance_id: string; creation_time: string }>) {
+          const entry = purged.get(run.instance_id) ?? { count: 0, newest: '' };
+          purged.set(run.instance_id, { count: entry.count + 1, newest: run.creation_time > entry.newest ? run.creation_time : entry.newest });
+        }
         for (const [index, statement] of this.deletes.entries()) {
           const info = statement.run(id);
           if (index === 1) runs += info.changes;
         }
         this.forgetInvocation(id);
       }
+      if (purged.size > 0) this.keepCounts(purged);
       const commands = (this.oldCommands.all(cutoff, batch) as Array<{ id: string }>).map((r) => r.id);
       for (const id of commands) for (const statement of this.deleteCommand) statement.run(id);
       const files = (this.oldFiles.all(cutoff, batch) as Array<{ id: string }>).map((r) => r.id);

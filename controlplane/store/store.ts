@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isFinal } from '../invocations/aggregate-status.js';
 import { invocationStatusColumns } from '../invocations/status-filters.js';
 import { fileAggregateStatus } from '../files/file-aggregate-status.js';
 import { ActivationQueries } from './activation-queries.js';
@@ -27,7 +28,7 @@ import type {
   InvocationRecord,
   RepeatMode,
 } from './records.js';
-import { RetentionPurge } from './retention-purge.js';
+import { RetentionPurge, type PurgedRuns } from './retention-purge.js';
 import { documentsOf } from './documents.js';
 import {
   ACTIVATIONS,
@@ -50,9 +51,12 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
  * 4: the listing columns of instances, activations and SendFiles (and their tags), deliveries'
  * region and SendFile sequence, and each SendFile's aggregate `file_status`; the sweepers'
  * columns (deliveries' update_time; runs' delivered_time, held_ms and timeout_s). 5: instances'
- * `connected` (instance-presence.ts; starts 0). Opening an older data dir derives the new columns from the documents, once, in one transaction.
+ * `connected` (instance-presence.ts; starts 0). 6: runs' `live` and its per-instance partial index
+ * in place of (instance_id, status); instances' InvocationCount and LastInvokedTime derived from
+ * their runs, the documents keeping only what retention purged (InstanceQueries.runStats). Opening an
+ * older data dir derives the new columns from the documents, once, in one transaction.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** SQLite's page cache (default 2 MiB): the hot index pages of a busy fleet stay in memory. */
 const STORE_CACHE_KIB = 64 * 1024;
@@ -176,13 +180,45 @@ export class Store {
     this.fileQueries = new FileQueries(this.db);
     this.sweepQueries = new SweepQueries(this.db, () => this.runs.flushPending());
     this.nonces = new NonceTable(this.db);
-    this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id));
+    this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id), (purged) => this.keepPurgedCounts(purged));
     if (version < SCHEMA_VERSION) this.migrate();
+  }
+
+  /** Adds what retention purged of instances' runs to their records (InstanceQueries.runStats). */
+  private keepPurgedCounts(purged: PurgedRuns): void {
+    for (const [instanceId, runs] of purged) {
+      const instance = this.instances.get(instanceId);
+      if (!instance) continue;
+      const last = instance.purgedLastInvokedTime ?? '';
+      this.instances.put({
+        ...instance,
+        purgedInvocationCount: (instance.purgedInvocationCount ?? 0) + runs.count,
+        purgedLastInvokedTime: runs.newest > last ? runs.newest : last,
+      });
+    }
+  }
+
+  /**
+   * Schema 6: an instance's document kept InvocationCount and LastInvokedTime, raised by every
+   * invocation; now they are counted from its runs, and the document keeps what is no longer
+   * among them (what retention had purged).
+   */
+  private migrateInstanceCounts(): void {
+    const kept = this.db.prepare('SELECT COUNT(*) AS n FROM instance_runs WHERE region_id = ? AND instance_id = ?');
+    for (const row of this.db.prepare('SELECT doc FROM instances').all() as Array<{ doc: string }>) {
+      const old = JSON.parse(row.doc) as InstanceRecord & { invocationCount?: number; lastInvokedTime?: string };
+      if (old.purgedInvocationCount !== undefined) continue;
+      const { invocationCount = 0, lastInvokedTime = '', ...rest } = old;
+      const runs = (kept.get(old.regionId, old.instanceId) as { n: number }).n;
+      this.instances.put({ ...rest, purgedInvocationCount: Math.max(0, invocationCount - runs), purgedLastInvokedTime: lastInvokedTime });
+    }
   }
 
   /** Derives the columns, tags and status counts of rows written by an older schema (idempotent). */
   private migrate(): void {
     this.db.transaction(() => {
+      // Schema 6 replaced it with the per-instance index of live runs.
+      this.db.exec('DROP INDEX IF EXISTS instance_runs_by_instance_id_status');
       for (const table of [this.commands, this.invocations, this.runs, this.runHistory, this.instances, this.activations, this.clientTokens, this.fileInvocations, this.fileDeliveries]) {
         table.rederive();
       }
@@ -190,6 +226,7 @@ export class Store {
       this.db.exec('INSERT INTO invocation_run_counts (invoke_id, status, n) SELECT invoke_id, status, COUNT(*) FROM instance_runs GROUP BY invoke_id, status');
       for (const row of this.db.prepare('SELECT id FROM invocations').all() as Array<{ id: string }>) this.refreshInvocationStatus(row.id);
       for (const row of this.db.prepare('SELECT id FROM file_invocations').all() as Array<{ id: string }>) this.refreshFileStatus(row.id);
+      this.migrateInstanceCounts();
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
   }
@@ -358,12 +395,16 @@ export class Store {
     return documentsOf<InstanceRunRecord>(this.historyOfRun.all(invokeId, instanceId));
   }
 
-  /** An instance's runs in one of `statuses`, newest first (on the instance_id, status index). */
+  /**
+   * An instance's runs in one of `statuses` (which must be unfinished ones), newest first, on
+   * the per-instance index of live runs: it reads the instance's live runs, never its history.
+   */
   runsOn(instanceId: string, statuses: readonly InstanceInvocationStatus[]): InstanceRunRecord[] {
     if (statuses.length === 0) return [];
+    if (statuses.some(isFinal)) throw new Error(`runsOn reads live runs only, not ${statuses.join(', ')}`);
     this.runs.flushPending();
     const marks = statuses.map(() => '?').join(', ');
-    return (this.db.prepare(`SELECT doc FROM instance_runs WHERE instance_id = ? AND status IN (${marks}) ORDER BY seq DESC`).all(instanceId, ...statuses) as Array<{ doc: string }>)
+    return (this.db.prepare(`SELECT doc FROM instance_runs WHERE instance_id = ? AND live = 1 AND status IN (${marks}) ORDER BY seq DESC`).all(instanceId, ...statuses) as Array<{ doc: string }>)
       .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
   }
 

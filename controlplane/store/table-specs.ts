@@ -1,4 +1,5 @@
 import { lifecycleStatus } from '../instances/instance-lifecycle.js';
+import { isFinal } from '../invocations/aggregate-status.js';
 import { resourceGroupOf } from '../instances/resource-groups.js';
 import type { Column, TableSpec } from './document-table.js';
 import type {
@@ -112,6 +113,10 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     // The sweeper: undelivered Pending runs by update time; held runs by held_ms + timeout_s * 1000.
     text('delivered_time', (r) => r.deliveredTime ?? ''),
     { name: 'held_ms', type: 'INTEGER', value: heldSinceMs },
+    // 1 until the run ends (Pending, Scheduled, Running, Stopping): it changes once, when the run
+    // finishes, so the per-instance index of live runs is written when a run is added and when it
+    // ends, not on every status change (put assigns only the columns whose values changed).
+    flag('live', (r) => !isFinal(r.status)),
     invokeSeq,
     invokeRegion,
     invokeTimeout,
@@ -119,11 +124,13 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
   // Results are listed newest invocation first, then in instance order: (invoke_seq DESC, seq).
   indexes: [
     'invoke_id, seq',
-    'instance_id, status',
+    // An instance's live runs (the hub on connect, a stop or reboot, DescribeCloudAssistantStatus).
+    'instance_id WHERE live = 1',
     'status, next_run_time',
     'region_id, invoke_seq DESC, seq',
     // By InvokeId within the region (the planner takes the region-only index without it).
     'region_id, invoke_id, seq',
+    // An instance's runs newest first; also its InvocationCount and LastInvokedTime (instance-queries.ts).
     'region_id, instance_id, invoke_seq DESC, seq',
     'region_id, status, invoke_seq DESC, seq',
     // The sweeper's two, partial: only live runs are in them, so they stay small as history grows

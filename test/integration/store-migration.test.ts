@@ -15,6 +15,12 @@ const ALL: PageSpec = { offset: 0, limit: 100, countTotal: true };
 /** The DDL of every table before issue 10 (documents with a label), as Collection created it. */
 const OLD_TABLES = ['commands', 'invocations', 'instance_runs', 'run_history', 'instances', 'activations', 'client_tokens', 'file_invocations', 'file_deliveries'];
 
+/** An instance document as schema ≤ 5 kept it: InvocationCount and LastInvokedTime in the row. */
+function oldInstance(instanceId: string, overrides: Parameters<typeof instanceRecord>[1], invocationCount = 0, lastInvokedTime = ''): object {
+  const { purgedInvocationCount: _count, purgedLastInvokedTime: _time, ...rest } = instanceRecord(instanceId, overrides);
+  return { ...rest, invocationCount, lastInvokedTime };
+}
+
 function writeOldDataDir(file: string): void {
   const db = new Database(file);
   for (const table of OLD_TABLES) {
@@ -26,11 +32,12 @@ function writeOldDataDir(file: string): void {
   };
   put('commands', 'c-1', commandRecord('c-1', { name: 'deploy-web', tags: [{ key: 'team', value: 'a' }] }), 'cn-hangzhou/kept');
   put('commands', 'c-2', commandRecord('c-2', { kept: false }), 'cn-hangzhou/run-only');
-  put('instances', 'mi-1', instanceRecord('mi-1', { activationId: 'a-2', tags: [{ key: 'env', value: 'prod' }] }));
-  put('instances', 'mi-2', instanceRecord('mi-2', { name: 'web', resourceGroupId: 'rg-web' }));
-  put('instances', 'mi-3', instanceRecord('mi-3', { deregistered: true, activationId: 'a-3' }));
+  // mi-1 was invoked 5 times, of which 2 runs are kept (3 were purged); mi-2 once, kept.
+  put('instances', 'mi-1', oldInstance('mi-1', { activationId: 'a-2', tags: [{ key: 'env', value: 'prod' }] }, 5, '2026-11-01T00:00:00Z'));
+  put('instances', 'mi-2', oldInstance('mi-2', { name: 'web', resourceGroupId: 'rg-web' }, 1, '2026-11-01T00:00:00Z'));
+  put('instances', 'mi-3', oldInstance('mi-3', { deregistered: true, activationId: 'a-3' }));
   // Written before lifecycle support and resource groups: Running, in the default group.
-  const { status: _status, ...legacy } = instanceRecord('i-4', { kind: 'ecs', tags: [{ key: 'env', value: 'prod' }] });
+  const { status: _status, ...legacy } = oldInstance('i-4', { kind: 'ecs', tags: [{ key: 'env', value: 'prod' }] }) as ReturnType<typeof instanceRecord>;
   put('instances', 'i-4', legacy);
   put('invocations', 't-1', invocationRecord('t-1', ['mi-1', 'mi-2'], { tags: [{ key: 'env', value: 'prod' }] }), 'cn-hangzhou/2026-11-01');
   put('instance_runs', 't-1/mi-1', runRecord('t-1', 'mi-1', 'Success'), 'Success');
@@ -111,7 +118,13 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     expect(store.sweepQueries.heldPast(Date.parse('2026-11-01T00:00:40Z')).map((r) => r.invokeId)).toEqual(['t-3']);
     expect(store.fileQueries.pendingUpdatedBy('2026-11-01T00:01:00Z').map((r) => `${r.invokeId}/${r.instanceId}`)).toEqual(['f-2/mi-2']);
     expect(store.fileQueries.pendingOnInstance('mi-2').map((r) => r.invokeId)).toEqual(['f-2']);
-    expect(Object.fromEntries(store.instanceQueries.runStatusCounts('mi-1'))).toEqual({ Success: 1, Scheduled: 1 });
+    // Schema 6: InvocationCount and LastInvokedTime from the runs, the document keeping what is not among them.
+    const mi1 = store.instances.get('mi-1')!;
+    expect(mi1).toMatchObject({ purgedInvocationCount: 3, purgedLastInvokedTime: '2026-11-01T00:00:00Z' });
+    expect(mi1).not.toHaveProperty('invocationCount');
+    expect(store.instanceQueries.runStats(mi1)).toEqual({ invocationCount: 5, lastInvokedTime: '2026-11-01T00:00:00Z', running: 0, finished: 4 });
+    expect(store.instanceQueries.runStats(store.instances.get('mi-2')!)).toEqual({ invocationCount: 1, lastInvokedTime: '2026-11-01T00:00:00Z', running: 0, finished: 1 });
+    expect(store.runsOn('mi-1', ['Scheduled']).map((r) => r.invokeId)).toEqual(['t-2']);
     expect(store.commands.countWithLabel('cn-hangzhou/kept')).toBe(1);
     store.close();
     // Opened again: nothing to migrate, the same answers.

@@ -147,7 +147,23 @@ describe('Describe* queries in SQL', () => {
     const plans = plansOf(() => instances.list({ regionId: R }, { offset: 0, limit: 2, countTotal: true }));
     expect(plans.filter((d) => /^SCAN instances$/.test(d) || d.includes('TEMP B-TREE'))).toEqual([]);
     expect(walk((spec) => instances.list({ regionId: R }, spec), 3).map((i) => i.instanceId)).toEqual(['mi-3', 'mi-2', 'mi-1', 'mi-0']);
-    const counts = instances.runStatusCounts('mi-2');
-    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(INVOCATIONS / 3);
+    // mi-2 is the third target of every third invocation (see beforeAll).
+    const statuses: string[] = [];
+    for (let n = 2; n < INVOCATIONS; n += 3) statuses.push(n % 7 === 0 ? 'Scheduled' : STATUSES[(n + 2) % STATUSES.length] ?? 'Success');
+    const mi2 = instanceRecord('mi-2', { purgedInvocationCount: 7, purgedLastInvokedTime: '2026-10-01T00:00:00Z' });
+    const statsPlans = plansOf(() => instances.runStats(mi2));
+    expect(instances.runStats(mi2)).toEqual({
+      invocationCount: 7 + INVOCATIONS / 3,
+      lastInvokedTime: '2026-11-01T00:00:00Z',
+      running: statuses.filter((s) => s === 'Running').length,
+      finished: 7 + statuses.filter((s) => ['Success', 'Failed'].includes(s)).length,
+    });
+    // An instance's counts read its index entries and its live runs, never the table or its history.
+    expect(statsPlans.filter((d) => /^SCAN/.test(d) || d.includes('TEMP B-TREE'))).toEqual([]);
+    expect(statsPlans.some((d) => d.includes('instance_runs_by_instance_id_where_'))).toBe(true);
+    // With no run kept, what the purge left in the document.
+    expect(instances.runStats(instanceRecord('mi-3', { purgedInvocationCount: 2, purgedLastInvokedTime: '2026-10-01T00:00:00Z' }))).toEqual({
+      invocationCount: 2, lastInvokedTime: '2026-10-01T00:00:00Z', running: 0, finished: 2,
+    });
   });
 });

@@ -1,4 +1,3 @@
-import { isFinal } from '../../invocations/aggregate-status.js';
 import type { RegisteredFilter } from '../../store/instance-queries.js';
 import type { InstanceRecord } from '../../store/records.js';
 import { apiError } from '../errors.js';
@@ -42,19 +41,17 @@ export const describeCloudAssistantStatus: Handler = (args, ctx) => {
     ...pageFields(page),
     InstanceCloudAssistantStatusSet: {
       InstanceCloudAssistantStatus: page.items.map((instance) => {
-        const counts = ctx.store.instanceQueries.runStatusCounts(instance.instanceId);
+        const stats = ctx.store.instanceQueries.runStats(instance);
         const online = isAgentOnline(instance, ctx);
-        let finished = 0;
-        for (const [status, n] of counts) if (isFinal(status)) finished += n;
         return {
           InstanceId: instance.instanceId,
           CloudAssistantStatus: String(online),
           CloudAssistantVersion: online ? instance.agentVersion : '',
           LastHeartbeatTime: instance.lastHeartbeatTime,
           OSType: instance.osType,
-          ActiveTaskCount: counts.get('Running') ?? 0,
-          InvocationCount: finished,
-          LastInvokedTime: instance.lastInvokedTime,
+          ActiveTaskCount: stats.running,
+          InvocationCount: stats.finished,
+          LastInvokedTime: stats.lastInvokedTime,
           SupportSessionManager: false,
         };
       }),
@@ -112,5 +109,5 @@ export const describeManagedInstances: Handler = (args, ctx) => {
     spec,
   );
   const page = pageFromStore(found, spec, request);
-  return { ...pageFields(page), Instances: page.items.map((i) => managedInstanceView(i, isAgentOnline(i, ctx))) };
+  return { ...pageFields(page), Instances: page.items.map((i) => managedInstanceView(i, isAgentOnline(i, ctx), ctx.store.instanceQueries.runStats(i))) };
 };

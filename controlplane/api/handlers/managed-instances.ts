@@ -22,6 +22,7 @@ export const modifyManagedInstance: Handler = (args, ctx) => {
 /** The instance leaves the registry; its agent is disconnected and cannot come back. */
 export const deregisterManagedInstance: Handler = (args, ctx) => {
   const instance = findManaged(args, ctx, 'DeregisterManagedInstance');
+  const stats = ctx.store.instanceQueries.runStats(instance);
   ctx.store.transaction(() => {
     ctx.registry.remove(instance.instanceId);
     const activation = ctx.store.activations.get(instance.activationId);
@@ -29,6 +30,6 @@ export const deregisterManagedInstance: Handler = (args, ctx) => {
   });
   ctx.agents.send(instance.instanceId, { type: 'rejected', reason: 'instance deregistered' });
   // The response's Instance is the DescribeManagedInstances view without Connected and Tags.
-  const { Connected: _connected, Tags: _tags, ...view } = managedInstanceView(instance, false);
+  const { Connected: _connected, Tags: _tags, ...view } = managedInstanceView(instance, false, stats);
   return { Instance: view };
 };
