@@ -46,7 +46,7 @@ function listedInstance(n: number): InstanceRecord {
   const managed = n % 2 === 1;
   return {
     instanceId: managed ? `mi-s${n}` : `i-s${n}`, kind: managed ? 'managed' : 'ecs', regionId: LISTING_REGION, name: `host-${n % 1000}`, hostname: `host-${n}`,
-    secretHash: '', osType: 'Linux', agentVersion: '1.0', activationId: managed ? `a-${n % 1000}` : '', registrationTime: '2026-11-01T00:00:00Z', lastHeartbeatTime: '',
+    secretHash: '', osType: 'Linux', agentVersion: '1.0', activationId: managed ? `a-${n % 1000}` : '', registrationTime: '2026-11-01T00:00:00Z',
     purgedInvocationCount: 0, purgedLastInvokedTime: '', containerId: '', imageId: '', deregistered: false, status: n % 5 === 0 ? 'Stopped' : 'Running',
     // env=prod on 10%, of both kinds, half of them Stopped.
     tags: [{ key: 'env', value: n % 20 < 2 ? 'prod' : 'dev' }, { key: 'team', value: `t-${n % 1000}` }], resourceGroupId: n % 4 === 0 ? 'rg-web' : '',
@@ -104,7 +104,7 @@ function fill(store: Store, records: number): number {
         store.invocations.add(invocation(n));
         store.runs.add(run(n));
         if (n < 5000) store.commands.add({ commandId: `c-k${n}`, regionId: 'cn-hangzhou', name: `deploy-${n}`, description: '', type: 'RunShellScript', content: '', workingDir: '', timeout: 60, enableParameter: false, launcher: '', parameterNames: [], creationTime: '2026-11-01T00:00:00Z', resourceGroupId: '', tags: [], kept: true, invokeTimes: 0 });
-        if (n < INSTANCES) store.instances.add({ instanceId: `mi-${n}`, kind: 'managed', regionId: 'cn-hangzhou', name: `mi-${n}`, hostname: '', secretHash: '', osType: 'Linux', agentVersion: '', activationId: '', registrationTime: '', lastHeartbeatTime: '', purgedInvocationCount: 0, purgedLastInvokedTime: '', containerId: '', imageId: '', tags: [], deregistered: false });
+        if (n < INSTANCES) store.instances.add({ instanceId: `mi-${n}`, kind: 'managed', regionId: 'cn-hangzhou', name: `mi-${n}`, hostname: '', secretHash: '', osType: 'Linux', agentVersion: '', activationId: '', registrationTime: '', purgedInvocationCount: 0, purgedLastInvokedTime: '', containerId: '', imageId: '', tags: [], deregistered: false });
       }
     });
   }

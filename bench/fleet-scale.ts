@@ -73,7 +73,8 @@ async function casim(): Promise<string[]> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await firstLine(server, /casim server on (http:\S+)/);
-  const client = new ApiClient({ server: url, accessKeyId: KEY.id, accessKeySecret: KEY.secret, regionId: 'cn-hangzhou' });
+  // Keep-alive, as the SDKs call (the CLI's default is a connection per call).
+  const client = new ApiClient({ server: url, accessKeyId: KEY.id, accessKeySecret: KEY.secret, regionId: 'cn-hangzhou', keepAlive: true });
   const idleRss = rssOf(server.pid!);
   // finish-acks per invocation; they may arrive before the RunCommand answer does.
   const finished = new Map<string, { left: number; resolve?: () => void }>();
@@ -114,6 +115,7 @@ async function casim(): Promise<string[]> {
   const loopCpu = cpuMsOf(server.pid!, true) - cpuBefore.loop;
   const benchCpu = cpuMsOf(process.pid) - cpuBefore.bench;
   fleet.stop();
+  client.close();
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
   rmSync(dataDir, { recursive: true, force: true });

@@ -27,7 +27,7 @@ const targetsOf = (n: number): string[] => Array.from({ length: PER_CALL }, (_, 
 function instance(instanceId: string): InstanceRecord {
   return {
     instanceId, kind: 'managed', regionId: 'cn-hangzhou', name: instanceId, hostname: instanceId, secretHash: '0'.repeat(64), osType: 'Linux', agentVersion: '1',
-    activationId: 'a-1', registrationTime: T, lastHeartbeatTime: T, purgedInvocationCount: 0, purgedLastInvokedTime: '', containerId: '', imageId: '', tags: [], deregistered: false,
+    activationId: 'a-1', registrationTime: T, purgedInvocationCount: 0, purgedLastInvokedTime: '', containerId: '', imageId: '', tags: [], deregistered: false,
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { signV1 } from '../controlplane/auth/signature-v1.js';
 import { formatApiTime } from '../shared/clock.js';
 
@@ -9,6 +9,11 @@ export interface ClientConfig {
   accessKeyId: string;
   accessKeySecret: string;
   regionId: string;
+  /**
+   * Reuse connections (as the SDKs do, with keep-alive). Off by default: the CLI's calls each
+   * get a fresh connection, so no pooled socket outlives a restarted server.
+   */
+  keepAlive?: boolean;
 }
 
 export class ApiCallError extends Error {
@@ -35,12 +40,12 @@ function flatten(params: Params): Array<[string, string]> {
   return pairs;
 }
 
-/** One POST on a fresh connection (no pooled socket can outlive a restarted server). */
-function post(server: string, form: string): Promise<{ status: number; text: string }> {
+/** One POST, on a fresh connection unless `agent` pools them. */
+function post(server: string, form: string, agent: Agent | false): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       new URL('/', server),
-      { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) } },
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -55,7 +60,16 @@ function post(server: string, form: string): Promise<{ status: number; text: str
 
 /** A small signed (HMAC-SHA1, V1) client for the casim CLI: POST with a form body. */
 export class ApiClient {
-  constructor(private readonly config: ClientConfig) {}
+  private readonly agent: Agent | false;
+
+  constructor(private readonly config: ClientConfig) {
+    this.agent = config.keepAlive ? new Agent({ keepAlive: true }) : false;
+  }
+
+  /** Closes pooled connections (with keepAlive). */
+  close(): void {
+    if (this.agent) this.agent.destroy();
+  }
 
   async call<T = Record<string, unknown>>(action: string, params: Params = {}): Promise<T> {
     const { status, text } = await this.send(action, params, 'JSON');
@@ -79,6 +93,6 @@ export class ApiClient {
       ...flatten(params),
     ];
     pairs.push(['Signature', signV1(this.config.accessKeySecret, 'POST', pairs)]);
-    return post(this.config.server, new URLSearchParams(pairs).toString());
+    return post(this.config.server, new URLSearchParams(pairs).toString(), this.agent);
   }
 }

@@ -5,9 +5,18 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** The last second formatted (every agent message formats "now": most calls repeat it). */
+let lastSecond = Number.NaN;
+let lastFormatted = '';
+
 /** UTC `yyyy-MM-ddTHH:mm:ssZ`, the format of every time in API responses. */
 export function formatApiTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(date.getTime() / 1000);
+  if (second === lastSecond) return lastFormatted;
+  const formatted = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  lastSecond = second;
+  lastFormatted = formatted;
+  return formatted;
 }
 
 /**

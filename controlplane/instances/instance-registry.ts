@@ -96,8 +96,7 @@ export class InstanceRegistry {
         agentVersion: facts.agentVersion,
         activationId,
         registrationTime: now,
-        lastHeartbeatTime: '',
-        purgedInvocationCount: 0,
+          purgedInvocationCount: 0,
         purgedLastInvokedTime: '',
         containerId: '',
         imageId: '',
@@ -128,7 +127,6 @@ export class InstanceRegistry {
       agentVersion: '',
       activationId: '',
       registrationTime: formatApiTime(this.clock.now()),
-      lastHeartbeatTime: '',
       purgedInvocationCount: 0,
       purgedLastInvokedTime: '',
       containerId: '',
@@ -154,12 +152,19 @@ export class InstanceRegistry {
   recordHeartbeat(instanceId: string, facts?: AgentFacts): void {
     const record = this.get(instanceId);
     if (!record) return;
-    this.store.instances.put({
-      ...record,
-      lastHeartbeatTime: formatApiTime(this.clock.now()),
-      ...(facts ? { hostname: facts.hostname, agentVersion: facts.agentVersion, osType: facts.osType } : {}),
-      ...(facts?.timeZone ? { timeZone: facts.timeZone } : {}),
-      ...(facts?.machine ? { machine: facts.machine } : {}),
+    // Through the group commit: a fleet's heartbeats share the turn's commit.
+    this.store.group(() => {
+      if (facts) {
+        this.store.instances.put({
+          ...record,
+          hostname: facts.hostname,
+          agentVersion: facts.agentVersion,
+          osType: facts.osType,
+          ...(facts.timeZone ? { timeZone: facts.timeZone } : {}),
+          ...(facts.machine ? { machine: facts.machine } : {}),
+        });
+      }
+      this.store.presence.heartbeat(instanceId, formatApiTime(this.clock.now()));
     });
   }
 

@@ -108,7 +108,6 @@ export interface InstanceRecord {
   agentVersion: string;
   activationId: string;
   registrationTime: string;
-  lastHeartbeatTime: string;
   /**
    * Invocations on the instance whose runs retention purged, and the newest of their times: the
    * listed InvocationCount and LastInvokedTime add what the kept runs say (InstanceQueries.runStats).

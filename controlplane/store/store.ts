@@ -111,6 +111,8 @@ export class Store {
   /** better-sqlite3 transaction functions, made once (making one per call costs more than the savepoint). */
   private readonly outermostTransaction: (work: () => unknown) => unknown;
   private readonly nestedTransaction: (work: () => unknown) => unknown;
+  /** The group commit's own statements, prepared once. */
+  private readonly groupStatements: { begin: Database.Statement; commit: Database.Statement };
   /** Invocations whose runs changed status in the open transaction (see refreshChanged). */
   private readonly statusChanged = new Set<string>();
   private readonly deliveryStatusesOf: Database.Statement;
@@ -170,6 +172,7 @@ export class Store {
       return value;
     });
     this.nestedTransaction = this.db.transaction((work: () => unknown) => work());
+    this.groupStatements = { begin: this.db.prepare('BEGIN'), commit: this.db.prepare('COMMIT') };
     this.setStatus = this.db.prepare('UPDATE invocations SET invoke_status = ?, timed = ? WHERE id = ?');
     this.deliveryStatusesOf = this.db.prepare('SELECT status FROM file_deliveries WHERE invoke_id = ?');
     this.setFileStatus = this.db.prepare('UPDATE file_invocations SET file_status = ? WHERE id = ?');
@@ -206,9 +209,9 @@ export class Store {
   private migrateInstanceCounts(): void {
     const kept = this.db.prepare('SELECT COUNT(*) AS n FROM instance_runs WHERE region_id = ? AND instance_id = ?');
     for (const row of this.db.prepare('SELECT doc FROM instances').all() as Array<{ doc: string }>) {
-      const old = JSON.parse(row.doc) as InstanceRecord & { invocationCount?: number; lastInvokedTime?: string };
+      const old = JSON.parse(row.doc) as InstanceRecord & { invocationCount?: number; lastInvokedTime?: string; lastHeartbeatTime?: string };
       if (old.purgedInvocationCount !== undefined) continue;
-      const { invocationCount = 0, lastInvokedTime = '', ...rest } = old;
+      const { invocationCount = 0, lastInvokedTime = '', lastHeartbeatTime: _heartbeat, ...rest } = old;
       const runs = (kept.get(old.regionId, old.instanceId) as { n: number }).n;
       this.instances.put({ ...rest, purgedInvocationCount: Math.max(0, invocationCount - runs), purgedLastInvokedTime: lastInvokedTime });
     }
@@ -226,6 +229,9 @@ export class Store {
       this.db.exec('INSERT INTO invocation_run_counts (invoke_id, status, n) SELECT invoke_id, status, COUNT(*) FROM instance_runs GROUP BY invoke_id, status');
       for (const row of this.db.prepare('SELECT id FROM invocations').all() as Array<{ id: string }>) this.refreshInvocationStatus(row.id);
       for (const row of this.db.prepare('SELECT id FROM file_invocations').all() as Array<{ id: string }>) this.refreshFileStatus(row.id);
+      // Schema 6: the last heartbeat moved from the document to a column (instance-presence.ts),
+      // then the counts (which drops the document's old fields).
+      this.db.exec("UPDATE instances SET last_heartbeat = COALESCE(json_extract(doc, '$.lastHeartbeatTime'), '') WHERE last_heartbeat = ''");
       this.migrateInstanceCounts();
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
@@ -313,7 +319,7 @@ export class Store {
   group<T>(work: () => T): T {
     if (this.depth > 0) return this.transaction(work);
     if (!this.groupOpen) {
-      this.db.prepare('BEGIN').run();
+      this.groupStatements.begin.run();
       this.groupOpen = true;
       this.runs.deferWrites();
       setImmediate(() => this.flush());
@@ -337,7 +343,7 @@ export class Store {
       if (this.db.inTransaction) {
         this.runs.writePending();
         this.refreshChanged();
-        this.db.prepare('COMMIT').run();
+        this.groupStatements.commit.run();
       }
     } catch (error) {
       if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();

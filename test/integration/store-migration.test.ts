@@ -18,7 +18,7 @@ const OLD_TABLES = ['commands', 'invocations', 'instance_runs', 'run_history', '
 /** An instance document as schema ≤ 5 kept it: InvocationCount and LastInvokedTime in the row. */
 function oldInstance(instanceId: string, overrides: Parameters<typeof instanceRecord>[1], invocationCount = 0, lastInvokedTime = ''): object {
   const { purgedInvocationCount: _count, purgedLastInvokedTime: _time, ...rest } = instanceRecord(instanceId, overrides);
-  return { ...rest, invocationCount, lastInvokedTime };
+  return { ...rest, lastHeartbeatTime: '2026-11-01T00:05:00Z', invocationCount, lastInvokedTime };
 }
 
 function writeOldDataDir(file: string): void {
@@ -122,6 +122,8 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     const mi1 = store.instances.get('mi-1')!;
     expect(mi1).toMatchObject({ purgedInvocationCount: 3, purgedLastInvokedTime: '2026-11-01T00:00:00Z' });
     expect(mi1).not.toHaveProperty('invocationCount');
+    expect(mi1).not.toHaveProperty('lastHeartbeatTime');
+    expect(store.presence.lastHeartbeat('mi-1')).toBe('2026-11-01T00:05:00Z');
     expect(store.instanceQueries.runStats(mi1)).toEqual({ invocationCount: 5, lastInvokedTime: '2026-11-01T00:00:00Z', running: 0, finished: 4 });
     expect(store.instanceQueries.runStats(store.instances.get('mi-2')!)).toEqual({ invocationCount: 1, lastInvokedTime: '2026-11-01T00:00:00Z', running: 0, finished: 1 });
     expect(store.runsOn('mi-1', ['Scheduled']).map((r) => r.invokeId)).toEqual(['t-2']);

@@ -37,7 +37,7 @@ export function runRecord(invokeId: string, instanceId: string, status: Instance
 export function instanceRecord(instanceId: string, overrides: Partial<InstanceRecord> = {}): InstanceRecord {
   return {
     instanceId, kind: 'managed', regionId: 'cn-hangzhou', name: instanceId, hostname: instanceId, secretHash: '00', osType: 'Linux', agentVersion: '1.0',
-    activationId: '', registrationTime: '2026-11-01T00:00:00Z', lastHeartbeatTime: '', purgedInvocationCount: 0, purgedLastInvokedTime: '', containerId: '',
+    activationId: '', registrationTime: '2026-11-01T00:00:00Z', purgedInvocationCount: 0, purgedLastInvokedTime: '', containerId: '',
     imageId: '', tags: [], deregistered: false, status: 'Running', ...overrides,
   };
 }

@@ -47,7 +47,7 @@ export const describeCloudAssistantStatus: Handler = (args, ctx) => {
           InstanceId: instance.instanceId,
           CloudAssistantStatus: String(online),
           CloudAssistantVersion: online ? instance.agentVersion : '',
-          LastHeartbeatTime: instance.lastHeartbeatTime,
+          LastHeartbeatTime: ctx.store.presence.lastHeartbeat(instance.instanceId),
           OSType: instance.osType,
           ActiveTaskCount: stats.running,
           InvocationCount: stats.finished,
