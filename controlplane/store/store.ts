@@ -126,6 +126,9 @@ export class Store {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // Statement journals (each savepoint of a group commit has one) and sorts stay in memory: on
+    // the default they spill to temporary files, an open, unlink and close per RunCommand under load.
+    this.db.pragma('temp_store = MEMORY');
     this.db.pragma(`cache_size = -${STORE_CACHE_KIB}`);
     const version = this.db.pragma('user_version', { simple: true }) as number;
     const tagColumns = this.db.prepare('PRAGMA table_info(tags)').all() as Array<{ name: string }>;
