@@ -28,11 +28,13 @@ import type {
   RepeatMode,
 } from './records.js';
 import { RetentionPurge } from './retention-purge.js';
+import { RowCounts } from './row-counts.js';
 import { documentsOf } from './documents.js';
 import {
   ACTIVATIONS,
   CLIENT_TOKENS,
   COMMANDS,
+  COUNTED_TABLES,
   FILE_DELIVERIES,
   FILE_INVOCATIONS,
   INSTANCE_RUNS,
@@ -50,9 +52,11 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
  * 4: the listing columns of instances, activations and SendFiles (and their tags), deliveries'
  * region and SendFile sequence, and each SendFile's aggregate `file_status`; the sweepers'
  * columns (deliveries' update_time; runs' delivered_time, held_ms and timeout_s). 5: instances'
- * `connected` (instance-presence.ts; starts 0). Opening an older data dir derives the new columns from the documents, once, in one transaction.
+ * `connected` (instance-presence.ts; starts 0). 6: the `row_counts` table and its triggers
+ * (row-counts.ts), counted from the rows. Opening an older data dir derives what it lacks from
+ * the documents, once, in one transaction.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** SQLite's page cache (default 2 MiB): the hot index pages of a busy fleet stay in memory. */
 const STORE_CACHE_KIB = 64 * 1024;
@@ -95,6 +99,8 @@ export class Store {
   readonly fileQueries: FileQueries;
   readonly sweepQueries: SweepQueries;
   readonly retention: RetentionPurge;
+  /** The TotalCount counters (row-counts.ts), kept by triggers. */
+  private readonly rowCounts: RowCounts;
   private readonly runsOfInvocation: Database.Statement;
   private readonly deliveriesOfInvocation: Database.Statement;
   private readonly historyOfRun: Database.Statement;
@@ -177,12 +183,26 @@ export class Store {
     this.sweepQueries = new SweepQueries(this.db, () => this.runs.flushPending());
     this.nonces = new NonceTable(this.db);
     this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id));
-    if (version < SCHEMA_VERSION) this.migrate();
+    this.rowCounts = new RowCounts(this.db, COUNTED_TABLES);
+    this.rowCounts.install();
+    if (version < SCHEMA_VERSION) this.migrate(version);
   }
 
-  /** Derives the columns, tags and status counts of rows written by an older schema (idempotent). */
-  private migrate(): void {
+  /** Derives the columns, tags and counts of rows written by an older schema (idempotent). */
+  private migrate(version: number): void {
     this.db.transaction(() => {
+      // Schema 6 only adds the row counts: the columns of a schema 5 data dir are all there.
+      if (version < 5) this.rederiveAll();
+      this.rowCounts.refill();
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+
+  /** Every table's columns, tags and status columns, from the documents (the counts are refilled after). */
+  private rederiveAll(): void {
+    // Without the count triggers: every row is rewritten, and counted afresh afterwards anyway.
+    this.rowCounts.uninstall();
+    try {
       for (const table of [this.commands, this.invocations, this.runs, this.runHistory, this.instances, this.activations, this.clientTokens, this.fileInvocations, this.fileDeliveries]) {
         table.rederive();
       }
@@ -190,8 +210,9 @@ export class Store {
       this.db.exec('INSERT INTO invocation_run_counts (invoke_id, status, n) SELECT invoke_id, status, COUNT(*) FROM instance_runs GROUP BY invoke_id, status');
       for (const row of this.db.prepare('SELECT id FROM invocations').all() as Array<{ id: string }>) this.refreshInvocationStatus(row.id);
       for (const row of this.db.prepare('SELECT id FROM file_invocations').all() as Array<{ id: string }>) this.refreshFileStatus(row.id);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
+    } finally {
+      this.rowCounts.install();
+    }
   }
 
   /** Keeps the per-invocation status counts, and the invocation's derived status columns, current. */

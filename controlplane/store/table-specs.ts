@@ -1,6 +1,7 @@
 import { lifecycleStatus } from '../instances/instance-lifecycle.js';
 import { resourceGroupOf } from '../instances/resource-groups.js';
 import type { Column, TableSpec } from './document-table.js';
+import type { CountSpec } from './counted-filters.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
@@ -248,3 +249,15 @@ export const FILE_DELIVERIES: TableSpec<FileDeliveryRecord> = {
   // The sweeper reads the Pending rows past the delivery window; a connecting agent, its Pending rows.
   indexes: ['invoke_id, seq', 'region_id, instance_id, invoke_seq DESC', 'status, update_time', 'instance_id, status'],
 };
+
+/**
+ * What the store counts as it writes (row-counts.ts), for the TotalCounts of the listings that
+ * filter by region (and kind) and at most one tag (counted-filters.ts): DescribeInvocations,
+ * DescribeManagedInstances / DescribeInstances (registered instances only), DescribeActivations,
+ * DescribeSendFileResults.
+ */
+export const INVOCATION_COUNTS: CountSpec = { table: 'invocations' };
+export const INSTANCE_COUNTS: CountSpec = { table: 'instances', byKind: true, only: { columns: ['deregistered'], condition: (row) => `${row}.deregistered IS 0` } };
+export const ACTIVATION_COUNTS: CountSpec = { table: 'activations' };
+export const FILE_INVOCATION_COUNTS: CountSpec = { table: 'file_invocations' };
+export const COUNTED_TABLES: readonly CountSpec[] = [INVOCATION_COUNTS, INSTANCE_COUNTS, ACTIVATION_COUNTS, FILE_INVOCATION_COUNTS];

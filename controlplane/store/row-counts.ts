@@ -1,0 +1,136 @@
+import type Database from 'better-sqlite3';
+import type { Tag } from '../domain/tag.js';
+import { coveringCounter, type CountSpec, type CounterKey } from './counted-filters.js';
+import type { StatementCache } from './statement-cache.js';
+
+const KEY = 'tbl, facet, region_id, kind, tag_key, tag_value';
+const ADD = `ON CONFLICT (${KEY}) DO UPDATE SET n = n + excluded.n`;
+
+/** One row per counter (zero counters have none); the triggers of RowCounts keep it. */
+export const ROW_COUNTS_DDL = [
+  `CREATE TABLE IF NOT EXISTS row_counts (tbl TEXT NOT NULL, facet TEXT NOT NULL, region_id TEXT NOT NULL, kind TEXT NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (${KEY}))`,
+];
+
+/**
+ * Keeps `row_counts` exact, in the same transaction as the writes: SQLite triggers on each counted
+ * table and on `tags`, so every write path counts (DocumentTable's adds, puts and deletes, the
+ * retention purge's DELETEs) and a rollback takes the counts back with the rows. Each
+ * trigger applies the change of one row, whatever the order of the parent's and its tags' writes
+ * (a tag row counts while its parent row exists and counts). A counter that reaches 0 is deleted.
+ *
+ * The triggers are dropped and created again whenever the store opens, so they are always the
+ * ones below. (SQLite syntax; PostgreSQL has the same with a trigger function.) A write that
+ * deletes rows through a REPLACE conflict would bypass the delete triggers: the store has none.
+ */
+export class RowCounts {
+  private readonly triggers: Array<[name: string, sql: string]>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly specs: readonly CountSpec[],
+  ) {
+    for (const ddl of ROW_COUNTS_DDL) db.exec(ddl);
+    this.triggers = [
+      ['row_counts_drop_zero', `AFTER UPDATE OF n ON row_counts WHEN NEW.n = 0 BEGIN DELETE FROM row_counts WHERE ${KEY.split(', ').map((c) => `${c} = NEW.${c}`).join(' AND ')}; END`],
+      ...specs.flatMap((spec) => triggersOf(spec)),
+    ];
+  }
+
+  /** (Re)creates every trigger (at open, and after a migration). */
+  install(): void {
+    this.db.transaction(() => {
+      this.uninstall();
+      for (const [name, body] of this.triggers) this.db.exec(`CREATE TRIGGER ${name} ${body}`);
+    })();
+  }
+
+  uninstall(): void {
+    for (const [name] of this.triggers) this.db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+  }
+
+  /** Recounts every counter from the rows (a migration step: a data dir from before the counts). */
+  refill(): void {
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM row_counts');
+      for (const spec of this.specs) {
+        const p = 'p';
+        const kind = kindOf(spec, p);
+        const scope = spec.byKind ? `${p}.region_id, ${p}.kind` : `${p}.region_id`;
+        const insert = `INSERT INTO row_counts (${KEY}, n)`;
+        this.db.exec(`${insert} SELECT '${spec.table}', 'rows', ${p}.region_id, ${kind}, '', '', COUNT(*) FROM ${spec.table} ${p} WHERE ${counted(spec, p)} GROUP BY ${scope}`);
+        const tagged = `FROM tags t JOIN ${spec.table} ${p} ON ${p}.id = t.id WHERE t.kind = '${spec.table}' AND ${counted(spec, p)}`;
+        this.db.exec(`${insert} SELECT '${spec.table}', 'tag', ${p}.region_id, ${kind}, t.tag_key, t.tag_value, COUNT(*) ${tagged} GROUP BY ${scope}, t.tag_key, t.tag_value`);
+        this.db.exec(`${insert} SELECT '${spec.table}', 'tag_key', ${p}.region_id, ${kind}, t.tag_key, '', COUNT(*) ${tagged} GROUP BY ${scope}, t.tag_key`);
+      }
+    })();
+  }
+}
+
+/**
+ * A listing's TotalCount: the value of the counter that covers `filter` (counted-filters.ts), or
+ * else `countRows()`, the listing's COUNT(*).
+ */
+export function totalCount(sql: StatementCache, spec: CountSpec, filter: { regionId: string; kind?: string; tags: readonly Tag[] }, countRows: () => number): number {
+  const counter = coveringCounter(spec, filter);
+  return counter ? countOf(sql, counter) : countRows();
+}
+
+/** The counter's value (0 when there is no counter row), on the primary key. */
+export function countOf(sql: StatementCache, key: CounterKey): number {
+  const row = sql.get(`SELECT n FROM row_counts WHERE tbl = ? AND facet = ? AND region_id = ? AND kind = ? AND tag_key = ? AND tag_value = ?`)
+    .get(key.table, key.facet, key.regionId, key.kind, key.tagKey, key.tagValue) as { n: number } | undefined;
+  return row?.n ?? 0;
+}
+
+function kindOf(spec: CountSpec, p: string): string {
+  return spec.byKind ? `${p}.kind` : "''";
+}
+
+/** Whether row `p` counts: the exact condition of the listings' COUNT(*), never NULL. */
+function counted(spec: CountSpec, p: string): string {
+  const parts = [`${p}.region_id IS NOT NULL`];
+  if (spec.byKind) parts.push(`${p}.kind IS NOT NULL`);
+  if (spec.only) parts.push(spec.only.condition(p));
+  return `(${parts.join(' AND ')})`;
+}
+
+/** The statements that add `sign` × (parent row `p` and its tag rows) to the counters. */
+function adjustParent(spec: CountSpec, p: 'NEW' | 'OLD', sign: 1 | -1): string {
+  const t = spec.table;
+  const kind = kindOf(spec, p);
+  const insert = `INSERT INTO row_counts (${KEY}, n)`;
+  const tags = `FROM tags WHERE kind = '${t}' AND id = ${p}.id`;
+  return [
+    `${insert} VALUES ('${t}', 'rows', ${p}.region_id, ${kind}, '', '', ${sign}) ${ADD};`,
+    `${insert} SELECT '${t}', 'tag', ${p}.region_id, ${kind}, tag_key, tag_value, ${sign} * COUNT(*) ${tags} GROUP BY tag_key, tag_value ${ADD};`,
+    `${insert} SELECT '${t}', 'tag_key', ${p}.region_id, ${kind}, tag_key, '', ${sign} * COUNT(*) ${tags} GROUP BY tag_key ${ADD};`,
+  ].join(' ');
+}
+
+/** The statements that add `sign` × tag row `g` to its parent's counters (when the parent exists and counts). */
+function adjustTag(spec: CountSpec, g: 'NEW' | 'OLD', sign: 1 | -1): string {
+  const t = spec.table;
+  const parent = `FROM ${t} p WHERE ${g}.kind = '${t}' AND p.id = ${g}.id AND ${counted(spec, 'p')}`;
+  const insert = `INSERT INTO row_counts (${KEY}, n)`;
+  return [
+    `${insert} SELECT '${t}', 'tag', p.region_id, ${kindOf(spec, 'p')}, ${g}.tag_key, ${g}.tag_value, ${sign} ${parent} ${ADD};`,
+    `${insert} SELECT '${t}', 'tag_key', p.region_id, ${kindOf(spec, 'p')}, ${g}.tag_key, '', ${sign} ${parent} ${ADD};`,
+  ].join(' ');
+}
+
+function triggersOf(spec: CountSpec): Array<[string, string]> {
+  const t = spec.table;
+  // The columns a row's counters depend on: an UPDATE that assigns none of them fires nothing.
+  const scopeColumns = ['id', 'region_id', ...(spec.byKind ? ['kind'] : []), ...(spec.only?.columns ?? [])];
+  const same = `OLD.id = NEW.id AND OLD.region_id = NEW.region_id${spec.byKind ? ' AND OLD.kind = NEW.kind' : ''}`;
+  const stays = `(${counted(spec, 'OLD')} AND ${counted(spec, 'NEW')} AND ${same})`;
+  return [
+    [`row_counts_${t}_insert`, `AFTER INSERT ON ${t} WHEN ${counted(spec, 'NEW')} BEGIN ${adjustParent(spec, 'NEW', 1)} END`],
+    [`row_counts_${t}_delete`, `AFTER DELETE ON ${t} WHEN ${counted(spec, 'OLD')} BEGIN ${adjustParent(spec, 'OLD', -1)} END`],
+    [`row_counts_${t}_leave`, `AFTER UPDATE OF ${scopeColumns.join(', ')} ON ${t} WHEN ${counted(spec, 'OLD')} AND NOT ${stays} BEGIN ${adjustParent(spec, 'OLD', -1)} END`],
+    [`row_counts_${t}_enter`, `AFTER UPDATE OF ${scopeColumns.join(', ')} ON ${t} WHEN ${counted(spec, 'NEW')} AND NOT ${stays} BEGIN ${adjustParent(spec, 'NEW', 1)} END`],
+    [`row_counts_${t}_tag_insert`, `AFTER INSERT ON tags WHEN NEW.kind = '${t}' BEGIN ${adjustTag(spec, 'NEW', 1)} END`],
+    [`row_counts_${t}_tag_delete`, `AFTER DELETE ON tags WHEN OLD.kind = '${t}' BEGIN ${adjustTag(spec, 'OLD', -1)} END`],
+    [`row_counts_${t}_tag_update`, `AFTER UPDATE OF kind, id, tag_key, tag_value ON tags WHEN OLD.kind = '${t}' OR NEW.kind = '${t}' BEGIN ${adjustTag(spec, 'OLD', -1)} ${adjustTag(spec, 'NEW', 1)} END`],
+  ];
+}

@@ -1,0 +1,229 @@
+/**
+ * The TotalCount counters (store/row-counts.ts) stay exact: after inserts, status, tag, kind and
+ * region changes, deletes, the retention purge and rolled-back work, each counter equals a
+ * recount of the rows, and each counted TotalCount equals the number of rows the listing pages
+ * through.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Tag } from '../../controlplane/domain/tag.js';
+import type { PageSpec, StorePage } from '../../controlplane/store/page.js';
+import { Store } from '../../controlplane/store/store.js';
+import { removeDir } from '../support/harness.js';
+import { walkPages } from '../support/query-plans.js';
+import { recountedCounts, storedCounts } from '../support/row-counts.js';
+import { activationRecord, fileRecord, instanceRecord, invocationRecord, runRecord } from '../support/store-records.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'casim-row-counts-'));
+afterAll(() => removeDir(dir));
+
+const R = 'cn-hangzhou';
+const B = 'cn-beijing';
+const prod: Tag = { key: 'env', value: 'prod' };
+const dev: Tag = { key: 'env', value: 'dev' };
+const team: Tag = { key: 'team', value: 'a' };
+const blank: Tag = { key: 'note', value: '' };
+
+let opened: Array<{ store: Store; raw: Database.Database }> = [];
+let files = 0;
+
+/** A new store, and a second connection to its file (it sees what the store committed). */
+function fresh(): { store: Store; raw: Database.Database } {
+  const file = join(dir, `state-${(files += 1)}.sqlite`);
+  const store = new Store(file);
+  const raw = new Database(file);
+  opened.push({ store, raw });
+  return { store, raw };
+}
+afterEach(() => {
+  for (const { store, raw } of opened) {
+    raw.close();
+    store.close();
+  }
+  opened = [];
+});
+
+const PAGE: PageSpec = { offset: 0, limit: 2, countTotal: true };
+
+/** The counted TotalCount of a listing, and the rows its pages go through. */
+function totalAndWalk<T>(fetch: (spec: PageSpec) => StorePage<T>): [number | undefined, number] {
+  return [fetch(PAGE).total, walkPages(fetch, 3).length];
+}
+
+/** Every counter equals a recount of the rows, and every counted listing's TotalCount its rows. */
+function expectExact(store: Store, raw: Database.Database): void {
+  store.flush();
+  expect(storedCounts(raw)).toEqual(recountedCounts(raw));
+  const q = store.invocationQueries;
+  const i = store.instanceQueries;
+  for (const regionId of [R, B, 'cn-nowhere']) {
+    for (const tags of [[], [prod], [dev], [{ key: 'env', value: '' }], [blank], [{ key: 'note', value: '' }], [team]]) {
+      const listings: Array<(spec: PageSpec) => StorePage<unknown>> = [
+        (spec) => q.describeInvocations({ regionId, tags }, spec),
+        (spec) => i.registered({ regionId, kind: 'managed', tags }, spec),
+        (spec) => i.registered({ regionId, kind: 'ecs', tags }, spec),
+        (spec) => store.activationQueries.describeActivations({ regionId, tags }, spec),
+        (spec) => store.fileQueries.describeSendFileResults({ regionId, tags }, spec),
+      ];
+      for (const listing of listings) {
+        const [total, walked] = totalAndWalk(listing);
+        expect(total).toBe(walked);
+      }
+    }
+  }
+}
+
+/** A small fleet in two regions: both kinds, deregistered ones, tags (one with an empty value). */
+function fill(store: Store): void {
+  store.transaction(() => {
+    for (let n = 0; n < 24; n += 1) {
+      const tags = [n % 2 === 0 ? prod : dev, ...(n % 3 === 0 ? [team] : []), ...(n % 5 === 0 ? [blank] : [])];
+      store.instances.add(instanceRecord(n % 4 === 3 ? `i-${n}` : `mi-${n}`, { kind: n % 4 === 3 ? 'ecs' : 'managed', regionId: n % 6 === 5 ? B : R, tags, deregistered: n % 7 === 6 }));
+      store.invocations.add(invocationRecord(`t-${n}`, [`mi-${n}`], { regionId: n % 5 === 4 ? B : R, tags: n % 3 === 0 ? [prod, blank] : n % 3 === 1 ? [dev] : [] }));
+      store.runs.add(runRecord(`t-${n}`, `mi-${n}`, 'Running'));
+      store.activations.add(activationRecord(`a-${n}`, { regionId: n % 4 === 0 ? B : R, tags: n % 2 === 0 ? [team] : [] }));
+      store.fileInvocations.add(fileRecord(`f-${n}`, [`mi-${n}`], { regionId: n % 3 === 0 ? B : R, tags: n % 4 === 0 ? [prod] : [] }));
+    }
+  });
+}
+
+describe('row counts', () => {
+  it('count the rows and tag rows of each region (and kind) as they are added', () => {
+    const { store, raw } = fresh();
+    expectExact(store, raw);
+    fill(store);
+    expect(storedCounts(raw)['instances|rows|cn-hangzhou|managed||']).toBeGreaterThan(0);
+    expect(storedCounts(raw)['invocations|tag_key|cn-hangzhou||note|']).toBeGreaterThan(0);
+    expectExact(store, raw);
+    // Added outside any transaction, and through a group commit.
+    store.instances.add(instanceRecord('mi-solo', { tags: [prod] }));
+    store.group(() => store.invocations.add(invocationRecord('t-grouped', ['mi-solo'], { tags: [team] })));
+    expectExact(store, raw);
+  });
+
+  it('follow deregistering and registering again, a new region or kind, and new tags; status changes leave them', () => {
+    const { store, raw } = fresh();
+    fill(store);
+    const before = storedCounts(raw);
+    // What changes no counted column: run statuses (the invocations' derived status), presence, heartbeats.
+    store.transaction(() => {
+      store.runs.put(runRecord('t-0', 'mi-0', 'Success'));
+      store.presence.set('mi-0', true);
+      const mi0 = store.instances.get('mi-0')!;
+      store.instances.put({ ...mi0, lastHeartbeatTime: '2026-11-01T01:00:00Z', status: 'Stopped' });
+    });
+    store.flush();
+    expect(storedCounts(raw)).toEqual(before);
+    const mi2 = store.instances.get('mi-2')!;
+    store.instances.put({ ...mi2, deregistered: true });
+    expectExact(store, raw);
+    store.instances.put({ ...mi2, deregistered: false });
+    expectExact(store, raw);
+    expect(storedCounts(raw)).toEqual(before);
+    const mi4 = store.instances.get('mi-4')!;
+    store.instances.put({ ...mi4, regionId: B, tags: [dev, { key: 'team', value: 'b' }] });
+    expectExact(store, raw);
+    const mi8 = store.instances.get('mi-8')!;
+    store.instances.put({ ...mi8, kind: 'ecs', tags: [] });
+    expectExact(store, raw);
+    // A deregistered instance retagged and moved: nothing counts until it is registered again.
+    const mi6 = store.instances.get('mi-6')!;
+    expect(mi6.deregistered).toBe(true);
+    store.instances.put({ ...mi6, tags: [team], regionId: B });
+    expectExact(store, raw);
+    store.instances.put({ ...mi6, tags: [team, prod], regionId: B, deregistered: false });
+    expectExact(store, raw);
+    store.invocations.put({ ...store.invocations.get('t-1')!, tags: [prod, team] });
+    store.activations.put({ ...store.activations.get('a-1')!, tags: [team, blank] });
+    expectExact(store, raw);
+  });
+
+  it('follow deletes and the retention purge (which deletes tags and rows in its own SQL)', () => {
+    const { store, raw } = fresh();
+    fill(store);
+    store.instances.delete('mi-0');
+    store.activations.delete('a-2');
+    store.fileInvocations.delete('f-4');
+    expectExact(store, raw);
+    // Finished runs can be purged; t-1's run stays live, so t-1 stays.
+    store.transaction(() => {
+      for (let n = 0; n < 24; n += 1) if (n !== 1) store.runs.put(runRecord(`t-${n}`, `mi-${n}`, 'Success'));
+    });
+    const purged = store.retention.purgeBefore('2026-12-01T00:00:00Z', 10);
+    expect(purged.invocations).toBe(10);
+    expect(purged.files).toBe(10);
+    expectExact(store, raw);
+    while (store.retention.purgeBefore('2026-12-01T00:00:00Z', 10).invocations > 0);
+    expectExact(store, raw);
+    expect(store.invocationQueries.describeInvocations({ regionId: R, tags: [] }, PAGE).total).toBe(1);
+    expect(storedCounts(raw)).toMatchObject({ 'invocations|rows|cn-hangzhou|||': 1, 'invocations|tag|cn-hangzhou||env|dev': 1, 'invocations|tag_key|cn-hangzhou||env|': 1 });
+    expect(Object.keys(storedCounts(raw)).filter((k) => k.startsWith('invocations|')).sort()).toEqual(['invocations|rows|cn-hangzhou|||', 'invocations|tag_key|cn-hangzhou||env|', 'invocations|tag|cn-hangzhou||env|dev']);
+  });
+
+  it('are taken back with a transaction or savepoint that rolls back', () => {
+    const { store, raw } = fresh();
+    fill(store);
+    const before = storedCounts(raw);
+    expect(() =>
+      store.transaction(() => {
+        store.instances.add(instanceRecord('mi-lost', { tags: [prod] }));
+        store.invocations.add(invocationRecord('t-lost', ['mi-lost'], { tags: [prod] }));
+        store.instances.put({ ...store.instances.get('mi-2')!, deregistered: true });
+        store.instances.delete('mi-4');
+        store.retention.purgeBefore('2026-12-01T00:00:00Z');
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    store.flush();
+    expect(storedCounts(raw)).toEqual(before);
+    expectExact(store, raw);
+    // A savepoint that fails inside a transaction that commits; a group's part that fails.
+    store.transaction(() => {
+      store.instances.add(instanceRecord('mi-kept', { tags: [team] }));
+      expect(() =>
+        store.transaction(() => {
+          store.instances.add(instanceRecord('mi-dropped', { tags: [team] }));
+          store.activations.delete('a-0');
+          throw new Error('savepoint');
+        }),
+      ).toThrow('savepoint');
+    });
+    store.group(() => store.invocations.add(invocationRecord('t-kept', ['mi-kept'], { tags: [team] })));
+    expect(() =>
+      store.group(() => {
+        store.invocations.add(invocationRecord('t-dropped', ['mi-kept'], { tags: [team] }));
+        throw new Error('group part');
+      }),
+    ).toThrow('group part');
+    expectExact(store, raw);
+    expect(store.instances.get('mi-dropped')).toBeUndefined();
+    expect(storedCounts(raw)['instances|tag|cn-hangzhou|managed|team|a']).toBe((before['instances|tag|cn-hangzhou|managed|team|a'] ?? 0) + 1);
+    expect(storedCounts(raw)['invocations|tag|cn-hangzhou||team|a']).toBe(1);
+  });
+
+  it('follow rows and tags written in SQL by other code, in any order (a tag before its row, a tag row updated)', () => {
+    const { store, raw } = fresh();
+    fill(store);
+    // A tag row written before its parent row, then the parent.
+    raw.prepare("INSERT INTO tags (kind, id, tag_key, tag_value, seq) VALUES ('instances', 'mi-raw', 'env', 'prod', NULL)").run();
+    raw.prepare("INSERT INTO instances (id, doc, region_id, kind, deregistered) VALUES ('mi-raw', '{}', ?, 'managed', 0)").run(R);
+    expect(storedCounts(raw)).toEqual(recountedCounts(raw));
+    // A tag row moved to another key, value, parent and kind.
+    raw.prepare("UPDATE tags SET tag_value = 'staging' WHERE kind = 'instances' AND id = 'mi-0' AND tag_key = 'env'").run();
+    raw.prepare("UPDATE tags SET tag_key = 'owner' WHERE kind = 'invocations' AND id = 't-0' AND tag_key = 'env'").run();
+    raw.prepare("UPDATE tags SET id = 'mi-2' WHERE kind = 'instances' AND id = 'mi-1' AND tag_key = 'env'").run();
+    raw.prepare("UPDATE tags SET kind = 'instances', id = 'mi-5' WHERE kind = 'activations' AND id = 'a-0'").run();
+    raw.prepare("UPDATE instances SET id = 'mi-renamed' WHERE id = 'mi-5'").run();
+    raw.prepare("UPDATE instances SET kind = NULL WHERE id = 'mi-9'").run();
+    raw.prepare("UPDATE invocations SET region_id = NULL WHERE id = 't-2'").run();
+    expect(storedCounts(raw)).toEqual(recountedCounts(raw));
+    raw.prepare("DELETE FROM instances WHERE id = 'mi-raw'").run();
+    raw.prepare("DELETE FROM tags WHERE kind = 'instances' AND id = 'mi-raw'").run();
+    expect(storedCounts(raw)).toEqual(recountedCounts(raw));
+    // No counter is left at zero (or below).
+    expect(Object.values(storedCounts(raw)).filter((n) => n <= 0)).toEqual([]);
+  });
+});
