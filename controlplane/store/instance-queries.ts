@@ -5,6 +5,8 @@ import { pageOfRows, type PageSpec, type StorePage } from './page.js';
 import type { InstanceInvocationStatus, InstanceKind, InstanceLifecycleStatus, InstanceRecord } from './records.js';
 import { SqlWhere } from './sql-where.js';
 import { StatementCache } from './statement-cache.js';
+import { totalCount } from './row-counts.js';
+import { INSTANCE_COUNTS } from './table-specs.js';
 
 export interface InstanceFilter {
   regionId: string;
@@ -82,7 +84,8 @@ export class InstanceQueries {
    * The first Tag.N drives (its index entries newest first) unless InstanceId.N does (at most
    * 50 / 100 primary-key lookups, then sorted). Each other filter has an index after (region_id, kind,
    * deregistered); Connected's is (region_id, kind, deregistered, connected, seq). With `keep`, the
-   * page is filled from batches of the SQL filter's rows.
+   * page is filled from batches of the SQL filter's rows. TotalCount for the region and kind, or
+   * one tag besides, is a counter (row-counts.ts).
    */
   registered(filter: RegisteredFilter, spec: PageSpec): StorePage<InstanceRecord> {
     const where = new SqlWhere().add('i.region_id = ?', filter.regionId).add('i.kind = ?', filter.kind).add('i.deregistered = 0');
@@ -110,7 +113,9 @@ export class InstanceQueries {
       where.tags('instances', 'i.id', filter.tags);
     }
     if (filter.keep) return this.keptPage(from, key, where, spec, filter.keep);
-    const total = spec.countTotal ? (this.sql.get(`${from.head}SELECT COUNT(*) AS n FROM ${from.tables} WHERE ${where.toString()}`).get(...from.params, ...where.params) as { n: number }).n : undefined;
+    const total = spec.countTotal
+      ? totalCount(this.sql, INSTANCE_COUNTS, filter, () => (this.sql.get(`${from.head}SELECT COUNT(*) AS n FROM ${from.tables} WHERE ${where.toString()}`).get(...from.params, ...where.params) as { n: number }).n)
+      : undefined;
     if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
     const limit = limits(spec);
     const rows = this.sql.get(`${from.head}SELECT ${key} AS seq, i.doc AS doc FROM ${from.tables} WHERE ${where.toString()} ORDER BY ${key} DESC ${limit.sql}`)

@@ -9,7 +9,7 @@ import { resourceGroupOf } from '../../controlplane/instances/resource-groups.js
 import { ActivationQueries, type ActivationFilter } from '../../controlplane/store/activation-queries.js';
 import { FileQueries, type SendFileFilter } from '../../controlplane/store/file-queries.js';
 import { InstanceQueries, type RegisteredFilter } from '../../controlplane/store/instance-queries.js';
-import type { PageSpec } from '../../controlplane/store/page.js';
+import type { PageSpec, StorePage } from '../../controlplane/store/page.js';
 import type { ActivationRecord, FileDeliveryRecord, FileInstanceStatus, FileInvocationRecord, InstanceRecord } from '../../controlplane/store/records.js';
 import { StatementCache } from '../../controlplane/store/statement-cache.js';
 import { Store } from '../../controlplane/store/store.js';
@@ -189,6 +189,29 @@ describe('instance listings in SQL', () => {
     expect(walk((spec) => instanceQueries.registered(filter, spec), 2).map((i) => i.instanceId)).toEqual(expected);
     const second = instanceQueries.registered(filter, { offset: 1, limit: 1, countTotal: true });
     expect(second.items.map((i) => i.instanceId)).toEqual(expected.slice(1, 2));
+  });
+
+  it('TotalCount of the region and kind, or one tag besides, is one counter read on its primary key, not a COUNT of the index', () => {
+    const counted: RegisteredFilter[] = [managed({}), ecs({}), managed({ tags: [{ key: 'env', value: 'prod' }] }), ecs({ tags: [{ key: 'env', value: '' }] }), managed({ tags: [{ key: 'team', value: '' }] })];
+    const listings: Array<[string, (spec: PageSpec) => StorePage<unknown>]> = [
+      ...counted.map((filter): [string, (spec: PageSpec) => StorePage<unknown>] => [JSON.stringify(filter), (spec) => instanceQueries.registered(filter, spec)]),
+      ['activations', (spec) => activationQueries.describeActivations({ regionId: R, tags: [] }, spec)],
+      ['activations Tag', (spec) => activationQueries.describeActivations({ regionId: R, tags: [{ key: 'team', value: 'x' }] }, spec)],
+      ['SendFiles', (spec) => fileQueries.describeSendFileResults({ regionId: R, tags: [] }, spec)],
+      ['SendFiles Tag', (spec) => fileQueries.describeSendFileResults({ regionId: R, tags: [{ key: 'env', value: 'prod' }] }, spec)],
+    ];
+    for (const [name, listing] of listings) {
+      used.length = 0;
+      const page = listing({ offset: 0, limit: 3, countTotal: true });
+      const statements = [...used];
+      expect(statements.filter((sql) => sql.includes('COUNT(')), name).toEqual([]);
+      expect(plansOfStatements(raw, statements.filter((sql) => sql.includes('row_counts'))), name).toEqual([
+        'SEARCH row_counts USING INDEX sqlite_autoindex_row_counts_1 (tbl=? AND facet=? AND region_id=? AND kind=? AND tag_key=? AND tag_value=?)',
+      ]);
+      expect(page.total, name).toBeGreaterThan(0);
+      expect(page.total, name).toBe(walk(listing, 7).length);
+    }
+    expect(instanceQueries.registered(managed({ tags: [{ key: 'env', value: 'prod' }] }), ALL).total).toBe(expectedInstances(managed({ tags: [{ key: 'env', value: 'prod' }] })).length);
   });
 
   it.each(byIdFilters)('%s reads the named instances by primary key and sorts only those', (_name, filter) => {
