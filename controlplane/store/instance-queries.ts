@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { InstanceSelector } from '../domain/instance-selector.js';
 import type { Tag } from '../domain/tag.js';
 import type { SqlValue } from './document-table.js';
 import { pageOfRows, type PageSpec, type StorePage } from './page.js';
@@ -6,6 +7,7 @@ import type { InstanceInvocationStatus, InstanceKind, InstanceLifecycleStatus, I
 import { SqlWhere } from './sql-where.js';
 import { StatementCache } from './statement-cache.js';
 import { totalCount } from './row-counts.js';
+import { anySelected } from './selector-where.js';
 import { INSTANCE_COUNTS } from './table-specs.js';
 
 export interface InstanceFilter {
@@ -31,8 +33,13 @@ export interface RegisteredFilter {
   /** Whether the agent has a live session: the `connected` column (instance-presence.ts). */
   connected?: boolean;
   /**
-   * A condition that is not a column (whether the agent counts as connected while a fault may
-   * change that), checked on the rows the SQL filter leaves, walked in batches in index order.
+   * With `connected`: instances that count as offline whatever the column says (the agent-offline
+   * faults in force), left out of Connected=true and taken into Connected=false, in SQL.
+   */
+  offline?: readonly InstanceSelector[];
+  /**
+   * A condition that is not a column (whether the agent counts as connected when the column
+   * cannot be trusted), checked on the rows the SQL filter leaves, walked in batches in index order.
    */
   keep?: (instanceId: string) => boolean;
 }
@@ -42,6 +49,20 @@ interface From {
   head: string;
   params: SqlValue[];
   tables: string;
+}
+
+/**
+ * Connected on the `connected` column: its index range, or with instances that count as offline
+ * whatever it says, the column and those (checked on the rows of the range for `true`).
+ */
+function connectedWhere(where: SqlWhere, connected: boolean, offline: readonly InstanceSelector[]): void {
+  if (offline.length === 0) {
+    where.add('i.connected = ?', connected ? 1 : 0);
+    return;
+  }
+  const selected = anySelected('i', offline);
+  if (connected) where.add(`i.connected = 1 AND NOT ${selected.sql}`, ...selected.params);
+  else where.add(`(i.connected = 0 OR ${selected.sql})`, ...selected.params);
 }
 
 /** Rows the in-memory condition (`keep`) is checked on per read. */
@@ -94,7 +115,7 @@ export class InstanceQueries {
     if (filter.osType !== undefined) where.add('i.os_type = ?', filter.osType.toLowerCase());
     if (filter.resourceGroupId !== undefined) where.add('i.resource_group_id = ?', filter.resourceGroupId);
     if (filter.status !== undefined) where.add('i.status = ?', filter.status);
-    if (filter.connected !== undefined) where.add('i.connected = ?', filter.connected ? 1 : 0);
+    if (filter.connected !== undefined) connectedWhere(where, filter.connected, filter.offline ?? []);
     let from: From = { head: '', params: [], tables: 'instances i' };
     let key = 'i.seq';
     const [firstTag, ...otherTags] = filter.tags;

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstanceSelector } from '../../controlplane/domain/instance-selector.js';
 import type { Tag } from '../../controlplane/domain/tag.js';
 import { fileAggregateStatus } from '../../controlplane/files/file-aggregate-status.js';
 import { resourceGroupOf } from '../../controlplane/instances/resource-groups.js';
@@ -128,6 +129,14 @@ const ALL: PageSpec = { offset: 0, limit: 1000, countTotal: true };
 const hasTags = (have: readonly Tag[], wanted: readonly Tag[]): boolean => wanted.every((w) => have.some((h) => h.key === w.key && (w.value === '' || h.value === w.value)));
 const newestFirst = <T>(records: readonly T[]): T[] => [...records].reverse();
 
+/** Whether an instance is in a selector (what an agent-offline fault hides), as fault-rules.ts matches it. */
+function selects(selector: InstanceSelector, i: InstanceRecord): boolean {
+  if (selector.exceptIds?.includes(i.instanceId)) return false;
+  if (selector.instanceIds !== undefined && !selector.instanceIds.includes(i.instanceId)) return false;
+  const tag = selector.tag;
+  return tag === undefined || i.tags.some((t) => t.key === tag.key && (tag.value === undefined || t.value === tag.value));
+}
+
 /** DescribeManagedInstances / DescribeInstances as the handlers filtered the registry's list. */
 function expectedInstances(f: RegisteredFilter): string[] {
   return newestFirst(instances)
@@ -139,7 +148,7 @@ function expectedInstances(f: RegisteredFilter): string[] {
     .filter((i) => f.resourceGroupId === undefined || resourceGroupOf(i) === f.resourceGroupId)
     .filter((i) => f.status === undefined || (i.status ?? 'Running') === f.status)
     .filter((i) => hasTags(i.tags, f.tags))
-    .filter((i) => f.connected === undefined || ONLINE.has(i.instanceId) === f.connected)
+    .filter((i) => f.connected === undefined || (ONLINE.has(i.instanceId) && !(f.offline ?? []).some((s) => selects(s, i))) === f.connected)
     .filter((i) => f.keep === undefined || f.keep(i.instanceId))
     .map((i) => i.instanceId);
 }
@@ -162,6 +171,11 @@ const instanceFilters: Array<[string, RegisteredFilter]> = [
   ['managed Connected=false', managed({ connected: false })],
   ['managed Connected=false + InstanceName', managed({ connected: false, name: 'web-1' })],
   ['managed Connected=true + Tag', managed({ connected: true, tags: [{ key: 'env', value: 'prod' }] })],
+  // While agent-offline faults are in force: the column, and what the faults hide counts as offline.
+  ['managed Connected=true, a fault hiding a tag', managed({ connected: true, offline: [{ tag: { key: 'team', value: 'a' } }] })],
+  ['managed Connected=false, faults hiding IDs and a tag key', managed({ connected: false, offline: [{ instanceIds: ['mi-4', 'mi-22'] }, { tag: { key: 'team' }, exceptIds: ['mi-1'] }] })],
+  ['managed Connected=true + Tag, a fault hiding all but one', managed({ connected: true, tags: [{ key: 'env', value: 'prod' }], offline: [{ exceptIds: ['mi-22'] }] })],
+  ['managed Connected=false + InstanceName, a fault hiding every instance', managed({ connected: false, name: 'web-1', offline: [{}] })],
   ['ecs, no filter', ecs({})],
   ['ecs InstanceName', ecs({ name: 'web-3' })],
   ['ecs Status=Running (absent counts)', ecs({ status: 'Running' })],
@@ -241,6 +255,30 @@ describe('instance listings in SQL', () => {
     // The reset at open reads only the connected rows (a partial index of them).
     const reset = (raw.prepare('EXPLAIN QUERY PLAN UPDATE instances SET connected = 0 WHERE connected = 1').all() as Array<{ detail: string }>).map((r) => r.detail);
     expect(reset).toEqual([expect.stringMatching(/^SEARCH instances USING (COVERING )?INDEX instances_by_connected_live/)]);
+  });
+
+  it('Connected while agent-offline faults are in force stays on the connected range (true), and each hidden tag is one index probe per row', () => {
+    const offline: InstanceSelector[] = [{ tag: { key: 'team' } }, { tag: { key: 'env', value: 'prod' } }, { instanceIds: ['mi-1'], exceptIds: ['mi-4'] }];
+    for (const connected of [true, false]) {
+      const filter = managed({ connected, offline });
+      const plans = [
+        ...plansOf(() => instanceQueries.registered(filter, { offset: 0, limit: 3, countTotal: true })),
+        ...plansOf(() => instanceQueries.registered(filter, { offset: 0, limit: 3, countTotal: false, after: [30] })),
+      ];
+      expect(badSteps(plans)).toEqual([]);
+      // Each tag probe finds the row's tag by (kind, tag_key[, tag_value], seq), never a range of a key's tags.
+      const probes = plans.filter((d) => d.startsWith('SEARCH g '));
+      expect(probes.length).toBeGreaterThan(0);
+      expect(probes.filter((d) => !/USING COVERING INDEX tags_by_(value|key)_seq \(kind=\? AND tag_key=\? (AND tag_value=\? )?AND seq=\?\)$/.test(d))).toEqual([]);
+      if (connected) {
+        for (const step of plans.filter((d) => d.startsWith('SEARCH i '))) expect(step).toMatch(/INDEX instances_by_region_id_kind_deregistered_connected_seq \(region_id=\? AND kind=\? AND deregistered=\? AND connected=\?/);
+      }
+      const expected = expectedInstances(filter);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(instanceQueries.registered(filter, ALL).items.map((i) => i.instanceId)).toEqual(expected);
+      expect(instanceQueries.registered(filter, ALL).total).toBe(expected.length);
+    }
+    expect(expectedInstances(managed({ connected: true, offline }))).toEqual(['mi-11']);
   });
 
   it('Connected (session state, while a fault may change it) is checked on the rows the SQL filter leaves, in index order, a keyset page stopping once full', () => {

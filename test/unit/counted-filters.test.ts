@@ -43,6 +43,7 @@ const cases: Array<[string, CountSpec, Parameters<typeof coveringCounter>[1], Co
   ['with a key-only tag', INSTANCE_COUNTS, managed({ tags: [anyEnv] }), tagKey('instances', 'env', 'managed')],
   ['without a kind on a table counted by kind: not covered', INSTANCE_COUNTS, { regionId: R, tags: [] }, undefined],
   ['Connected: not covered', INSTANCE_COUNTS, managed({ connected: true }), undefined],
+  ['Connected with instances a fault hides: not covered', INSTANCE_COUNTS, managed({ connected: false, offline: [{ tag: { key: 'env' } }] }), undefined],
   ['a row-by-row check: not covered', INSTANCE_COUNTS, managed({ keep: () => true }), undefined],
   ['InstanceId.N (even none): not covered', INSTANCE_COUNTS, managed({ instanceIds: [] }), undefined],
   ['InstanceName: not covered', INSTANCE_COUNTS, managed({ name: 'web' }), undefined],
