@@ -16,7 +16,8 @@ export const ROW_COUNTS_DDL = [
  * table and on `tags`, so every write path counts (DocumentTable's adds, puts and deletes, the
  * retention purge's DELETEs) and a rollback takes the counts back with the rows. Each
  * trigger applies the change of one row, whatever the order of the parent's and its tags' writes
- * (a tag row counts while its parent row exists and counts). A counter that reaches 0 is deleted.
+ * (a tag row counts while its parent row, joined by id, exists and counts). A counter that
+ * reaches 0 is deleted.
  *
  * The triggers are dropped and created again whenever the store opens, so they are always the
  * ones below. (SQLite syntax; PostgreSQL has the same with a trigger function.) A write that

@@ -13,7 +13,7 @@ import type { Tag } from '../../controlplane/domain/tag.js';
 import type { PageSpec, StorePage } from '../../controlplane/store/page.js';
 import { Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
-import { walkPages } from '../support/query-plans.js';
+import { plansOfStatements, walkPages } from '../support/query-plans.js';
 import { recountedCounts, storedCounts } from '../support/row-counts.js';
 import { activationRecord, fileRecord, instanceRecord, invocationRecord, runRecord } from '../support/store-records.js';
 
@@ -202,6 +202,32 @@ describe('row counts', () => {
     expect(store.instances.get('mi-dropped')).toBeUndefined();
     expect(storedCounts(raw)['instances|tag|cn-hangzhou|managed|team|a']).toBe((before['instances|tag|cn-hangzhou|managed|team|a'] ?? 0) + 1);
     expect(storedCounts(raw)['invocations|tag|cn-hangzhou||team|a']).toBe(1);
+  });
+
+  it('cost each write a few index probes: every statement of their triggers reads by key, whatever the table holds', () => {
+    const { raw } = fresh();
+    const triggers = raw.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'row_counts_%'").all() as Array<{ name: string; sql: string }>;
+    // The zero-drop, and seven per counted table (insert, delete, leave, enter; three for its tags).
+    expect(triggers).toHaveLength(1 + 4 * 7);
+    let steps = 0;
+    for (const { name, sql } of triggers) {
+      const body = sql.slice(sql.indexOf(' BEGIN ') + ' BEGIN '.length, sql.lastIndexOf(' END'));
+      for (const statement of body.split(';').map((s) => s.trim()).filter((s) => s !== '')) {
+        // The statement as it runs for one row: NEW.x and OLD.x are that row's values.
+        for (const step of plansOfStatements(raw, [statement.replace(/\b(NEW|OLD)\.\w+/g, '?')])) {
+          steps += 1;
+          const table = /^SEARCH (\w+)/.exec(step)?.[1];
+          // The row's own tags on (kind, id) (not all of a kind's tags), its parent by id, a counter by its key.
+          const byKey = table === 'tags' ? /INDEX tags_by_id_key_value \(kind=\? AND id=\?\)$/ : table === 'p' ? /INDEX sqlite_autoindex_\w+_1 \(id=\?\)$/ : /INDEX sqlite_autoindex_row_counts_1 \(tbl=\? AND facet=\? AND region_id=\? AND kind=\? AND tag_key=\? AND tag_value=\?\)$/;
+          expect(step, `${name}: ${statement}`).toMatch(byKey);
+        }
+      }
+    }
+    expect(steps).toBeGreaterThan(50);
+    // So does DocumentTable's read of a row's tags (each put of a tagged table compares them).
+    expect(plansOfStatements(raw, ["SELECT tag_key, tag_value FROM tags WHERE kind = 'instances' AND id = ?"])).toEqual([
+      'SEARCH tags USING COVERING INDEX tags_by_id_key_value (kind=? AND id=?)',
+    ]);
   });
 
   it('follow rows and tags written in SQL by other code, in any order (a tag before its row, a tag row updated)', () => {
