@@ -49,7 +49,7 @@ export class ActivationQueries {
       where.tags('activations', 'a.id', filter.tags);
     }
     const total = spec.countTotal
-      ? totalCount(this.sql, ACTIVATION_COUNTS, filter, () => (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n)
+      ? totalCount(this.sql, ACTIVATION_COUNTS, filter, { rows: () => (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n })
       : undefined;
     if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
     const paging = spec.after !== undefined ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';

@@ -87,7 +87,7 @@ export class FileQueries {
       }
     }
     const total = spec.countTotal
-      ? totalCount(this.sql, FILE_INVOCATION_COUNTS, filter, () => (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n)
+      ? totalCount(this.sql, FILE_INVOCATION_COUNTS, filter, { rows: () => (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n })
       : undefined;
     if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
     const paging = spec.after !== undefined ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';

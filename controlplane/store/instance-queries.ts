@@ -106,9 +106,29 @@ export class InstanceQueries {
    * 50 / 100 primary-key lookups, then sorted). Each other filter has an index after (region_id, kind,
    * deregistered); Connected's is (region_id, kind, deregistered, connected, seq). With `keep`, the
    * page is filled from batches of the SQL filter's rows. TotalCount for the region and kind, or
-   * one tag besides, is a counter (row-counts.ts).
+   * one tag besides, or Connected, comes from the counters (row-counts.ts, counted-filters.ts).
    */
   registered(filter: RegisteredFilter, spec: PageSpec): StorePage<InstanceRecord> {
+    const query = this.registeredQuery(filter);
+    if (query === undefined) return { items: [], total: spec.countTotal ? 0 : undefined, next: undefined };
+    const { from, key, where } = query;
+    if (filter.keep) return this.keptPage(from, key, where, spec, filter.keep);
+    const total = spec.countTotal
+      ? totalCount(this.sql, INSTANCE_COUNTS, filter, {
+        rows: () => this.countOf(query),
+        // Connected=false while faults hide some: the rows less Connected=true (its small range).
+        flagTrue: () => this.countOf(this.registeredQuery({ ...filter, connected: true })),
+      })
+      : undefined;
+    if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
+    const limit = limits(spec);
+    const rows = this.sql.get(`${from.head}SELECT ${key} AS seq, i.doc AS doc FROM ${from.tables} WHERE ${where.toString()} ORDER BY ${key} DESC ${limit.sql}`)
+      .all(...from.params, ...where.params, ...limit.params) as Array<{ seq: number; doc: string }>;
+    return pageOfRows(rows, spec, (row) => [row.seq], (row) => JSON.parse(row.doc) as InstanceRecord, total);
+  }
+
+  /** What `registered` reads, and its order key; undefined when nothing can match (InstanceId.N empty). */
+  private registeredQuery(filter: RegisteredFilter): { from: From; key: string; where: SqlWhere } | undefined {
     const where = new SqlWhere().add('i.region_id = ?', filter.regionId).add('i.kind = ?', filter.kind).add('i.deregistered = 0');
     if (filter.name !== undefined) where.add('i.name = ?', filter.name);
     if (filter.activationId !== undefined) where.add('i.activation_id = ?', filter.activationId);
@@ -120,7 +140,7 @@ export class InstanceQueries {
     let key = 'i.seq';
     const [firstTag, ...otherTags] = filter.tags;
     if (filter.instanceIds !== undefined) {
-      if (filter.instanceIds.length === 0) return { items: [], total: spec.countTotal ? 0 : undefined, next: undefined };
+      if (filter.instanceIds.length === 0) return undefined;
       // The named rows first (primary-key lookups): else the planner walks the region's index range.
       const named = new SqlWhere().in('id', filter.instanceIds);
       from = { head: `WITH named AS MATERIALIZED (SELECT * FROM instances WHERE ${named.toString()}) `, params: named.params, tables: 'named i' };
@@ -133,15 +153,14 @@ export class InstanceQueries {
     } else {
       where.tags('instances', 'i.id', filter.tags);
     }
-    if (filter.keep) return this.keptPage(from, key, where, spec, filter.keep);
-    const total = spec.countTotal
-      ? totalCount(this.sql, INSTANCE_COUNTS, filter, () => (this.sql.get(`${from.head}SELECT COUNT(*) AS n FROM ${from.tables} WHERE ${where.toString()}`).get(...from.params, ...where.params) as { n: number }).n)
-      : undefined;
-    if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
-    const limit = limits(spec);
-    const rows = this.sql.get(`${from.head}SELECT ${key} AS seq, i.doc AS doc FROM ${from.tables} WHERE ${where.toString()} ORDER BY ${key} DESC ${limit.sql}`)
-      .all(...from.params, ...where.params, ...limit.params) as Array<{ seq: number; doc: string }>;
-    return pageOfRows(rows, spec, (row) => [row.seq], (row) => JSON.parse(row.doc) as InstanceRecord, total);
+    return { from, key, where };
+  }
+
+  /** The COUNT(*) of a registered query (0 for none). */
+  private countOf(query: { from: From; where: SqlWhere } | undefined): number {
+    if (query === undefined) return 0;
+    const { from, where } = query;
+    return (this.sql.get(`${from.head}SELECT COUNT(*) AS n FROM ${from.tables} WHERE ${where.toString()}`).get(...from.params, ...where.params) as { n: number }).n;
   }
 
   /**

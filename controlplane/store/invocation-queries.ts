@@ -9,7 +9,7 @@ import type { SqlValue } from './document-table.js';
 import { isRepeating } from '../invocations/repeat-mode.js';
 import { documentsOf } from './documents.js';
 import { totalCount } from './row-counts.js';
-import { INVOCATION_COUNTS } from './table-specs.js';
+import { INVOCATION_COUNTS, RUN_COUNTS } from './table-specs.js';
 
 /** DescribeInvocations' filters; the handler leaves out those the API ignores with InstanceId. */
 export interface InvocationFilter {
@@ -129,7 +129,7 @@ export class InvocationQueries {
       }
     }
     const total = spec.countTotal
-      ? totalCount(this.sql, INVOCATION_COUNTS, filter, () => (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n)
+      ? totalCount(this.sql, INVOCATION_COUNTS, filter, { rows: () => (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n })
       : undefined;
     if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
     const limit = limits(spec);
@@ -178,7 +178,9 @@ export class InvocationQueries {
     if (!filter.includeHistory) {
       if (statuses) where.in('r.status', statuses);
       const body = `FROM ${from} WHERE ${where.toString()}`;
-      total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n ${body}`).get(...where.params) as { n: number }).n : undefined;
+      // Without history, the region's run rows alone are a counter (kept by the store).
+      const { includeHistory: _withoutHistory, ...runFilter } = filter;
+      total = spec.countTotal ? totalCount(this.sql, RUN_COUNTS, runFilter, { rows: () => (this.sql.get(`SELECT COUNT(*) AS n ${body}`).get(...where.params) as { n: number }).n }) : undefined;
       if (spec.after !== undefined) {
         // The bound on the invocation keeps the index range; rows of the cursor's invocation before it are skipped.
         const [c1 = 0, c2 = 0] = spec.after;

@@ -53,7 +53,8 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
  * region and SendFile sequence, and each SendFile's aggregate `file_status`; the sweepers'
  * columns (deliveries' update_time; runs' delivered_time, held_ms and timeout_s). 5: instances'
  * `connected` (instance-presence.ts; starts 0). 6: the `row_counts` table and its triggers
- * (row-counts.ts), counted from the rows. Opening an older data dir derives what it lacks from
+ * (row-counts.ts), counted from the rows (and tags' (kind, id, tag_key, tag_value) index, made
+ * at open like the other indexes). Opening an older data dir derives what it lacks from
  * the documents, once, in one transaction.
  */
 export const SCHEMA_VERSION = 6;
@@ -146,8 +147,6 @@ export class Store {
     this.runHistory = new DocumentTable(this.db, RUN_HISTORY);
     this.instances = new DocumentTable(this.db, INSTANCES);
     this.presence = new InstancePresence(this.db);
-    // No agent session survives a restart.
-    this.presence.resetAll();
     this.activations = new DocumentTable(this.db, ACTIVATIONS);
     this.clientTokens = new DocumentTable(this.db, CLIENT_TOKENS);
     this.fileInvocations = new DocumentTable(this.db, FILE_INVOCATIONS, [{ name: 'file_status', type: 'TEXT' }]);
@@ -182,10 +181,12 @@ export class Store {
     this.fileQueries = new FileQueries(this.db);
     this.sweepQueries = new SweepQueries(this.db, () => this.runs.flushPending());
     this.nonces = new NonceTable(this.db);
-    this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id));
     this.rowCounts = new RowCounts(this.db, COUNTED_TABLES);
+    this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id), this.rowCounts);
     this.rowCounts.install();
     if (version < SCHEMA_VERSION) this.migrate(version);
+    // No agent session survives a restart (the count triggers follow).
+    this.presence.resetAll();
   }
 
   /** Derives the columns, tags and counts of rows written by an older schema (idempotent). */
@@ -217,6 +218,9 @@ export class Store {
 
   /** Keeps the per-invocation status counts, and the invocation's derived status columns, current. */
   private runStatusChanged(invokeId: string, before: InstanceInvocationStatus | undefined, after: InstanceInvocationStatus | undefined): void {
+    // A run row added or deleted: the region's run count (row-counts.ts; not a trigger, see RUN_COUNTS).
+    if (before === undefined) this.rowCounts.runsAdded(invokeId, 1);
+    if (after === undefined) this.rowCounts.runsAdded(invokeId, -1);
     if (before === after) return;
     if (before !== undefined) {
       this.countDown.run(invokeId, before);

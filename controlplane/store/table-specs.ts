@@ -253,11 +253,18 @@ export const FILE_DELIVERIES: TableSpec<FileDeliveryRecord> = {
 /**
  * What the store counts as it writes (row-counts.ts), for the TotalCounts of the listings that
  * filter by region (and kind) and at most one tag (counted-filters.ts): DescribeInvocations,
- * DescribeManagedInstances / DescribeInstances (registered instances only), DescribeActivations,
- * DescribeSendFileResults.
+ * DescribeManagedInstances / DescribeInstances (registered instances only; and the connected
+ * ones, for Connected), DescribeActivations, DescribeSendFileResults, and DescribeInvocationResults
+ * (the run rows of a region, counted by the store's write path).
  */
 export const INVOCATION_COUNTS: CountSpec = { table: 'invocations' };
-export const INSTANCE_COUNTS: CountSpec = { table: 'instances', byKind: true, only: { columns: ['deregistered'], condition: (row) => `${row}.deregistered IS 0` } };
+export const INSTANCE_COUNTS: CountSpec = {
+  table: 'instances',
+  byKind: true,
+  only: { columns: ['deregistered'], condition: (row) => `${row}.deregistered IS 0` },
+  flag: { column: 'connected', field: 'connected', overriddenBy: 'offline' },
+};
 export const ACTIVATION_COUNTS: CountSpec = { table: 'activations' };
 export const FILE_INVOCATION_COUNTS: CountSpec = { table: 'file_invocations' };
-export const COUNTED_TABLES: readonly CountSpec[] = [INVOCATION_COUNTS, INSTANCE_COUNTS, ACTIVATION_COUNTS, FILE_INVOCATION_COUNTS];
+export const RUN_COUNTS: CountSpec = { table: 'instance_runs', noTags: true, keptByStore: true };
+export const COUNTED_TABLES: readonly CountSpec[] = [INVOCATION_COUNTS, INSTANCE_COUNTS, ACTIVATION_COUNTS, FILE_INVOCATION_COUNTS, RUN_COUNTS];

@@ -124,6 +124,8 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'ecs', tags: [{ key: 'env', value: '' }] }, ALL).total).toBe(1);
     expect(store.activationQueries.describeActivations({ regionId: 'cn-hangzhou', tags: [] }, ALL).total).toBe(1);
     expect(store.fileQueries.describeSendFileResults({ regionId: 'cn-hangzhou', tags: [] }, ALL).total).toBe(2);
+    expect(store.invocationQueries.describeInvocationResults({ regionId: 'cn-hangzhou', tags: [], includeHistory: false }, ALL).total).toBe(3);
+    expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'managed', tags: [], connected: false }, ALL).total).toBe(2);
     store.close();
     // Opened again: nothing to migrate, the same answers.
     const again = new Store(file);
@@ -141,7 +143,10 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
       for (let n = 0; n < 12; n += 1) {
         before.instances.add(instanceRecord(`mi-${n}`, { regionId: n % 3 === 0 ? 'cn-beijing' : 'cn-hangzhou', tags: n % 2 === 0 ? [{ key: 'env', value: 'prod' }] : [], deregistered: n === 5 }));
         before.invocations.add(invocationRecord(`t-${n}`, [`mi-${n}`], { tags: n % 4 === 0 ? [{ key: 'team', value: 'a' }] : [] }));
+        before.runs.add(runRecord(`t-${n}`, `mi-${n}`, 'Success'));
       }
+      // Left connected by a crash: counted at the migration, then reset.
+      before.presence.set('mi-1', true);
     });
     before.close();
     // What schema 5 had: no counters, no triggers.
@@ -156,7 +161,8 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     try {
       expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(storedCounts(raw)).toEqual(recountedCounts(raw));
-      expect(storedCounts(raw)).toMatchObject({ 'instances|rows|cn-hangzhou|managed||': 7, 'instances|tag|cn-hangzhou|managed|env|prod': 4, 'invocations|tag|cn-hangzhou||team|a': 3 });
+      expect(storedCounts(raw)).toMatchObject({ 'instances|rows|cn-hangzhou|managed||': 7, 'instances|tag|cn-hangzhou|managed|env|prod': 4, 'invocations|tag|cn-hangzhou||team|a': 3, 'instance_runs|rows|cn-hangzhou|||': 12 });
+      expect(storedCounts(raw)['instances|connected|cn-hangzhou|managed||']).toBeUndefined();
       expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'managed', tags: [{ key: 'env', value: 'prod' }] }, ALL).total).toBe(4);
       // The triggers count what is written after the migration.
       store.instances.add(instanceRecord('mi-new', { tags: [{ key: 'env', value: 'prod' }] }));

@@ -140,6 +140,21 @@ describe('Describe* queries in SQL', () => {
     expect(byOffset.items.length).toBeGreaterThan(0);
   });
 
+  it('DescribeInvocationResults\' TotalCount of the region\'s runs is one counter; with a filter or IncludeHistory it is counted', () => {
+    used.length = 0;
+    const page = invocations.describeInvocationResults({ regionId: R, tags: [], includeHistory: false }, { offset: 0, limit: 5, countTotal: true });
+    expect(used.filter((sql) => sql.includes('COUNT('))).toEqual([]);
+    expect(plansOfStatements(raw, used.filter((sql) => sql.includes('row_counts')))).toEqual([
+      'SEARCH row_counts USING INDEX sqlite_autoindex_row_counts_1 (tbl=? AND facet=? AND region_id=? AND kind=? AND tag_key=? AND tag_value=?)',
+    ]);
+    expect(page.total).toBe((raw.prepare('SELECT COUNT(*) AS n FROM instance_runs').get() as { n: number }).n);
+    for (const filter of [{ regionId: R, tags: [], includeHistory: true }, { regionId: R, tags: [], includeHistory: false, recordStatus: 'Failed' }, { regionId: R, tags: [{ key: 'env', value: 'prod' }], includeHistory: false }]) {
+      used.length = 0;
+      invocations.describeInvocationResults(filter, { offset: 0, limit: 5, countTotal: true });
+      expect(used.filter((sql) => sql.includes('COUNT(*)'))).toHaveLength(1);
+    }
+  });
+
   it('pages IncludeHistory results by keyset too: the finished runs and the one in progress, newest first', () => {
     const filter: ResultFilter = { regionId: R, tags: [], includeHistory: true, instanceId: 'mi-0' };
     const all = invocations.describeInvocationResults(filter, { offset: 0, limit: 10_000, countTotal: true });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { coveringCounter, type CounterKey, type CountSpec } from '../../controlplane/store/counted-filters.js';
+import { countedTotal, coveringCounter, type CountedTotal, type CounterKey, type CountSpec } from '../../controlplane/store/counted-filters.js';
 import type { InvocationFilter } from '../../controlplane/store/invocation-queries.js';
 import type { RegisteredFilter } from '../../controlplane/store/instance-queries.js';
 import type { ActivationFilter } from '../../controlplane/store/activation-queries.js';
-import { ACTIVATION_COUNTS, INSTANCE_COUNTS, INVOCATION_COUNTS } from '../../controlplane/store/table-specs.js';
+import { ACTIVATION_COUNTS, INSTANCE_COUNTS, INVOCATION_COUNTS, RUN_COUNTS } from '../../controlplane/store/table-specs.js';
+import type { ResultFilter } from '../../controlplane/store/invocation-queries.js';
 
 const R = 'cn-hangzhou';
 const prod = { key: 'env', value: 'prod' };
@@ -50,10 +51,37 @@ const cases: Array<[string, CountSpec, Parameters<typeof coveringCounter>[1], Co
   ['Status: not covered', INSTANCE_COUNTS, { regionId: R, kind: 'ecs', tags: [], status: 'Stopped' } as RegisteredFilter, undefined],
   ['a tag and ActivationId: not covered', INSTANCE_COUNTS, managed({ tags: [prod], activationId: 'a-1' }), undefined],
   ['the region of activations', ACTIVATION_COUNTS, { regionId: R, tags: [], activationId: undefined, instanceName: undefined } as ActivationFilter, rows('activations')],
+  ['the region\'s run rows', RUN_COUNTS, { regionId: R, tags: [], invokeId: undefined, recordStatus: undefined } as Partial<ResultFilter> as ResultFilter, rows('instance_runs')],
+  ['run rows by a tag (of their invocations): not covered', RUN_COUNTS, { regionId: R, tags: [prod] }, undefined],
+  ['run rows by InvokeRecordStatus: not covered', RUN_COUNTS, { regionId: R, tags: [], recordStatus: 'Failed' } as Partial<ResultFilter> as ResultFilter, undefined],
 ];
 
 describe('which TotalCounts a counter covers', () => {
   it.each(cases)('%s', (_name, spec, filter, expected) => {
     expect(coveringCounter(spec, filter)).toEqual(expected);
+  });
+});
+
+const connectedKey: CounterKey = { ...rows('instances', 'managed'), facet: 'connected' };
+const hidden = [{ tag: { key: 'env' } }];
+
+const totals: Array<[string, CountSpec, Parameters<typeof countedTotal>[1], CountedTotal | undefined]> = [
+  ['no flag asked: the covering counter', INSTANCE_COUNTS, managed({ tags: [prod] }), { counter: tag('instances', 'env', 'prod', 'managed') }],
+  ['no counter covers it: COUNT(*)', INSTANCE_COUNTS, managed({ name: 'web' }), undefined],
+  ['Connected=true: the connected counter', INSTANCE_COUNTS, managed({ connected: true }), { counter: connectedKey }],
+  ['Connected=false: the rows less the connected', INSTANCE_COUNTS, managed({ connected: false }), { counter: rows('instances', 'managed'), lessCounter: connectedKey }],
+  ['Connected=false with no fault hiding any: the same', INSTANCE_COUNTS, managed({ connected: false, offline: [] }), { counter: rows('instances', 'managed'), lessCounter: connectedKey }],
+  ['Connected=true while faults hide some: COUNT(*) (the connected range)', INSTANCE_COUNTS, managed({ connected: true, offline: hidden }), undefined],
+  ['Connected=false while faults hide some: the rows less Connected=true\'s COUNT', INSTANCE_COUNTS, managed({ connected: false, offline: hidden }), { counter: rows('instances', 'managed'), lessFlagTrue: true }],
+  ['Connected with a tag: COUNT(*) (no counter of both)', INSTANCE_COUNTS, managed({ connected: false, tags: [prod] }), undefined],
+  ['Connected with InstanceName: COUNT(*)', INSTANCE_COUNTS, managed({ connected: true, name: 'web' }), undefined],
+  ['Connected row by row: COUNT by the walk', INSTANCE_COUNTS, managed({ keep: () => true }), undefined],
+  ['faults named without Connected: COUNT(*)', INSTANCE_COUNTS, managed({ offline: hidden }), undefined],
+  ['a table without the flag: its field is a filter like any other', INVOCATION_COUNTS, { regionId: R, tags: [], connected: true } as InvocationFilter, undefined],
+];
+
+describe('how a TotalCount comes from the counters (Connected included)', () => {
+  it.each(totals)('%s', (_name, spec, filter, expected) => {
+    expect(countedTotal(spec, filter)).toEqual(expected);
   });
 });
