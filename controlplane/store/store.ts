@@ -128,6 +128,13 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`cache_size = -${STORE_CACHE_KIB}`);
+    // Temp storage in memory, for the statement journal SQLite keeps for each statement that fires
+    // a trigger (the row counts', row-counts.ts): by default that journal may spill to a temp file,
+    // and setting it up per statement cost more than the trigger's own work (measured: an
+    // invocation insert 10 µs without the triggers, 33 µs with them, 15 µs with them and this).
+    // Sorts and materialized rows go to memory too: a query sorts at most a page's rows (the
+    // query-plan tests); building a new index on a big table at an upgrade takes memory for a while.
+    this.db.pragma('temp_store = MEMORY');
     const version = this.db.pragma('user_version', { simple: true }) as number;
     const tagColumns = this.db.prepare('PRAGMA table_info(tags)').all() as Array<{ name: string }>;
     if (tagColumns.length > 0 && !tagColumns.some((c) => c.name === 'seq')) this.db.exec('ALTER TABLE tags ADD COLUMN seq INTEGER');
