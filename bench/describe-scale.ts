@@ -128,8 +128,10 @@ function listingCases(store: Store, records: number): Array<[string, (spec: Page
   const q = store.instanceQueries;
   const mid: PageSpec = { offset: 0, limit: 10, countTotal: false, after: [INSTANCES + Math.floor(records / 2)] };
   const named = Array.from({ length: 10 }, (_, k) => `mi-s${2 * k * 997 + 1}`);
-  // The same 1% as the sessions see them (what a fault-time listing asks row by row).
+  // The same 1% as the sessions see them (what the listing asks row by row once the column cannot be trusted).
   const online = new Set(Array.from({ length: Math.floor(records / 200) }, (_, k) => `mi-s${200 * k + 1}`));
+  // Two agent-offline faults in force: one on a tag (team=t-201: 1 in 1000, of them connected ones), one on 10 IDs.
+  const hidden = [{ tag: { key: 'team', value: 't-201' } }, { instanceIds: Array.from({ length: 10 }, (_, k) => `mi-s${200 * k + 1}`) }];
   const managed = { regionId: S, kind: 'managed' as const, tags: [] };
   return [
     ['DescribeManagedInstances', (spec) => q.registered(managed, spec)],
@@ -140,7 +142,9 @@ function listingCases(store: Store, records: number): Array<[string, (spec: Page
     ['DescribeManagedInstances Tag env=prod', (spec) => q.registered({ ...managed, tags: [{ key: 'env', value: 'prod' }] }, spec)],
     ['DescribeManagedInstances Connected=true (1% online)', (spec) => q.registered({ ...managed, connected: true }, spec)],
     ['DescribeManagedInstances Connected=false (99% offline)', (spec) => q.registered({ ...managed, connected: false }, spec)],
-    ['DescribeManagedInstances Connected=true while a fault is in force (row by row)', (spec) => q.registered({ ...managed, keep: (id) => online.has(id) }, spec)],
+    ['DescribeManagedInstances Connected=true while agent-offline faults are in force (a tag, 10 IDs)', (spec) => q.registered({ ...managed, connected: true, offline: hidden }, spec)],
+    ['DescribeManagedInstances Connected=false while agent-offline faults are in force (a tag, 10 IDs)', (spec) => q.registered({ ...managed, connected: false, offline: hidden }, spec)],
+    ['DescribeManagedInstances Connected=true after a failed presence write (row by row)', (spec) => q.registered({ ...managed, keep: (id) => online.has(id) }, spec)],
     ['DescribeInstances', (spec) => q.registered({ regionId: S, kind: 'ecs', tags: [] }, spec)],
     ['DescribeInstances Status=Stopped', (spec) => q.registered({ regionId: S, kind: 'ecs', tags: [], status: 'Stopped' }, spec)],
     ['ResourceTag team=t-7 (≤101 Running instances)', () => q.runningWithTags(S, [{ key: 'team', value: 't-7' }], undefined, 101)],
@@ -217,7 +221,7 @@ async function main(): Promise<void> {
     console.log(`### ${records.toLocaleString('en')} invocations + ${records.toLocaleString('en')} runs (filled in ${seconds.toFixed(1)} s), 5,000 commands, ${INSTANCES} instances\n`);
     console.log(`Listings (${LISTING_REGION}): ${records.toLocaleString('en')} instances (half managed, two tags each), ${records.toLocaleString('en')} activations, ${records.toLocaleString('en')} SendFiles with one delivery each (filled in ${listingSeconds.toFixed(1)} s)\n`);
     console.log(`Anchor: raw SQLite read + JSON.parse of 10 invocation rows and 10 run rows: p50 ${ms(anchorSamples.p50)}, p99 ${ms(anchorSamples.p99)}\n`);
-    console.log('First page of 10: with MaxResults (keyset, no TotalCount), and with PageNumber (adds TotalCount, a COUNT(*) of the matching index entries).\n');
+    console.log('First page of 10: with MaxResults (keyset, no TotalCount), and with PageNumber (adds TotalCount: a counter for the region or one tag, else a COUNT(*) of the matching index entries).\n');
     console.log('| query | MaxResults p50 | MaxResults p99 | p99 / anchor p99 | PageNumber + TotalCount p50 | PageNumber + TotalCount p99 |');
     console.log('|---|---|---|---|---|---|');
     for (const [name, work] of cases) {

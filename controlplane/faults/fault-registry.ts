@@ -77,6 +77,11 @@ export class FaultRegistry {
     return this.faults.length === 0;
   }
 
+  /** The faults of `kind` in force now, oldest first (whatever they match). */
+  inForce<K extends FaultKind>(kind: K): Array<FaultOf<K>> {
+    return this.list().filter((f): f is FaultOf<K> => f.spec.kind === kind);
+  }
+
   /** Faults in force (the metrics' gauge). */
   activeCount(): number {
     return this.list().length;

@@ -1,3 +1,4 @@
+import type { InstanceSelector } from '../domain/instance-selector.js';
 import type { Tag } from '../domain/tag.js';
 import type { Fault, FaultInput, FaultKind } from './fault-spec.js';
 
@@ -45,6 +46,17 @@ export function matchesInstance(spec: FaultInput, instance: InstanceFacts): bool
     if (!instance.tags.some((t) => t.key === key && (value === undefined || t.value === value))) return false;
   }
   return true;
+}
+
+/**
+ * The instances an instance fault's scope matches, as a selector (the store filters on it in SQL,
+ * store/selector-where.ts): the same rule as `matchesInstance`.
+ */
+export function instanceSelectorOf(scope: { instanceIds?: readonly string[]; tag?: { key: string; value?: string } }): InstanceSelector {
+  return {
+    ...(scope.instanceIds !== undefined ? { instanceIds: scope.instanceIds } : {}),
+    ...(scope.tag !== undefined ? { tag: scope.tag.value !== undefined ? { key: scope.tag.key, value: scope.tag.value } : { key: scope.tag.key } } : {}),
+  };
 }
 
 export function matchesOccasion(spec: FaultInput, occasion: Occasion): boolean {

@@ -1,6 +1,7 @@
 import type { ServerMessage } from '../../shared/protocol.js';
-import type { AgentSender } from '../hub/agent-sessions.js';
+import type { AgentSender, PresenceColumn } from '../hub/agent-sessions.js';
 import type { FaultRegistry } from './fault-registry.js';
+import { instanceSelectorOf } from './fault-rules.js';
 import type { InstanceFactsLookup } from './instance-facts.js';
 
 /** How long a lost task's re-pushes are swallowed (real time; the delivery window is 1 minute). */
@@ -38,9 +39,15 @@ export class FaultyAgentSender implements AgentLink {
     return this.inner.isConnected(instanceId);
   }
 
-  /** With any fault in force, `agent-offline` may hide a connected instance: only the sessions know. */
-  storedPresenceExact(): boolean {
-    return this.faults.isEmpty() && this.inner.storedPresenceExact();
+  /**
+   * The sessions' column, but what an `agent-offline` fault in force matches counts as offline
+   * (as `isConnected` says); no other fault changes `isConnected`.
+   */
+  presenceColumn(): PresenceColumn {
+    const inner = this.inner.presenceColumn();
+    if (!inner.trusted || this.faults.isEmpty()) return inner;
+    const hidden = this.faults.inForce('agent-offline').map((fault) => instanceSelectorOf(fault.spec));
+    return hidden.length === 0 ? inner : { trusted: true, offline: [...inner.offline, ...hidden] };
   }
 
   send(instanceId: string, message: ServerMessage): boolean {

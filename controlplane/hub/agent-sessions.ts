@@ -2,18 +2,28 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../../shared/protocol.js';
 import { CLOSE_CODES } from '../../shared/protocol.js';
+import type { InstanceSelector } from '../domain/instance-selector.js';
 import type { StoredPresence } from './stored-presence.js';
+
+/**
+ * What the store's `connected` column tells of `isConnected` right now, so that a listing may
+ * filter on it in SQL: not `trusted` without a StoredPresence or after a failed presence write
+ * (ask the sessions); else the column is `isConnected`, except that the instances `offline`
+ * selects count as offline whatever it says (agent-offline faults in force).
+ */
+export type PresenceColumn = { trusted: true; offline: readonly InstanceSelector[] } | { trusted: false };
+
+/** The column as a StoredPresence keeps it: trusted while every presence write has landed. */
+export function presenceColumnOf(presence: Pick<StoredPresence, 'isExact'> | undefined): PresenceColumn {
+  return presence?.isExact() ? { trusted: true, offline: [] } : { trusted: false };
+}
 
 /** Sends to a connected agent; false when the instance has no live session. */
 export interface AgentSender {
   send(instanceId: string, message: ServerMessage): boolean;
   isConnected(instanceId: string): boolean;
-  /**
-   * Whether the store's `connected` column is `isConnected` for every instance right now (so a
-   * listing may filter on it in SQL): false without a StoredPresence, after a failed presence
-   * write, or while a fault may change what `isConnected` says.
-   */
-  storedPresenceExact(): boolean;
+  /** How far the store's `connected` column may stand for `isConnected` (PresenceColumn). */
+  presenceColumn(): PresenceColumn;
 }
 
 /** What the sessions tell the store (StoredPresence). */
@@ -51,8 +61,8 @@ export class AgentSessions implements AgentSender {
     return this.sockets.has(instanceId);
   }
 
-  storedPresenceExact(): boolean {
-    return this.presence?.isExact() ?? false;
+  presenceColumn(): PresenceColumn {
+    return presenceColumnOf(this.presence);
   }
 
   count(): number {

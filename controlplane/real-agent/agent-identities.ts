@@ -37,6 +37,11 @@ export class AgentIdentities {
     return this.byId.has(instanceId);
   }
 
+  /** Every instance the real agent registered. */
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
   get(instanceId: string): { identity: AgentIdentity; key: KeyObject } | undefined {
     return this.byId.get(instanceId);
   }

@@ -62,7 +62,7 @@ export class RealAgentGateway {
 
   /** The control plane's sender: real-agent instances here, the others to `casimAgents`. */
   route(casimAgents: AgentLink): AgentLink {
-    return new RoutedAgentSender(this.outbox, casimAgents, (instanceId) => this.identities.has(instanceId));
+    return new RoutedAgentSender(this.outbox, casimAgents, (instanceId) => this.identities.has(instanceId), () => this.identities.ids());
   }
 
   async listen(options: RealAgentListenOptions): Promise<RealAgentEndpoint> {

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../shared/logger.js';
 import type { FileSpec, ServerMessage, TaskSpec } from '../../shared/protocol.js';
-import type { AgentSender, PresenceWriter } from '../hub/agent-sessions.js';
+import { presenceColumnOf, type AgentSender, type PresenceColumn, type PresenceWriter } from '../hub/agent-sessions.js';
 import { kickFrame, type Kick } from './kick-frame.js';
 import { fileEntry, runEntry, stopEntry, taskListAnswer, type TaskListAnswer } from './task-list-answer.js';
 
@@ -79,8 +79,8 @@ export class RealAgentOutbox implements AgentSender {
     return socket !== undefined && socket.readyState === socket.OPEN;
   }
 
-  storedPresenceExact(): boolean {
-    return this.presence?.isExact() ?? false;
+  presenceColumn(): PresenceColumn {
+    return presenceColumnOf(this.presence);
   }
 
   private kick(instanceId: string, kick: Kick): boolean {

@@ -1,5 +1,5 @@
 import type { ServerMessage } from '../../shared/protocol.js';
-import type { AgentSender } from '../hub/agent-sessions.js';
+import type { AgentSender, PresenceColumn } from '../hub/agent-sessions.js';
 
 /**
  * One AgentSender for the control plane, two kinds of agent behind it: instances registered by
@@ -14,6 +14,8 @@ export class RoutedAgentSender implements AgentLink {
     private readonly realAgents: AgentLink,
     private readonly casimAgents: AgentLink,
     private readonly isRealAgent: (instanceId: string) => boolean,
+    /** Every real-agent instance (isRealAgent's set). */
+    private readonly realAgentIds: () => readonly string[],
   ) {}
 
   send(instanceId: string, message: ServerMessage): boolean {
@@ -24,8 +26,20 @@ export class RoutedAgentSender implements AgentLink {
     return (this.isRealAgent(instanceId) ? this.realAgents : this.casimAgents).isConnected(instanceId);
   }
 
-  storedPresenceExact(): boolean {
-    return this.realAgents.storedPresenceExact() && this.casimAgents.storedPresenceExact();
+  /** Both columns, each side's `offline` applying to its own instances only. */
+  presenceColumn(): PresenceColumn {
+    const real = this.realAgents.presenceColumn();
+    const casim = this.casimAgents.presenceColumn();
+    if (!real.trusted || !casim.trusted) return { trusted: false };
+    if (real.offline.length === 0 && casim.offline.length === 0) return casim;
+    const realIds = this.realAgentIds();
+    return {
+      trusted: true,
+      offline: [
+        ...real.offline.map((s) => ({ ...s, instanceIds: (s.instanceIds ?? realIds).filter((id) => this.isRealAgent(id)) })),
+        ...casim.offline.map((s) => (realIds.length === 0 ? s : { ...s, exceptIds: [...(s.exceptIds ?? []), ...realIds] })),
+      ],
+    };
   }
 
   disconnect(instanceId: string): void {

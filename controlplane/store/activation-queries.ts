@@ -4,6 +4,8 @@ import { pageOfRows, type PageSpec, type StorePage } from './page.js';
 import type { ActivationRecord } from './records.js';
 import { SqlWhere } from './sql-where.js';
 import { StatementCache } from './statement-cache.js';
+import { totalCount } from './row-counts.js';
+import { ACTIVATION_COUNTS } from './table-specs.js';
 
 /** DescribeActivations' filters (all exact). */
 export interface ActivationFilter {
@@ -14,7 +16,10 @@ export interface ActivationFilter {
   tags: readonly Tag[];
 }
 
-/** The activation queries in SQL, newest first on the indexes of table-specs.ts, keyset-paged. */
+/**
+ * The activation queries in SQL, newest first on the indexes of table-specs.ts, keyset-paged;
+ * TotalCount from a counter (row-counts.ts) for the region or one tag.
+ */
 export class ActivationQueries {
   private readonly sql: StatementCache;
   private readonly live: Database.Statement;
@@ -43,7 +48,9 @@ export class ActivationQueries {
     } else {
       where.tags('activations', 'a.id', filter.tags);
     }
-    const total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n : undefined;
+    const total = spec.countTotal
+      ? totalCount(this.sql, ACTIVATION_COUNTS, filter, { rows: () => (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n })
+      : undefined;
     if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
     const paging = spec.after !== undefined ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
     const limits = spec.after !== undefined ? [spec.limit + 1] : [spec.limit + 1, spec.offset];

@@ -62,7 +62,10 @@ export const TAGS_DDL = [
   'CREATE INDEX IF NOT EXISTS tags_by_value ON tags (kind, tag_key, tag_value, id)',
   'CREATE INDEX IF NOT EXISTS tags_by_value_seq ON tags (kind, tag_key, tag_value, seq)',
   'CREATE INDEX IF NOT EXISTS tags_by_key_seq ON tags (kind, tag_key, seq)',
-  'CREATE INDEX IF NOT EXISTS tags_by_id ON tags (kind, id)',
+  // A row's own tags, covering (with only (kind, id) the planner took the covering tags_by_value
+  // on `kind` alone and read every tag of the table for one row's).
+  'DROP INDEX IF EXISTS tags_by_id',
+  'CREATE INDEX IF NOT EXISTS tags_by_id_key_value ON tags (kind, id, tag_key, tag_value)',
 ];
 
 const identifier = /^[a-z_][a-z0-9_]*$/;

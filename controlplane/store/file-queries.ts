@@ -6,6 +6,8 @@ import type { FileDeliveryRecord, FileInvocationRecord } from './records.js';
 import { SqlWhere } from './sql-where.js';
 import { StatementCache } from './statement-cache.js';
 import { documentsOf } from './documents.js';
+import { totalCount } from './row-counts.js';
+import { FILE_INVOCATION_COUNTS } from './table-specs.js';
 
 /** DescribeSendFileResults' filters. */
 export interface SendFileFilter {
@@ -30,7 +32,7 @@ export interface SendFileRow {
  * DescribeSendFileResults in SQL, newest first, keyset-paged: on the SendFiles (region_id[,
  * filter], seq), or the first Tag.N's index entries, or with InstanceId on that instance's
  * deliveries (region_id, instance_id, invoke_seq). The aggregate status is the `file_status`
- * column the store keeps (store.ts).
+ * column the store keeps (store.ts); TotalCount for the region or one tag is a counter (row-counts.ts).
  */
 export class FileQueries {
   private readonly sql: StatementCache;
@@ -84,7 +86,9 @@ export class FileQueries {
         where.tags('file_invocations', 'f.id', filter.tags);
       }
     }
-    const total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n : undefined;
+    const total = spec.countTotal
+      ? totalCount(this.sql, FILE_INVOCATION_COUNTS, filter, { rows: () => (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n })
+      : undefined;
     if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
     const paging = spec.after !== undefined ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
     const limits = spec.after !== undefined ? [spec.limit + 1] : [spec.limit + 1, spec.offset];

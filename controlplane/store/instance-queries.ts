@@ -1,10 +1,14 @@
 import type Database from 'better-sqlite3';
+import type { InstanceSelector } from '../domain/instance-selector.js';
 import type { Tag } from '../domain/tag.js';
 import type { SqlValue } from './document-table.js';
 import { pageOfRows, type PageSpec, type StorePage } from './page.js';
 import type { InstanceInvocationStatus, InstanceKind, InstanceLifecycleStatus, InstanceRecord } from './records.js';
 import { SqlWhere } from './sql-where.js';
 import { StatementCache } from './statement-cache.js';
+import { totalCount } from './row-counts.js';
+import { anySelected } from './selector-where.js';
+import { INSTANCE_COUNTS } from './table-specs.js';
 
 export interface InstanceFilter {
   regionId: string;
@@ -29,8 +33,13 @@ export interface RegisteredFilter {
   /** Whether the agent has a live session: the `connected` column (instance-presence.ts). */
   connected?: boolean;
   /**
-   * A condition that is not a column (whether the agent counts as connected while a fault may
-   * change that), checked on the rows the SQL filter leaves, walked in batches in index order.
+   * With `connected`: instances that count as offline whatever the column says (the agent-offline
+   * faults in force), left out of Connected=true and taken into Connected=false, in SQL.
+   */
+  offline?: readonly InstanceSelector[];
+  /**
+   * A condition that is not a column (whether the agent counts as connected when the column
+   * cannot be trusted), checked on the rows the SQL filter leaves, walked in batches in index order.
    */
   keep?: (instanceId: string) => boolean;
 }
@@ -55,6 +64,20 @@ export interface InstanceRunStats {
   running: number;
   /** Runs that ended on it (every purged run had ended). */
   finished: number;
+}
+
+/**
+ * Connected on the `connected` column: its index range, or with instances that count as offline
+ * whatever it says, the column and those (checked on the rows of the range for `true`).
+ */
+function connectedWhere(where: SqlWhere, connected: boolean, offline: readonly InstanceSelector[]): void {
+  if (offline.length === 0) {
+    where.add('i.connected = ?', connected ? 1 : 0);
+    return;
+  }
+  const selected = anySelected('i', offline);
+  if (connected) where.add(`i.connected = 1 AND NOT ${selected.sql}`, ...selected.params);
+  else where.add(`(i.connected = 0 OR ${selected.sql})`, ...selected.params);
 }
 
 /** Rows the in-memory condition (`keep`) is checked on per read. */
@@ -95,21 +118,42 @@ export class InstanceQueries {
    * The first Tag.N drives (its index entries newest first) unless InstanceId.N does (at most
    * 50 / 100 primary-key lookups, then sorted). Each other filter has an index after (region_id, kind,
    * deregistered); Connected's is (region_id, kind, deregistered, connected, seq). With `keep`, the
-   * page is filled from batches of the SQL filter's rows.
+   * page is filled from batches of the SQL filter's rows. TotalCount for the region and kind, or
+   * one tag besides, or Connected, comes from the counters (row-counts.ts, counted-filters.ts).
    */
   registered(filter: RegisteredFilter, spec: PageSpec): StorePage<InstanceRecord> {
+    const query = this.registeredQuery(filter);
+    if (query === undefined) return { items: [], total: spec.countTotal ? 0 : undefined, next: undefined };
+    const { from, key, where } = query;
+    if (filter.keep) return this.keptPage(from, key, where, spec, filter.keep);
+    const total = spec.countTotal
+      ? totalCount(this.sql, INSTANCE_COUNTS, filter, {
+        rows: () => this.countOf(query),
+        // Connected=false while faults hide some: the rows less Connected=true (its small range).
+        flagTrue: () => this.countOf(this.registeredQuery({ ...filter, connected: true })),
+      })
+      : undefined;
+    if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
+    const limit = limits(spec);
+    const rows = this.sql.get(`${from.head}SELECT ${key} AS seq, i.doc AS doc FROM ${from.tables} WHERE ${where.toString()} ORDER BY ${key} DESC ${limit.sql}`)
+      .all(...from.params, ...where.params, ...limit.params) as Array<{ seq: number; doc: string }>;
+    return pageOfRows(rows, spec, (row) => [row.seq], (row) => JSON.parse(row.doc) as InstanceRecord, total);
+  }
+
+  /** What `registered` reads, and its order key; undefined when nothing can match (InstanceId.N empty). */
+  private registeredQuery(filter: RegisteredFilter): { from: From; key: string; where: SqlWhere } | undefined {
     const where = new SqlWhere().add('i.region_id = ?', filter.regionId).add('i.kind = ?', filter.kind).add('i.deregistered = 0');
     if (filter.name !== undefined) where.add('i.name = ?', filter.name);
     if (filter.activationId !== undefined) where.add('i.activation_id = ?', filter.activationId);
     if (filter.osType !== undefined) where.add('i.os_type = ?', filter.osType.toLowerCase());
     if (filter.resourceGroupId !== undefined) where.add('i.resource_group_id = ?', filter.resourceGroupId);
     if (filter.status !== undefined) where.add('i.status = ?', filter.status);
-    if (filter.connected !== undefined) where.add('i.connected = ?', filter.connected ? 1 : 0);
+    if (filter.connected !== undefined) connectedWhere(where, filter.connected, filter.offline ?? []);
     let from: From = { head: '', params: [], tables: 'instances i' };
     let key = 'i.seq';
     const [firstTag, ...otherTags] = filter.tags;
     if (filter.instanceIds !== undefined) {
-      if (filter.instanceIds.length === 0) return { items: [], total: spec.countTotal ? 0 : undefined, next: undefined };
+      if (filter.instanceIds.length === 0) return undefined;
       // The named rows first (primary-key lookups): else the planner walks the region's index range.
       const named = new SqlWhere().in('id', filter.instanceIds);
       from = { head: `WITH named AS MATERIALIZED (SELECT * FROM instances WHERE ${named.toString()}) `, params: named.params, tables: 'named i' };
@@ -122,13 +166,14 @@ export class InstanceQueries {
     } else {
       where.tags('instances', 'i.id', filter.tags);
     }
-    if (filter.keep) return this.keptPage(from, key, where, spec, filter.keep);
-    const total = spec.countTotal ? (this.sql.get(`${from.head}SELECT COUNT(*) AS n FROM ${from.tables} WHERE ${where.toString()}`).get(...from.params, ...where.params) as { n: number }).n : undefined;
-    if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
-    const limit = limits(spec);
-    const rows = this.sql.get(`${from.head}SELECT ${key} AS seq, i.doc AS doc FROM ${from.tables} WHERE ${where.toString()} ORDER BY ${key} DESC ${limit.sql}`)
-      .all(...from.params, ...where.params, ...limit.params) as Array<{ seq: number; doc: string }>;
-    return pageOfRows(rows, spec, (row) => [row.seq], (row) => JSON.parse(row.doc) as InstanceRecord, total);
+    return { from, key, where };
+  }
+
+  /** The COUNT(*) of a registered query (0 for none). */
+  private countOf(query: { from: From; where: SqlWhere } | undefined): number {
+    if (query === undefined) return 0;
+    const { from, where } = query;
+    return (this.sql.get(`${from.head}SELECT COUNT(*) AS n FROM ${from.tables} WHERE ${where.toString()}`).get(...from.params, ...where.params) as { n: number }).n;
   }
 
   /**

@@ -8,6 +8,8 @@ import { StatementCache } from './statement-cache.js';
 import type { SqlValue } from './document-table.js';
 import { isRepeating } from '../invocations/repeat-mode.js';
 import { documentsOf } from './documents.js';
+import { totalCount } from './row-counts.js';
+import { INVOCATION_COUNTS, RUN_COUNTS } from './table-specs.js';
 
 /** DescribeInvocations' filters; the handler leaves out those the API ignores with InstanceId. */
 export interface InvocationFilter {
@@ -71,7 +73,8 @@ function limits(spec: PageSpec): { sql: string; params: SqlValue[] } {
 /**
  * The invocation Describe* queries, each one SQL statement on an index (table-specs.ts) ordered
  * newest first, with keyset paging: a page reads the rows it returns plus one. Exceptions: the
- * OFFSET of PageNumber paging; TotalCount (a COUNT(*) with the same filter, on the same index);
+ * OFFSET of PageNumber paging; TotalCount (a counter for the region or one tag, row-counts.ts;
+ * otherwise a COUNT(*) with the same filter, on the same index);
  * IncludeHistory, which sorts the matching rows (few: it is used with InvokeId / InstanceId). A
  * Tag.N filter walks the first tag's index entries (tags.seq) newest first; further tags and the
  * region are checked per row, so a second, rarer tag reads more rows than it returns.
@@ -125,7 +128,9 @@ export class InvocationQueries {
         where.add(filter.timed ? `(${live.toString()})` : `NOT (${live.toString()})`, ...live.params);
       }
     }
-    const total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n : undefined;
+    const total = spec.countTotal
+      ? totalCount(this.sql, INVOCATION_COUNTS, filter, { rows: () => (this.sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where.toString()}`).get(...where.params) as { n: number }).n })
+      : undefined;
     if (spec.after !== undefined) where.add(`${key} < ?`, spec.after[0] ?? 0);
     const limit = limits(spec);
     const rows = this.sql.get(`SELECT ${select} FROM ${from} WHERE ${where.toString()} ORDER BY ${key} DESC ${limit.sql}`).all(...where.params, ...limit.params) as SeqDoc[];
@@ -173,7 +178,9 @@ export class InvocationQueries {
     if (!filter.includeHistory) {
       if (statuses) where.in('r.status', statuses);
       const body = `FROM ${from} WHERE ${where.toString()}`;
-      total = spec.countTotal ? (this.sql.get(`SELECT COUNT(*) AS n ${body}`).get(...where.params) as { n: number }).n : undefined;
+      // Without history, the region's run rows alone are a counter (kept by the store).
+      const { includeHistory: _withoutHistory, ...runFilter } = filter;
+      total = spec.countTotal ? totalCount(this.sql, RUN_COUNTS, runFilter, { rows: () => (this.sql.get(`SELECT COUNT(*) AS n ${body}`).get(...where.params) as { n: number }).n }) : undefined;
       if (spec.after !== undefined) {
         // The bound on the invocation keeps the index range; rows of the cursor's invocation before it are skipped.
         const [c1 = 0, c2 = 0] = spec.after;

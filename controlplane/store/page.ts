@@ -1,8 +1,9 @@
 /**
  * How a store query pages. With `after` (the cursor of the previous page's last row) it is a
  * keyset scan that reads only the rows it returns plus one; without, it skips `offset` rows
- * (PageNumber paging, and NextTokens of the older offset-only form). `countTotal` adds a COUNT(*)
- * with the same filter, on the same index (TotalCount is only in PageNumber mode).
+ * (PageNumber paging, and NextTokens of the older offset-only form). `countTotal` adds the
+ * TotalCount (only in PageNumber mode): a counter's value when one covers the filter
+ * (row-counts.ts), else a COUNT(*) with the same filter, on the same index.
  */
 export interface PageSpec {
   offset: number;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { RowCounts } from './row-counts.js';
 
 /** What one purge pass removed. */
 export interface PurgeCounts {
@@ -17,7 +18,8 @@ const LIVE = ['Pending', 'Scheduled', 'Running', 'Stopping'];
 
 /**
  * Deletes what is older than a cut-off time (API-formatted UTC, which sorts as text): finished
- * invocations with their runs, history, status counts and tags; run-only commands no remaining
+ * invocations with their runs, history, status counts and tags (the row counts follow: triggers,
+ * and `counts` for the runs; the zero counters are dropped); run-only commands no remaining
  * invocation refers to; SendFile calls and client tokens. Each pass takes at most `batch`
  * invocations, found on the creation_time index, so a pass is short and the server stays
  * responsive; the timer (retention-timer.ts) calls it until it removes nothing.
@@ -34,12 +36,14 @@ export class RetentionPurge {
   private readonly deleteFile: Database.Statement[];
 
   /**
-   * `forgetInvocation` drops a purged invocation from the table's cache; `keepCounts` adds the
-   * purged runs to their instances' records (InvocationCount counts them), in the pass's transaction.
+   * `forgetInvocation` drops a purged invocation from the table's cache; `counts` counts the runs
+   * it deletes; `keepCounts` adds the purged runs to their instances' records (InvocationCount
+   * counts them), in the pass's transaction.
    */
   constructor(
     private readonly db: Database.Database,
     private readonly forgetInvocation: (invokeId: string) => void,
+    private readonly counts: Pick<RowCounts, 'runsAdded' | 'dropZeros'>,
     private readonly keepCounts: (purged: PurgedRuns) => void,
   ) {
     this.runsOfInvocation = db.prepare('SELECT instance_id, creation_time FROM instance_runs WHERE invoke_id = ?');
@@ -75,7 +79,10 @@ export class RetentionPurge {
         }
         for (const [index, statement] of this.deletes.entries()) {
           const info = statement.run(id);
-          if (index === 1) runs += info.changes;
+          if (index !== 1) continue;
+          runs += info.changes;
+          // Before the invocation row goes: the runs' region is its region.
+          this.counts.runsAdded(id, -info.changes);
         }
         this.forgetInvocation(id);
       }
@@ -85,6 +92,8 @@ export class RetentionPurge {
       const files = (this.oldFiles.all(cutoff, batch) as Array<{ id: string }>).map((r) => r.id);
       for (const id of files) for (const statement of this.deleteFile) statement.run(id);
       const clientTokens = this.oldTokens.run(cutoff).changes;
+      // The counters this pass (or earlier writes) brought to 0.
+      this.counts.dropZeros();
       return { invocations: ids.length, runs, commands: commands.length, files: files.length, clientTokens };
     })();
   }

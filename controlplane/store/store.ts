@@ -29,11 +29,13 @@ import type {
   RepeatMode,
 } from './records.js';
 import { RetentionPurge, type PurgedRuns } from './retention-purge.js';
+import { RowCounts } from './row-counts.js';
 import { documentsOf } from './documents.js';
 import {
   ACTIVATIONS,
   CLIENT_TOKENS,
   COMMANDS,
+  COUNTED_TABLES,
   FILE_DELIVERIES,
   FILE_INVOCATIONS,
   INSTANCE_RUNS,
@@ -51,10 +53,13 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
  * 4: the listing columns of instances, activations and SendFiles (and their tags), deliveries'
  * region and SendFile sequence, and each SendFile's aggregate `file_status`; the sweepers'
  * columns (deliveries' update_time; runs' delivered_time, held_ms and timeout_s). 5: instances'
- * `connected` (instance-presence.ts; starts 0). 6: runs' `live` and its per-instance partial index
- * in place of (instance_id, status); instances' InvocationCount and LastInvokedTime derived from
- * their runs, the documents keeping only what retention purged (InstanceQueries.runStats). Opening an
- * older data dir derives the new columns from the documents, once, in one transaction.
+ * `connected` (instance-presence.ts; starts 0). 6: the `row_counts` table and its triggers
+ * (row-counts.ts), counted from the rows (and tags' (kind, id, tag_key, tag_value) index, made
+ * at open like the other indexes); runs' `live` and its per-instance partial index in place of
+ * (instance_id, status); instances' InvocationCount and LastInvokedTime counted from their runs,
+ * the documents keeping only what retention purged (InstanceQueries.runStats), and their last
+ * heartbeat in a column. Opening an older data dir derives what it lacks from the documents,
+ * once, in one transaction.
  */
 export const SCHEMA_VERSION = 6;
 
@@ -99,6 +104,8 @@ export class Store {
   readonly fileQueries: FileQueries;
   readonly sweepQueries: SweepQueries;
   readonly retention: RetentionPurge;
+  /** The TotalCount counters (row-counts.ts), kept by triggers. */
+  private readonly rowCounts: RowCounts;
   private readonly runsOfInvocation: Database.Statement;
   private readonly deliveriesOfInvocation: Database.Statement;
   private readonly historyOfRun: Database.Statement;
@@ -126,8 +133,12 @@ export class Store {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    // Statement journals (each savepoint of a group commit has one) and sorts stay in memory: on
-    // the default they spill to temporary files, an open, unlink and close per RunCommand under load.
+    // Statement journals (each savepoint has one, and so has each statement that fires a trigger:
+    // the row counts') and sorts stay in memory: on the default they spill to temporary files, an
+    // open, unlink and close per RunCommand under load, and setting one up per statement cost more
+    // than the row-count trigger's own work (an invocation insert 33 µs, 15 µs in memory). A query
+    // sorts at most a page's rows (the query-plan tests); building a new index on a big table at an
+    // upgrade takes memory for a while.
     this.db.pragma('temp_store = MEMORY');
     this.db.pragma(`cache_size = -${STORE_CACHE_KIB}`);
     const version = this.db.pragma('user_version', { simple: true }) as number;
@@ -149,8 +160,6 @@ export class Store {
     this.runHistory = new DocumentTable(this.db, RUN_HISTORY);
     this.instances = new DocumentTable(this.db, INSTANCES);
     this.presence = new InstancePresence(this.db);
-    // No agent session survives a restart.
-    this.presence.resetAll();
     this.activations = new DocumentTable(this.db, ACTIVATIONS);
     this.clientTokens = new DocumentTable(this.db, CLIENT_TOKENS);
     this.fileInvocations = new DocumentTable(this.db, FILE_INVOCATIONS, [{ name: 'file_status', type: 'TEXT' }]);
@@ -186,8 +195,12 @@ export class Store {
     this.fileQueries = new FileQueries(this.db);
     this.sweepQueries = new SweepQueries(this.db, () => this.runs.flushPending());
     this.nonces = new NonceTable(this.db);
-    this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id), (purged) => this.keepPurgedCounts(purged));
-    if (version < SCHEMA_VERSION) this.migrate();
+    this.rowCounts = new RowCounts(this.db, COUNTED_TABLES);
+    this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id), this.rowCounts, (purged) => this.keepPurgedCounts(purged));
+    this.rowCounts.install();
+    if (version < SCHEMA_VERSION) this.migrate(version);
+    // No agent session survives a restart (the count triggers follow).
+    this.presence.resetAll();
   }
 
   /** Adds what retention purged of instances' runs to their records (InstanceQueries.runStats). */
@@ -207,9 +220,10 @@ export class Store {
   /**
    * Schema 6: an instance's document kept InvocationCount and LastInvokedTime, raised by every
    * invocation; now they are counted from its runs, and the document keeps what is no longer
-   * among them (what retention had purged).
+   * among them (what retention had purged). The last heartbeat moves to its column first.
    */
   private migrateInstanceCounts(): void {
+    this.db.exec("UPDATE instances SET last_heartbeat = COALESCE(json_extract(doc, '$.lastHeartbeatTime'), '') WHERE last_heartbeat = ''");
     const kept = this.db.prepare('SELECT COUNT(*) AS n FROM instance_runs WHERE region_id = ? AND instance_id = ?');
     for (const row of this.db.prepare('SELECT doc FROM instances').all() as Array<{ doc: string }>) {
       const old = JSON.parse(row.doc) as InstanceRecord & { invocationCount?: number; lastInvokedTime?: string; lastHeartbeatTime?: string };
@@ -220,28 +234,42 @@ export class Store {
     }
   }
 
-  /** Derives the columns, tags and status counts of rows written by an older schema (idempotent). */
-  private migrate(): void {
+  /** Derives the columns, tags and counts of rows written by an older schema (idempotent). */
+  private migrate(version: number): void {
     this.db.transaction(() => {
-      // Schema 6 replaced it with the per-instance index of live runs.
-      this.db.exec('DROP INDEX IF EXISTS instance_runs_by_instance_id_status');
-      for (const table of [this.commands, this.invocations, this.runs, this.runHistory, this.instances, this.activations, this.clientTokens, this.fileInvocations, this.fileDeliveries]) {
-        table.rederive();
+      // Without the count triggers: rows are rewritten, and counted afresh afterwards anyway.
+      this.rowCounts.uninstall();
+      try {
+        // Schema 6 replaced it with the per-instance index of live runs.
+        this.db.exec('DROP INDEX IF EXISTS instance_runs_by_instance_id_status');
+        // Before 5 every table's columns; a schema 5 data dir lacks only the runs' `live`.
+        if (version < 5) this.rederiveAll();
+        else this.runs.rederive();
+        this.migrateInstanceCounts();
+      } finally {
+        this.rowCounts.install();
       }
-      this.db.exec('DELETE FROM invocation_run_counts');
-      this.db.exec('INSERT INTO invocation_run_counts (invoke_id, status, n) SELECT invoke_id, status, COUNT(*) FROM instance_runs GROUP BY invoke_id, status');
-      for (const row of this.db.prepare('SELECT id FROM invocations').all() as Array<{ id: string }>) this.refreshInvocationStatus(row.id);
-      for (const row of this.db.prepare('SELECT id FROM file_invocations').all() as Array<{ id: string }>) this.refreshFileStatus(row.id);
-      // Schema 6: the last heartbeat moved from the document to a column (instance-presence.ts),
-      // then the counts (which drops the document's old fields).
-      this.db.exec("UPDATE instances SET last_heartbeat = COALESCE(json_extract(doc, '$.lastHeartbeatTime'), '') WHERE last_heartbeat = ''");
-      this.migrateInstanceCounts();
+      this.rowCounts.refill();
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
   }
 
+  /** Every table's columns, tags and status columns, from the documents. */
+  private rederiveAll(): void {
+    for (const table of [this.commands, this.invocations, this.runs, this.runHistory, this.instances, this.activations, this.clientTokens, this.fileInvocations, this.fileDeliveries]) {
+      table.rederive();
+    }
+    this.db.exec('DELETE FROM invocation_run_counts');
+    this.db.exec('INSERT INTO invocation_run_counts (invoke_id, status, n) SELECT invoke_id, status, COUNT(*) FROM instance_runs GROUP BY invoke_id, status');
+    for (const row of this.db.prepare('SELECT id FROM invocations').all() as Array<{ id: string }>) this.refreshInvocationStatus(row.id);
+    for (const row of this.db.prepare('SELECT id FROM file_invocations').all() as Array<{ id: string }>) this.refreshFileStatus(row.id);
+  }
+
   /** Keeps the per-invocation status counts, and the invocation's derived status columns, current. */
   private runStatusChanged(invokeId: string, before: InstanceInvocationStatus | undefined, after: InstanceInvocationStatus | undefined): void {
+    // A run row added or deleted: the region's run count (row-counts.ts; not a trigger, see RUN_COUNTS).
+    if (before === undefined) this.rowCounts.runsAdded(invokeId, 1);
+    if (after === undefined) this.rowCounts.runsAdded(invokeId, -1);
     if (before === after) return;
     if (before !== undefined) {
       this.countDown.run(invokeId, before);

@@ -2,6 +2,7 @@ import { lifecycleStatus } from '../instances/instance-lifecycle.js';
 import { isFinal } from '../invocations/aggregate-status.js';
 import { resourceGroupOf } from '../instances/resource-groups.js';
 import type { Column, TableSpec } from './document-table.js';
+import type { CountSpec } from './counted-filters.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
@@ -255,3 +256,22 @@ export const FILE_DELIVERIES: TableSpec<FileDeliveryRecord> = {
   // The sweeper reads the Pending rows past the delivery window; a connecting agent, its Pending rows.
   indexes: ['invoke_id, seq', 'region_id, instance_id, invoke_seq DESC', 'status, update_time', 'instance_id, status'],
 };
+
+/**
+ * What the store counts as it writes (row-counts.ts), for the TotalCounts of the listings that
+ * filter by region (and kind) and at most one tag (counted-filters.ts): DescribeInvocations,
+ * DescribeManagedInstances / DescribeInstances (registered instances only; and the connected
+ * ones, for Connected), DescribeActivations, DescribeSendFileResults, and DescribeInvocationResults
+ * (the run rows of a region, counted by the store's write path).
+ */
+export const INVOCATION_COUNTS: CountSpec = { table: 'invocations' };
+export const INSTANCE_COUNTS: CountSpec = {
+  table: 'instances',
+  byKind: true,
+  only: { columns: ['deregistered'], condition: (row) => `${row}.deregistered IS 0` },
+  flag: { column: 'connected', field: 'connected', overriddenBy: 'offline' },
+};
+export const ACTIVATION_COUNTS: CountSpec = { table: 'activations' };
+export const FILE_INVOCATION_COUNTS: CountSpec = { table: 'file_invocations' };
+export const RUN_COUNTS: CountSpec = { table: 'instance_runs', noTags: true, keptByStore: true };
+export const COUNTED_TABLES: readonly CountSpec[] = [INVOCATION_COUNTS, INSTANCE_COUNTS, ACTIVATION_COUNTS, FILE_INVOCATION_COUNTS, RUN_COUNTS];

@@ -1,7 +1,7 @@
 /**
  * DescribeManagedInstances' Connected read from the instances' `connected` column (schema 5):
  * real agents connecting and disconnecting flip it, a restart resets it, and an `agent-offline`
- * fault still hides an instance (the sessions are asked while a fault is in force).
+ * fault still hides an instance (what the fault matches counts as offline, in the same SQL).
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -95,8 +95,43 @@ describe('DescribeManagedInstances Connected on the connected column', () => {
     expect(storedColumn(test.dataDir)[a.instanceId]).toBe(1);
     expect(await listed(test, 'true')).toEqual({ ids: [b.instanceId], total: 1, keyset: [b.instanceId] });
     expect(await listed(test, 'false')).toEqual({ ids: [a.instanceId], total: 1, keyset: [a.instanceId] });
+    // A fault on every instance; and a fault of another kind changes nothing.
+    const all = test.server.faults!.add({ kind: 'agent-offline' });
+    expect(await listed(test, 'true')).toEqual({ ids: [], total: 0, keyset: [] });
+    expect(await listed(test, 'false')).toEqual({ ids: [b.instanceId, a.instanceId], total: 2, keyset: [b.instanceId, a.instanceId] });
+    test.server.faults!.remove(all.id);
+    const other = test.server.faults!.add({ kind: 'delivery-delay', seconds: 5 });
+    expect(await listed(test, 'true')).toEqual({ ids: [b.instanceId], total: 1, keyset: [b.instanceId] });
+    // Still the column, not the sessions: a row marked offline behind the sessions' back is not listed.
+    const db = new Database(join(test.dataDir, STORE_FILE));
+    db.prepare('UPDATE instances SET connected = 0 WHERE id = ?').run(b.instanceId);
+    expect((await test.client.call<Listing>('DescribeManagedInstances', { Connected: 'true' })).Instances).toEqual([]);
+    db.prepare('UPDATE instances SET connected = 1 WHERE id = ?').run(b.instanceId);
+    db.close();
+    test.server.faults!.remove(other.id);
     test.server.faults!.remove(fault.id);
     expect(await listed(test, 'true')).toEqual({ ids: [b.instanceId, a.instanceId], total: 2, keyset: [b.instanceId, a.instanceId] });
+  }, 60_000);
+
+  it('agent-offline does not reach the real agent\'s instances (as the sessions say): they stay listed under Connected=true', async () => {
+    const test = await adminServer(mkdtempSync(join(tmpdir(), 'casim-connected-')), { realAgent: true });
+    cleanup.push(() => removeDir(test.dataDir));
+    cleanup.push(() => test.close());
+    const a = await startLocalAgent(test, 'alpha');
+    cleanup.push(() => a.agent.stop(), () => removeDir(a.stateDir));
+    const endpoint = test.server.realAgent!;
+    const agent = new RealAgentClient({ serverHost: endpoint.serverHost, ca: readFileSync(endpoint.caCertPath, 'utf8') });
+    cleanup.push(() => agent.closeChannel());
+    const { ActivationId, ActivationCode } = await test.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', { InstanceCount: 1 });
+    expect((await agent.register(ActivationId, ActivationCode, 'real-host')).status).toBe(200);
+    await agent.openChannel();
+    await waitFor(async () => ((await listed(test, 'true')).total === 2 ? true : undefined), 10_000, 'both to count as connected');
+    test.server.faults!.add({ kind: 'agent-offline' });
+    // What each instance's view says (the sessions, behind the fault).
+    const views = (await test.client.call<Listing>('DescribeManagedInstances', {})).Instances;
+    expect(Object.fromEntries(views.map((i) => [i.InstanceId, i.Connected]))).toEqual({ [agent.instanceId]: true, [a.instanceId]: false });
+    expect(await listed(test, 'true')).toEqual({ ids: [agent.instanceId], total: 1, keyset: [agent.instanceId] });
+    expect(await listed(test, 'false')).toEqual({ ids: [a.instanceId], total: 1, keyset: [a.instanceId] });
   }, 60_000);
 
   it('follows the real agent\'s kick channel opening and closing', async () => {

@@ -3,13 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstanceSelector } from '../../controlplane/domain/instance-selector.js';
 import type { Tag } from '../../controlplane/domain/tag.js';
 import { fileAggregateStatus } from '../../controlplane/files/file-aggregate-status.js';
 import { resourceGroupOf } from '../../controlplane/instances/resource-groups.js';
 import { ActivationQueries, type ActivationFilter } from '../../controlplane/store/activation-queries.js';
 import { FileQueries, type SendFileFilter } from '../../controlplane/store/file-queries.js';
 import { InstanceQueries, type RegisteredFilter } from '../../controlplane/store/instance-queries.js';
-import type { PageSpec } from '../../controlplane/store/page.js';
+import type { PageSpec, StorePage } from '../../controlplane/store/page.js';
 import type { ActivationRecord, FileDeliveryRecord, FileInstanceStatus, FileInvocationRecord, InstanceRecord } from '../../controlplane/store/records.js';
 import { StatementCache } from '../../controlplane/store/statement-cache.js';
 import { Store } from '../../controlplane/store/store.js';
@@ -128,6 +129,14 @@ const ALL: PageSpec = { offset: 0, limit: 1000, countTotal: true };
 const hasTags = (have: readonly Tag[], wanted: readonly Tag[]): boolean => wanted.every((w) => have.some((h) => h.key === w.key && (w.value === '' || h.value === w.value)));
 const newestFirst = <T>(records: readonly T[]): T[] => [...records].reverse();
 
+/** Whether an instance is in a selector (what an agent-offline fault hides), as fault-rules.ts matches it. */
+function selects(selector: InstanceSelector, i: InstanceRecord): boolean {
+  if (selector.exceptIds?.includes(i.instanceId)) return false;
+  if (selector.instanceIds !== undefined && !selector.instanceIds.includes(i.instanceId)) return false;
+  const tag = selector.tag;
+  return tag === undefined || i.tags.some((t) => t.key === tag.key && (tag.value === undefined || t.value === tag.value));
+}
+
 /** DescribeManagedInstances / DescribeInstances as the handlers filtered the registry's list. */
 function expectedInstances(f: RegisteredFilter): string[] {
   return newestFirst(instances)
@@ -139,7 +148,7 @@ function expectedInstances(f: RegisteredFilter): string[] {
     .filter((i) => f.resourceGroupId === undefined || resourceGroupOf(i) === f.resourceGroupId)
     .filter((i) => f.status === undefined || (i.status ?? 'Running') === f.status)
     .filter((i) => hasTags(i.tags, f.tags))
-    .filter((i) => f.connected === undefined || ONLINE.has(i.instanceId) === f.connected)
+    .filter((i) => f.connected === undefined || (ONLINE.has(i.instanceId) && !(f.offline ?? []).some((s) => selects(s, i))) === f.connected)
     .filter((i) => f.keep === undefined || f.keep(i.instanceId))
     .map((i) => i.instanceId);
 }
@@ -162,6 +171,11 @@ const instanceFilters: Array<[string, RegisteredFilter]> = [
   ['managed Connected=false', managed({ connected: false })],
   ['managed Connected=false + InstanceName', managed({ connected: false, name: 'web-1' })],
   ['managed Connected=true + Tag', managed({ connected: true, tags: [{ key: 'env', value: 'prod' }] })],
+  // While agent-offline faults are in force: the column, and what the faults hide counts as offline.
+  ['managed Connected=true, a fault hiding a tag', managed({ connected: true, offline: [{ tag: { key: 'team', value: 'a' } }] })],
+  ['managed Connected=false, faults hiding IDs and a tag key', managed({ connected: false, offline: [{ instanceIds: ['mi-4', 'mi-22'] }, { tag: { key: 'team' }, exceptIds: ['mi-1'] }] })],
+  ['managed Connected=true + Tag, a fault hiding all but one', managed({ connected: true, tags: [{ key: 'env', value: 'prod' }], offline: [{ exceptIds: ['mi-22'] }] })],
+  ['managed Connected=false + InstanceName, a fault hiding every instance', managed({ connected: false, name: 'web-1', offline: [{}] })],
   ['ecs, no filter', ecs({})],
   ['ecs InstanceName', ecs({ name: 'web-3' })],
   ['ecs Status=Running (absent counts)', ecs({ status: 'Running' })],
@@ -191,6 +205,29 @@ describe('instance listings in SQL', () => {
     expect(second.items.map((i) => i.instanceId)).toEqual(expected.slice(1, 2));
   });
 
+  it('TotalCount of the region and kind, or one tag besides, is one counter read on its primary key, not a COUNT of the index', () => {
+    const counted: RegisteredFilter[] = [managed({}), ecs({}), managed({ tags: [{ key: 'env', value: 'prod' }] }), ecs({ tags: [{ key: 'env', value: '' }] }), managed({ tags: [{ key: 'team', value: '' }] })];
+    const listings: Array<[string, (spec: PageSpec) => StorePage<unknown>]> = [
+      ...counted.map((filter): [string, (spec: PageSpec) => StorePage<unknown>] => [JSON.stringify(filter), (spec) => instanceQueries.registered(filter, spec)]),
+      ['activations', (spec) => activationQueries.describeActivations({ regionId: R, tags: [] }, spec)],
+      ['activations Tag', (spec) => activationQueries.describeActivations({ regionId: R, tags: [{ key: 'team', value: 'x' }] }, spec)],
+      ['SendFiles', (spec) => fileQueries.describeSendFileResults({ regionId: R, tags: [] }, spec)],
+      ['SendFiles Tag', (spec) => fileQueries.describeSendFileResults({ regionId: R, tags: [{ key: 'env', value: 'prod' }] }, spec)],
+    ];
+    for (const [name, listing] of listings) {
+      used.length = 0;
+      const page = listing({ offset: 0, limit: 3, countTotal: true });
+      const statements = [...used];
+      expect(statements.filter((sql) => sql.includes('COUNT(')), name).toEqual([]);
+      expect(plansOfStatements(raw, statements.filter((sql) => sql.includes('row_counts'))), name).toEqual([
+        'SEARCH row_counts USING INDEX sqlite_autoindex_row_counts_1 (tbl=? AND facet=? AND region_id=? AND kind=? AND tag_key=? AND tag_value=?)',
+      ]);
+      expect(page.total, name).toBeGreaterThan(0);
+      expect(page.total, name).toBe(walk(listing, 7).length);
+    }
+    expect(instanceQueries.registered(managed({ tags: [{ key: 'env', value: 'prod' }] }), ALL).total).toBe(expectedInstances(managed({ tags: [{ key: 'env', value: 'prod' }] })).length);
+  });
+
   it.each(byIdFilters)('%s reads the named instances by primary key and sorts only those', (_name, filter) => {
     const plans = plansOf(() => instanceQueries.registered(filter, { offset: 0, limit: 3, countTotal: true }));
     // `SCAN i` walks the materialized named rows, not the table.
@@ -202,22 +239,50 @@ describe('instance listings in SQL', () => {
     expect(walk((spec) => instanceQueries.registered(filter, spec), 2).map((i) => i.instanceId)).toEqual(expected);
   });
 
-  it('Connected reads the range of (region_id, kind, deregistered, connected, seq): its COUNT and pages touch only the matching entries', () => {
+  it('Connected reads the range of (region_id, kind, deregistered, connected, seq): its pages touch only the matching entries, its TotalCount is counters', () => {
     for (const connected of [true, false]) {
       const plans = [
         ...plansOf(() => instanceQueries.registered(managed({ connected }), { offset: 0, limit: 3, countTotal: true })),
         ...plansOf(() => instanceQueries.registered(managed({ connected }), { offset: 0, limit: 3, countTotal: false, after: [30] })),
       ];
       expect(badSteps(plans)).toEqual([]);
-      // The COUNT, the offset page and the keyset page.
+      // The offset page and the keyset page (TotalCount: the connected counter, or the rows less it).
       const searches = plans.filter((d) => d.startsWith('SEARCH i '));
-      expect(searches).toHaveLength(3);
+      expect(searches).toHaveLength(2);
+      expect(plans.filter((d) => d.startsWith('SEARCH row_counts '))).toHaveLength(connected ? 1 : 2);
+      expect(instanceQueries.registered(managed({ connected }), ALL).total).toBe(expectedInstances(managed({ connected })).length);
       for (const step of searches) expect(step).toMatch(/INDEX instances_by_region_id_kind_deregistered_connected_seq \(region_id=\? AND kind=\? AND deregistered=\? AND connected=\?/);
     }
     expect(expectedInstances(managed({ connected: true }))).toEqual(['mi-58', 'mi-22', 'mi-11', 'mi-10', 'mi-4', 'mi-1']);
     // The reset at open reads only the connected rows (a partial index of them).
     const reset = (raw.prepare('EXPLAIN QUERY PLAN UPDATE instances SET connected = 0 WHERE connected = 1').all() as Array<{ detail: string }>).map((r) => r.detail);
     expect(reset).toEqual([expect.stringMatching(/^SEARCH instances USING (COVERING )?INDEX instances_by_connected_live/)]);
+  });
+
+  it('Connected while agent-offline faults are in force stays on the connected range (true), and each hidden tag is one index probe per row', () => {
+    const offline: InstanceSelector[] = [{ tag: { key: 'team' } }, { tag: { key: 'env', value: 'prod' } }, { instanceIds: ['mi-1'], exceptIds: ['mi-4'] }];
+    for (const connected of [true, false]) {
+      const filter = managed({ connected, offline });
+      const plans = [
+        ...plansOf(() => instanceQueries.registered(filter, { offset: 0, limit: 3, countTotal: true })),
+        ...plansOf(() => instanceQueries.registered(filter, { offset: 0, limit: 3, countTotal: false, after: [30] })),
+      ];
+      expect(badSteps(plans)).toEqual([]);
+      // TotalCount: Connected=true's COUNT (on the connected range); for false, the rows' counter less that.
+      expect(plans.filter((d) => d.startsWith('SEARCH row_counts '))).toHaveLength(connected ? 0 : 1);
+      // Each tag probe finds the row's tag by (kind, tag_key[, tag_value], seq), never a range of a key's tags.
+      const probes = plans.filter((d) => d.startsWith('SEARCH g '));
+      expect(probes.length).toBeGreaterThan(0);
+      expect(probes.filter((d) => !/USING COVERING INDEX tags_by_(value|key)_seq \(kind=\? AND tag_key=\? (AND tag_value=\? )?AND seq=\?\)$/.test(d))).toEqual([]);
+      // Connected=true's pages, and the COUNT of both; Connected=false's pages walk the kind's range.
+      const onRange = plans.filter((d) => d.startsWith('SEARCH i ') && /INDEX instances_by_region_id_kind_deregistered_connected_seq \(region_id=\? AND kind=\? AND deregistered=\? AND connected=\?/.test(d));
+      expect(onRange).toHaveLength(connected ? 3 : 1);
+      const expected = expectedInstances(filter);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(instanceQueries.registered(filter, ALL).items.map((i) => i.instanceId)).toEqual(expected);
+      expect(instanceQueries.registered(filter, ALL).total).toBe(expected.length);
+    }
+    expect(expectedInstances(managed({ connected: true, offline }))).toEqual(['mi-11']);
   });
 
   it('Connected (session state, while a fault may change it) is checked on the rows the SQL filter leaves, in index order, a keyset page stopping once full', () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PageSpec } from '../../controlplane/store/page.js';
 import { SCHEMA_VERSION, Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
+import { recountedCounts, storedCounts } from '../support/row-counts.js';
 import { activationRecord, commandRecord, deliveryRecord, fileRecord, instanceRecord, invocationRecord, runRecord } from '../support/store-records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'casim-migrate-'));
@@ -128,6 +129,18 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     expect(store.instanceQueries.runStats(store.instances.get('mi-2')!)).toEqual({ invocationCount: 1, lastInvokedTime: '2026-11-01T00:00:00Z', running: 0, finished: 1 });
     expect(store.runsOn('mi-1', ['Scheduled']).map((r) => r.invokeId)).toEqual(['t-2']);
     expect(store.commands.countWithLabel('cn-hangzhou/kept')).toBe(1);
+    // The TotalCount counters of schema 6, counted from the rows (a-1, of no region, counts nowhere).
+    const counts = new Database(file, { readonly: true });
+    expect(storedCounts(counts)).toEqual(recountedCounts(counts));
+    counts.close();
+    expect(store.invocationQueries.describeInvocations({ regionId: 'cn-hangzhou', tags: [] }, ALL).total).toBe(2);
+    expect(store.invocationQueries.describeInvocations({ regionId: 'cn-hangzhou', tags: [{ key: 'env', value: 'prod' }] }, ALL).total).toBe(1);
+    expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'managed', tags: [] }, ALL).total).toBe(2);
+    expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'ecs', tags: [{ key: 'env', value: '' }] }, ALL).total).toBe(1);
+    expect(store.activationQueries.describeActivations({ regionId: 'cn-hangzhou', tags: [] }, ALL).total).toBe(1);
+    expect(store.fileQueries.describeSendFileResults({ regionId: 'cn-hangzhou', tags: [] }, ALL).total).toBe(2);
+    expect(store.invocationQueries.describeInvocationResults({ regionId: 'cn-hangzhou', tags: [], includeHistory: false }, ALL).total).toBe(3);
+    expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'managed', tags: [], connected: false }, ALL).total).toBe(2);
     store.close();
     // Opened again: nothing to migrate, the same answers.
     const again = new Store(file);
@@ -136,5 +149,49 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     raw.close();
+  });
+
+  it('counts the rows of a schema 5 data dir (before the counters) once, and keeps them from then on', () => {
+    const file = join(dir, 'schema5.sqlite');
+    const before = new Store(file);
+    before.transaction(() => {
+      for (let n = 0; n < 12; n += 1) {
+        before.instances.add(instanceRecord(`mi-${n}`, { regionId: n % 3 === 0 ? 'cn-beijing' : 'cn-hangzhou', tags: n % 2 === 0 ? [{ key: 'env', value: 'prod' }] : [], deregistered: n === 5 }));
+        before.invocations.add(invocationRecord(`t-${n}`, [`mi-${n}`], { tags: n % 4 === 0 ? [{ key: 'team', value: 'a' }] : [] }));
+        before.runs.add(runRecord(`t-${n}`, `mi-${n}`, 'Success'));
+      }
+      // Left connected by a crash: counted at the migration, then reset.
+      before.presence.set('mi-1', true);
+      before.invocations.add(invocationRecord('t-live', ['mi-0']));
+      before.runs.add(runRecord('t-live', 'mi-0', 'Running'));
+    });
+    before.close();
+    // What schema 5 had: no counters, no triggers, no runs' `live` (a column added empty).
+    const old = new Database(file);
+    old.exec('UPDATE instance_runs SET live = NULL');
+    for (const { name } of old.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as Array<{ name: string }>) old.exec(`DROP TRIGGER ${name}`);
+    old.exec('DROP TABLE row_counts');
+    old.pragma('user_version = 5');
+    old.close();
+
+    const store = new Store(file);
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(storedCounts(raw)).toEqual(recountedCounts(raw));
+      expect(storedCounts(raw)).toMatchObject({ 'instances|rows|cn-hangzhou|managed||': 7, 'instances|tag|cn-hangzhou|managed|env|prod': 4, 'invocations|tag|cn-hangzhou||team|a': 3, 'instance_runs|rows|cn-hangzhou|||': 13 });
+      expect(storedCounts(raw)['instances|connected|cn-hangzhou|managed||']).toBeUndefined();
+      // The runs' `live` is derived at the migration: the live run is on the instance's index of them.
+      expect(store.runsOn('mi-0', ['Running']).map((r) => r.invokeId)).toEqual(['t-live']);
+      expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'managed', tags: [{ key: 'env', value: 'prod' }] }, ALL).total).toBe(4);
+      // The triggers count what is written after the migration.
+      store.instances.add(instanceRecord('mi-new', { tags: [{ key: 'env', value: 'prod' }] }));
+      store.instances.put({ ...store.instances.get('mi-1')!, deregistered: true });
+      expect(storedCounts(raw)).toEqual(recountedCounts(raw));
+      expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'managed', tags: [] }, ALL).total).toBe(7);
+    } finally {
+      raw.close();
+      store.close();
+    }
   });
 });

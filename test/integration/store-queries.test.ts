@@ -95,6 +95,26 @@ describe('Describe* queries in SQL', () => {
     expect(byOffset.items.length).toBeGreaterThan(0);
   });
 
+  it('DescribeInvocations\' TotalCount of the region or one tag is one counter read on its primary key, not a COUNT of the index', () => {
+    const counted: InvocationFilter[] = [{ regionId: R, tags: [] }, { regionId: R, tags: [{ key: 'env', value: 'prod' }] }, { regionId: R, tags: [{ key: 'env', value: '' }] }];
+    for (const filter of counted) {
+      used.length = 0;
+      const page = invocations.describeInvocations(filter, { offset: 0, limit: 5, countTotal: true });
+      const statements = [...used];
+      expect(statements.filter((sql) => sql.includes('COUNT('))).toEqual([]);
+      expect(plansOfStatements(raw, statements.filter((sql) => sql.includes('row_counts')))).toEqual([
+        'SEARCH row_counts USING INDEX sqlite_autoindex_row_counts_1 (tbl=? AND facet=? AND region_id=? AND kind=? AND tag_key=? AND tag_value=?)',
+      ]);
+      expect(page.total).toBe(walk((spec) => invocations.describeInvocations(filter, spec), 50).length);
+    }
+    expect(invocations.describeInvocations({ regionId: R, tags: [] }, { offset: 0, limit: 5, countTotal: true }).total).toBe(INVOCATIONS);
+    // A filter no counter covers counts its index entries.
+    used.length = 0;
+    invocations.describeInvocations({ regionId: R, tags: [{ key: 'env', value: 'prod' }], commandId: 'c-4' }, { offset: 0, limit: 5, countTotal: true });
+    expect(used.filter((sql) => sql.includes('COUNT(*)'))).toHaveLength(1);
+    expect(used.filter((sql) => sql.includes('row_counts'))).toEqual([]);
+  });
+
   it('filters DescribeInvocations as the derivations do (aggregate status, Timed, InstanceId)', () => {
     const finished = invocations.describeInvocations({ regionId: R, tags: [], invokeStatus: 'Finished' }, { offset: 0, limit: 1000, countTotal: true });
     for (const row of finished.items) expect(row.runs.every((r) => r.status === 'Success')).toBe(true);
@@ -118,6 +138,21 @@ describe('Describe* queries in SQL', () => {
     const key = (r: { run: InstanceRunRecord }): string => `${r.run.invokeId}/${r.run.instanceId}/${r.run.run}`;
     expect(byKeyset.map(key)).toEqual(byOffset.items.map(key));
     expect(byOffset.items.length).toBeGreaterThan(0);
+  });
+
+  it('DescribeInvocationResults\' TotalCount of the region\'s runs is one counter; with a filter or IncludeHistory it is counted', () => {
+    used.length = 0;
+    const page = invocations.describeInvocationResults({ regionId: R, tags: [], includeHistory: false }, { offset: 0, limit: 5, countTotal: true });
+    expect(used.filter((sql) => sql.includes('COUNT('))).toEqual([]);
+    expect(plansOfStatements(raw, used.filter((sql) => sql.includes('row_counts')))).toEqual([
+      'SEARCH row_counts USING INDEX sqlite_autoindex_row_counts_1 (tbl=? AND facet=? AND region_id=? AND kind=? AND tag_key=? AND tag_value=?)',
+    ]);
+    expect(page.total).toBe((raw.prepare('SELECT COUNT(*) AS n FROM instance_runs').get() as { n: number }).n);
+    for (const filter of [{ regionId: R, tags: [], includeHistory: true }, { regionId: R, tags: [], includeHistory: false, recordStatus: 'Failed' }, { regionId: R, tags: [{ key: 'env', value: 'prod' }], includeHistory: false }]) {
+      used.length = 0;
+      invocations.describeInvocationResults(filter, { offset: 0, limit: 5, countTotal: true });
+      expect(used.filter((sql) => sql.includes('COUNT(*)'))).toHaveLength(1);
+    }
   });
 
   it('pages IncludeHistory results by keyset too: the finished runs and the one in progress, newest first', () => {

@@ -77,14 +77,16 @@ export const createActivation: Handler = (args, ctx) => {
 
 /**
  * Connected ("true" / "false"; anything else matches nothing). The store's `connected` column
- * follows the agent sessions, so Connected is an index range like the other filters; while a fault
- * is in force (`agent-offline` hides connected agents) or after the column could not be written,
- * the sessions are asked instead, row by row on what the other filters leave.
+ * follows the agent sessions, so Connected is an index range like the other filters; while an
+ * `agent-offline` fault is in force, the instances it matches count as offline in the same SQL.
+ * Only after the column could not be written are the sessions asked instead, row by row on what
+ * the other filters leave.
  */
-function connectedFilter(connected: string | undefined, ctx: ApiContext): Pick<RegisteredFilter, 'connected' | 'keep' | 'instanceIds'> {
+function connectedFilter(connected: string | undefined, ctx: ApiContext): Pick<RegisteredFilter, 'connected' | 'offline' | 'keep' | 'instanceIds'> {
   if (connected === undefined) return {};
   if (connected !== 'true' && connected !== 'false') return { instanceIds: [] };
-  if (ctx.agents.storedPresenceExact()) return { connected: connected === 'true' };
+  const column = ctx.agents.presenceColumn();
+  if (column.trusted) return { connected: connected === 'true', ...(column.offline.length > 0 ? { offline: column.offline } : {}) };
   return { keep: (instanceId: string) => String(ctx.agents.isConnected(instanceId)) === connected };
 }
 
