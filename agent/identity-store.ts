@@ -1,5 +1,6 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeStateFile } from './state-file.js';
 
 /** Who this agent is, once registered: kept in the state dir and reused after a restart. */
 export interface AgentIdentity {
@@ -21,10 +22,13 @@ export function loadIdentity(stateDir: string): AgentIdentity | undefined {
   return undefined;
 }
 
-/** Written with mode 0600: the secret proves the instance's identity. */
+/**
+ * Written with mode 0600 (the secret proves the instance's identity), atomically: a reader, or
+ * the agent after a crash mid-write, sees the whole identity or none (an empty file would make
+ * the agent register again as a new instance).
+ */
 export function saveIdentity(stateDir: string, identity: AgentIdentity): void {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = join(stateDir, FILE);
-  writeFileSync(file, JSON.stringify(identity, null, 2) + '\n', { mode: 0o600 });
+  writeStateFile(file, identity);
   chmodSync(file, 0o600);
 }
