@@ -30,6 +30,7 @@ import type {
 } from './records.js';
 import { RetentionPurge, type PurgedRuns } from './retention-purge.js';
 import { RowCounts } from './row-counts.js';
+import { RunCountDeltas } from './run-count-deltas.js';
 import { documentsOf } from './documents.js';
 import {
   ACTIVATIONS,
@@ -109,9 +110,10 @@ export class Store {
   private readonly runsOfInvocation: Database.Statement;
   private readonly deliveriesOfInvocation: Database.Statement;
   private readonly historyOfRun: Database.Statement;
-  private readonly countUp: Database.Statement;
-  private readonly countDown: Database.Statement;
+  private readonly countAdd: Database.Statement;
   private readonly countDrop: Database.Statement;
+  /** The open transaction's changes of the run counts, written once per counter before it commits. */
+  private readonly runCounts = new RunCountDeltas();
   private readonly statusesOf: Database.Statement;
   private readonly repeatModeOf: Database.Statement;
   private readonly setStatus: Database.Statement;
@@ -173,8 +175,10 @@ export class Store {
     this.runsOfInvocation = this.db.prepare('SELECT doc FROM instance_runs WHERE invoke_id = ? ORDER BY seq');
     this.deliveriesOfInvocation = this.db.prepare('SELECT doc FROM file_deliveries WHERE invoke_id = ? ORDER BY seq');
     this.historyOfRun = this.db.prepare('SELECT doc FROM run_history WHERE invoke_id = ? AND instance_id = ? ORDER BY run');
-    this.countUp = this.db.prepare('INSERT INTO invocation_run_counts (invoke_id, status, n) VALUES (?, ?, 1) ON CONFLICT (invoke_id, status) DO UPDATE SET n = n + 1');
-    this.countDown = this.db.prepare('UPDATE invocation_run_counts SET n = n - 1 WHERE invoke_id = ? AND status = ?');
+    // While the invocation exists (a purge in the same transaction may have deleted it and its counts).
+    this.countAdd = this.db.prepare(
+      'INSERT INTO invocation_run_counts (invoke_id, status, n) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM invocations WHERE id = ?) ON CONFLICT (invoke_id, status) DO UPDATE SET n = n + excluded.n',
+    );
     this.countDrop = this.db.prepare('DELETE FROM invocation_run_counts WHERE invoke_id = ? AND status = ? AND n <= 0');
     this.statusesOf = this.db.prepare('SELECT status FROM invocation_run_counts WHERE invoke_id = ? AND n > 0');
     this.repeatModeOf = this.db.prepare('SELECT repeat_mode, invoke_status, timed FROM invocations WHERE id = ?');
@@ -265,26 +269,38 @@ export class Store {
     for (const row of this.db.prepare('SELECT id FROM file_invocations').all() as Array<{ id: string }>) this.refreshFileStatus(row.id);
   }
 
-  /** Keeps the per-invocation status counts, and the invocation's derived status columns, current. */
+  /** Keeps the per-invocation status counts, the region's run count and the invocation's derived status columns current. */
   private runStatusChanged(invokeId: string, before: InstanceInvocationStatus | undefined, after: InstanceInvocationStatus | undefined): void {
-    // A run row added or deleted: the region's run count (row-counts.ts; not a trigger, see RUN_COUNTS).
-    if (before === undefined) this.rowCounts.runsAdded(invokeId, 1);
-    if (after === undefined) this.rowCounts.runsAdded(invokeId, -1);
     if (before === after) return;
-    if (before !== undefined) {
-      this.countDown.run(invokeId, before);
-      this.countDrop.run(invokeId, before);
+    this.runCounts.change(invokeId, before, after);
+    // Counted and derived once per invocation per transaction, just before it commits
+    // (refreshChanged, which every transaction of the store and the group's flush call): a
+    // RunCommand on 100 instances writes each counter once, and a burst of 100 runs' messages
+    // rewrites the invocation row once, not 300 times. A write outside any transaction does it now.
+    if (this.db.inTransaction) {
+      this.statusChanged.add(invokeId);
+      return;
     }
-    if (after !== undefined) this.countUp.run(invokeId, after);
-    // Derived once per invocation per transaction, just before it commits (refreshChanged, which
-    // every transaction of the store and the group's flush call): a burst of 100 runs' messages
-    // rewrites the invocation row once, not 300 times. A write outside any transaction derives it now.
-    if (!this.db.inTransaction) this.refreshInvocationStatus(invokeId);
-    else this.statusChanged.add(invokeId);
+    this.writeRunCounts();
+    this.refreshInvocationStatus(invokeId);
   }
+
+  /** Writes the summed run-count changes (RunCountDeltas): one statement per changed counter. */
+  private writeRunCounts(): void {
+    for (const { invokeId, rows, statuses } of this.runCounts.drain()) {
+      // The region's run rows (row-counts.ts; not a trigger, see RUN_COUNTS).
+      this.rowCounts.runsAdded(invokeId, rows);
+      for (const [status, delta] of statuses) {
+        this.countAdd.run(invokeId, status, delta, invokeId);
+        if (delta < 0) this.countDrop.run(invokeId, status);
+      }
+    }
+  }
+
 
   /** Re-derives the status columns of the invocations whose runs changed in this transaction. */
   private refreshChanged(): void {
+    this.writeRunCounts();
     if (this.statusChanged.size === 0) return;
     const ids = [...this.statusChanged];
     this.statusChanged.clear();
@@ -318,6 +334,7 @@ export class Store {
     if (this.groupOpen && this.depth === 0 && !this.inGroupWork) this.flush();
     const mark = this.committed.length;
     const pendingMark = this.runs.pendingMark();
+    const countsMark = this.runCounts.mark();
     const timed = this.depth === 0 && storeTransactions.hasSubscribers ? performance.now() : undefined;
     this.depth += 1;
     let result: T;
@@ -328,6 +345,7 @@ export class Store {
     } catch (error) {
       this.committed.length = mark;
       this.runs.rollbackPendingTo(pendingMark);
+      this.runCounts.rollbackTo(countsMark);
       if (this.groupOpen && !this.db.inTransaction) this.groupLost(error); // SQLite rolled back all of it
       if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: false });
       throw error;
@@ -390,6 +408,7 @@ export class Store {
   private groupLost(error: unknown): void {
     this.groupOpen = false;
     this.runs.discardPending();
+    this.runCounts.clear();
     this.committed = [];
     for (const table of this.cachedTables()) table.committed();
     this.onGroupFailed(error);
