@@ -21,8 +21,8 @@ export interface PtySessionExit {
 }
 
 export interface PtySessionOptions {
-  /** The shell command that runs the script (launcher.ts `scriptCommand`). */
-  command: string;
+  /** The argv that runs the script (launcher.ts `scriptArgv`). */
+  argv: readonly string[];
   cwd: string;
   env: Record<string, string>;
   /** Run as this user through setpriv; null to run as the agent's user. */
@@ -52,7 +52,7 @@ export class PtySession {
   constructor(options: PtySessionOptions) {
     const marker = `\u001ecasim-end-${randomBytes(16).toString('hex')}\u001e`;
     const scanner = new EndMarkerScanner(Buffer.from(marker, 'latin1'));
-    const command = launchCommand(options.command, marker, options.switchTo);
+    const command = launchCommand(options.argv, marker, options.switchTo);
     const pty: IPty = spawnPty(command.file, command.args, {
       name: PTY_TERM,
       cols: PTY_COLUMNS,

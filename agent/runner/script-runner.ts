@@ -6,7 +6,7 @@ import { lookupUserByName, lookupUserByUid, type PasswdEntry } from './passwd.js
 import { killProcessGroup, terminate } from './process-tree.js';
 import { STANDARD_PATH, scriptEnvironment } from './pty-environment.js';
 import { PtySession } from './pty-session.js';
-import { scriptCommand } from './launcher.js';
+import { scriptArgv } from './launcher.js';
 import { writeScriptFile } from './script-file.js';
 import { runResult, type ScriptRun, type ScriptRunCallbacks, type ScriptRunOptions, type ScriptRunResult } from './types.js';
 
@@ -134,7 +134,7 @@ class ScriptExecution {
     let session: PtySession;
     try {
       session = new PtySession({
-        command: scriptCommand(scriptPath, this.task.launcher),
+        argv: scriptArgv(scriptPath, this.task.launcher),
         cwd,
         env: scriptEnvironment(user),
         switchTo: setpriv === null ? null : { user, setprivPath: setpriv },

@@ -225,6 +225,21 @@ describe('runScript', () => {
     expect(result.output.toString()).toBe('py 3\n');
   });
 
+  it('reports a shebang naming a missing interpreter as sh -c <file> does: exit 127, "sh: 1: <file>: not found"', async () => {
+    const task = makeTask('#!/no/such/interpreter\necho ran\n', { commandName: 'bad-shebang' });
+    const { result } = await observe(task);
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 127 });
+    expect(result.output.toString()).toBe(`sh: 1: ${join(scriptDir, `bad-shebang-${task.taskId}.iv1.sh`)}: not found\n`);
+  });
+
+  it('runs a script file whose directory has spaces and quotes in its name', async () => {
+    const odd = join(root, "it's a dir");
+    const task = makeTask('echo "$0"\n', { commandName: 'odd' });
+    const result = await runScript(task, { onStarted: () => {}, onOutput: () => {} }, { scriptDir: odd }).done;
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(result.output.toString()).toBe(`${odd}/odd-${task.taskId}.iv1.sh\n`);
+  });
+
   it('runs in the working directory', async () => {
     const { result } = await observe(makeTask('pwd\n'));
     expect(result.output.toString()).toBe(`${workDir}\n`);
