@@ -174,6 +174,17 @@ describe('runScript', () => {
     expect((await stat(expectedPath)).mode & 0o777).toBe(0o755);
   });
 
+  it('creates the script directory (0755) again when it was removed after a run', async () => {
+    const dir = join(root, 'removed', 'scripts');
+    const runIn = async (script: string) => (await runScript(makeTask(script), { onStarted: () => {}, onOutput: () => {} }, { scriptDir: dir }).done);
+    expect((await runIn('echo first\n')).output.toString()).toBe('first\n');
+    await rm(join(root, 'removed'), { recursive: true });
+    const again = await runIn('echo again\n');
+    expect(again.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(again.output.toString()).toBe('again\n');
+    expect((await stat(dir)).mode & 0o777).toBe(0o755);
+  });
+
   it('emits no escape codes and sets a dumb terminal with pagers disabled', async () => {
     const script = [
       'mkdir -p colours && touch colours/a colours/b && chmod +x colours/b',
