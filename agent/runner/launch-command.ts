@@ -1,4 +1,5 @@
 import type { PasswdEntry } from './passwd.js';
+import type { SessionMarkers } from './session-markers.js';
 
 /**
  * `$0` of the session shell, the name its own error messages start with. `sh`, because the
@@ -9,8 +10,8 @@ import type { PasswdEntry } from './passwd.js';
 export const SESSION_ARGV0 = 'sh';
 
 /**
- * Runs inside the PTY around the script's argv (`"$@"` after the end marker; launcher.ts
- * `scriptArgv`: the script file itself, or `sh -c <Launcher command>`):
+ * Runs inside the PTY around the script's argv (`"$@"` after the two markers, session-markers.ts;
+ * launcher.ts `scriptArgv`: the script file itself, or `sh -c <Launcher command>`):
  * - `-onlcr`: no `\n` → `\r\n` conversion; `-echo`: nothing typed is echoed;
  * - `-icanon min 0 time 0`: a read of `/dev/tty` returns at once with EOF instead of hanging
  *   (password prompts, `read </dev/tty`);
@@ -20,16 +21,19 @@ export const SESSION_ARGV0 = 'sh';
  *   a key, and both streams stay interleaved in the order they were written;
  * - the file is exec'd by the session shell itself, as `sh -c <file>` would exec it (so a
  *   shebang is honoured and a file without one runs in /bin/sh), without starting that extra
- *   `sh` first (one exec less per run: bench/invoke-latency.ts);
- * - the script's own exit status comes back through fd 4 (POSIX sh has no pipefail);
- * - then the end marker (`$1`, kept in `end`, which is not exported) is written, so the reader
- *   knows every byte the script wrote has arrived (see pty-session.ts), and the script's exit
- *   status is passed on.
+ *   `sh` first;
+ * - the script's exit status (POSIX sh has no pipefail) is written to the terminal (fd 3) after
+ *   the status marker, as three digits, by the subshell that ran the script;
+ * - then, once `cat` has copied everything, the end marker, so the reader knows every byte the
+ *   script wrote has arrived (see pty-session.ts).
+ * The markers are kept in `status` and `end`, which are not exported. Besides the session shell,
+ * four processes: stty, the subshell that runs the script, the script, cat (one fork fewer than
+ * collecting the status through `$( )`; bench/invoke-latency.ts).
  */
 export const PTY_BOOTSTRAP =
-  'stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; end=$1; shift; ' +
-  'rc=$( { { "$@" </dev/null 2>&1 3>&- 4>&-; echo $? >&4; } | cat >&3; } 4>&1 ); ' +
-  'printf \'%s\' "$end"; exit $rc';
+  'stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; status=$1; end=$2; shift 2; ' +
+  '{ "$@" </dev/null 2>&1 3>&-; printf \'%s%03d\' "$status" $? >&3; } | cat; ' +
+  'printf \'%s\' "$end"';
 
 export interface UserSwitch {
   user: PasswdEntry;
@@ -48,14 +52,14 @@ export function shellQuote(value: string): string {
 }
 
 /**
- * The argv that runs `scriptArgv` (launcher.ts) in the PTY. Every value is an argv element of
+ * The argv that runs `scriptArgv` (launcher.ts) in the PTY, the markers before it. Every value is an argv element of
  * its own, never part of a shell string. As another user it goes through util-linux `setpriv`,
  * which sets uid, gid and the user's supplementary groups (initgroups); the user is given as
  * numbers.
  */
-export function launchCommand(scriptArgv: readonly string[], endMarker: string, switchTo: UserSwitch | null): LaunchCommand {
+export function launchCommand(scriptArgv: readonly string[], markers: SessionMarkers, switchTo: UserSwitch | null): LaunchCommand {
   if (scriptArgv.length === 0) throw new RangeError('the script argv must not be empty');
-  const shell = ['/bin/sh', '-c', PTY_BOOTSTRAP, SESSION_ARGV0, endMarker, ...scriptArgv];
+  const shell = ['/bin/sh', '-c', PTY_BOOTSTRAP, SESSION_ARGV0, markers.status, markers.end, ...scriptArgv];
   if (switchTo === null) return { file: shell[0]!, args: shell.slice(1) };
   const { user, setprivPath } = switchTo;
   return {

@@ -159,6 +159,13 @@ describe('runScript', () => {
     expect(elapsedMs).toBeGreaterThanOrEqual(1900);
   });
 
+  it('reports the exit status of a script whose background child writes after it has exited', async () => {
+    const { result, streamed } = await observe(makeTask('(sleep 0.5; echo late) &\necho early\nexit 5\n'));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 5 });
+    expect(result.output.toString()).toBe('early\nlate\n');
+    expect(streamed.toString()).toBe('early\nlate\n');
+  });
+
   it('gives the script a pipe, not a terminal, on stdout and stderr', async () => {
     const { result } = await observe(makeTask('mkdir -p cols && touch cols/a cols/b\nls cols\n[ -t 1 ] && echo tty1 || echo pipe1\n[ -t 2 ] && echo tty2 || echo pipe2\nseq 1 60 | more | tail -1\n'));
     expect(result.output.toString()).toBe('a\nb\npipe1\npipe2\n60\n');
