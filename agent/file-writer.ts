@@ -4,7 +4,7 @@ import { chmod, chown, link, lstat, mkdir, rename, stat, unlink } from 'node:fs/
 import { isAbsolute, join } from 'node:path';
 import type { FileFailureReason, FileOutcome, FileSpec } from '../shared/protocol.js';
 import { GROUP_PATH, lookupGroupByName } from './runner/group.js';
-import { lookupUserByName, PASSWD_PATH } from './runner/passwd.js';
+import { lookupUserByName, PASSWD_PATH, type PasswdEntry } from './runner/passwd.js';
 
 /** Owner and group when SendFile names none (spec §14.1). */
 export const DEFAULT_FILE_OWNER = 'root';
@@ -39,6 +39,15 @@ export function precheckFile(spec: Pick<FileSpec, 'name' | 'targetDir' | 'mode'>
 
 const errnoOf = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? '';
 const messageOf = (error: unknown): string => (error as Error).message;
+
+/** The account called `name`, or null when there is none or the passwd file cannot be read. */
+function userOrNull(name: string, passwdPath: string): PasswdEntry | null {
+  try {
+    return lookupUserByName(name, passwdPath);
+  } catch {
+    return null;
+  }
+}
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -79,7 +88,7 @@ export async function writeFile(spec: FileSpec, options: FileWriterOptions = {})
   const mode = parseFileMode(spec.mode || DEFAULT_FILE_MODE) ?? 0o644;
   const ownerName = spec.owner || DEFAULT_FILE_OWNER;
   const groupName = spec.group || DEFAULT_FILE_GROUP;
-  const owner = await lookupUserByName(ownerName, options.passwdPath ?? PASSWD_PATH).catch(() => null);
+  const owner = userOrNull(ownerName, options.passwdPath ?? PASSWD_PATH);
   if (!owner) return failed('owner-not-exists', `no user ${ownerName}`);
   const group = await lookupGroupByName(groupName, options.groupPath ?? GROUP_PATH).catch(() => null);
   if (!group) return failed('group-not-exists', `no group ${groupName}`);

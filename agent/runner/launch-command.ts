@@ -1,10 +1,17 @@
 import type { PasswdEntry } from './passwd.js';
-
-/** `$0` of the session shell, the name its own error messages start with. */
-export const SESSION_ARGV0 = 'casim';
+import type { SessionMarkers } from './session-markers.js';
 
 /**
- * Runs inside the PTY around `sh -c <script file>` (the real agent's command):
+ * `$0` of the session shell, the name its own error messages start with. `sh`, because the
+ * session shell is what execs the script file: when that fails (a shebang naming a missing
+ * interpreter, a noexec mount) dash's message then reads `sh: 1: <file>: not found`, as under
+ * the real agent's `sh -c <file>`.
+ */
+export const SESSION_ARGV0 = 'sh';
+
+/**
+ * Runs inside the PTY around the script's argv (`"$@"` after the two markers, session-markers.ts;
+ * launcher.ts `scriptArgv`: the script file itself, or `sh -c <Launcher command>`):
  * - `-onlcr`: no `\n` → `\r\n` conversion; `-echo`: nothing typed is echoed;
  * - `-icanon min 0 time 0`: a read of `/dev/tty` returns at once with EOF instead of hanging
  *   (password prompts, `read </dev/tty`);
@@ -12,16 +19,21 @@ export const SESSION_ARGV0 = 'casim';
  * - stdout and stderr go into one pipe that `cat` copies to the terminal: the script sees a
  *   pipe, as under the real agent, so `ls` prints one name per line, `more` does not wait for
  *   a key, and both streams stay interleaved in the order they were written;
- * - `sh -c "$1"` execs the file, so a shebang is honoured and a file without one runs in sh;
- *   `$1` is the shell-quoted script path, or the Launcher command around it;
- * - the script's own exit status comes back through fd 4 (POSIX sh has no pipefail);
- * - then `$2`, the end marker, is written, so the reader knows every byte the script wrote has
- *   arrived (see pty-session.ts), and the script's exit status is passed on.
+ * - the file is exec'd by the session shell itself, as `sh -c <file>` would exec it (so a
+ *   shebang is honoured and a file without one runs in /bin/sh), without starting that extra
+ *   `sh` first;
+ * - the script's exit status (POSIX sh has no pipefail) is written to the terminal (fd 3) after
+ *   the status marker, as three digits, by the subshell that ran the script;
+ * - then, once `cat` has copied everything, the end marker, so the reader knows every byte the
+ *   script wrote has arrived (see pty-session.ts).
+ * The markers are kept in `status` and `end`, which are not exported. Besides the session shell,
+ * four processes: stty, the subshell that runs the script, the script, cat (one fork fewer than
+ * collecting the status through `$( )`; bench/invoke-latency.ts).
  */
 export const PTY_BOOTSTRAP =
-  'stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; ' +
-  'rc=$( { { sh -c "$1" </dev/null 2>&1 3>&- 4>&-; echo $? >&4; } | cat >&3; } 4>&1 ); ' +
-  'printf \'%s\' "$2"; exit $rc';
+  'stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; status=$1; end=$2; shift 2; ' +
+  '{ "$@" </dev/null 2>&1 3>&-; printf \'%s%03d\' "$status" $? >&3; } | cat; ' +
+  'printf \'%s\' "$end"';
 
 export interface UserSwitch {
   user: PasswdEntry;
@@ -40,12 +52,14 @@ export function shellQuote(value: string): string {
 }
 
 /**
- * The argv that runs `command` (a shell command, see launcher.ts) in the PTY. As another user it goes through util-linux
- * `setpriv`, which sets uid, gid and the user's supplementary groups (initgroups); the user is
- * given as numbers in argv elements, never inside a shell string.
+ * The argv that runs `scriptArgv` (launcher.ts) in the PTY, the markers before it. Every value is an argv element of
+ * its own, never part of a shell string. As another user it goes through util-linux `setpriv`,
+ * which sets uid, gid and the user's supplementary groups (initgroups); the user is given as
+ * numbers.
  */
-export function launchCommand(command: string, endMarker: string, switchTo: UserSwitch | null): LaunchCommand {
-  const shell = ['/bin/sh', '-c', PTY_BOOTSTRAP, SESSION_ARGV0, command, endMarker];
+export function launchCommand(scriptArgv: readonly string[], markers: SessionMarkers, switchTo: UserSwitch | null): LaunchCommand {
+  if (scriptArgv.length === 0) throw new RangeError('the script argv must not be empty');
+  const shell = ['/bin/sh', '-c', PTY_BOOTSTRAP, SESSION_ARGV0, markers.status, markers.end, ...scriptArgv];
   if (switchTo === null) return { file: shell[0]!, args: shell.slice(1) };
   const { user, setprivPath } = switchTo;
   return {

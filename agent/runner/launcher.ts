@@ -27,3 +27,11 @@ export function scriptCommand(scriptPath: string, launcher: string | undefined):
   });
   return used ? command : `${command} ${quoted}`;
 }
+
+/**
+ * The argv that runs the script: the file itself, exec'd as `sh -c <file>` would exec it (its
+ * shebang decides; without one /bin/sh runs it), or `sh -c` with the Launcher command. Pure.
+ */
+export function scriptArgv(scriptPath: string, launcher: string | undefined): string[] {
+  return launcher ? ['sh', '-c', scriptCommand(scriptPath, launcher)] : [scriptPath];
+}

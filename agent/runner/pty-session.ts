@@ -10,9 +10,10 @@ function spawnPty(...args: Parameters<NodePty['spawn']>): IPty {
   nodePty ??= createRequire(import.meta.url)('node-pty') as NodePty;
   return nodePty.spawn(...args);
 }
-import { EndMarkerScanner } from './end-marker.js';
 import { launchCommand, type UserSwitch } from './launch-command.js';
+import { MarkerScanner } from './marker-scanner.js';
 import { PTY_COLUMNS, PTY_ROWS, PTY_TERM } from './pty-environment.js';
+import { parseScriptStatus, sessionMarkers, STATUS_DIGITS } from './session-markers.js';
 
 export interface PtySessionExit {
   exitCode: number;
@@ -21,8 +22,8 @@ export interface PtySessionExit {
 }
 
 export interface PtySessionOptions {
-  /** The shell command that runs the script (launcher.ts `scriptCommand`). */
-  command: string;
+  /** The argv that runs the script (launcher.ts `scriptArgv`). */
+  argv: readonly string[];
   cwd: string;
   env: Record<string, string>;
   /** Run as this user through setpriv; null to run as the agent's user. */
@@ -40,9 +41,12 @@ export interface PtySessionOptions {
  * still holds data; the last KB or so of a fast script's output was lost in a few runs in a hundred here
  * (node-pty issues #72, #85, #726). So the agent holds the slave side open itself (no hang-up,
  * so libuv keeps reading) until the end marker the bootstrap writes after the script has arrived:
- * every byte before it has been read. Only then is the slave released and the exit awaited.
- * When the marker never comes (the session was killed), node-pty gives up 200 ms after the exit
- * and reports it, which bounds the wait.
+ * every byte before it has been read. The slave is released then, and the run is over: with the
+ * script's exit status (the status marker, written before the end marker) it settles at once,
+ * without waiting for the session shell to exit and node-pty to notice. Bytes a left-over
+ * process writes straight to the terminal after that are not the run's. When a marker never
+ * comes (the session was killed), the exit is awaited: node-pty gives up 200 ms after it and
+ * reports it, which bounds the wait.
  */
 export class PtySession {
   readonly pid: number;
@@ -50,9 +54,10 @@ export class PtySession {
   private heldSlave: number | null = null;
 
   constructor(options: PtySessionOptions) {
-    const marker = `\u001ecasim-end-${randomBytes(16).toString('hex')}\u001e`;
-    const scanner = new EndMarkerScanner(Buffer.from(marker, 'latin1'));
-    const command = launchCommand(options.command, marker, options.switchTo);
+    const markers = sessionMarkers(randomBytes(16).toString('hex'));
+    const statuses = new MarkerScanner(Buffer.from(markers.status, 'latin1'), STATUS_DIGITS);
+    const ends = new MarkerScanner(Buffer.from(markers.end, 'latin1'));
+    const command = launchCommand(options.argv, markers, options.switchTo);
     const pty: IPty = spawnPty(command.file, command.args, {
       name: PTY_TERM,
       cols: PTY_COLUMNS,
@@ -66,20 +71,30 @@ export class PtySession {
     this.holdSlave(pty);
 
     this.exited = new Promise<PtySessionExit>((resolve) => {
+      let settled = false;
+      const settle = (exit: PtySessionExit): void => {
+        if (settled) return;
+        settled = true;
+        data.dispose();
+        exited.dispose();
+        this.releaseSlave();
+        resolve(exit);
+      };
       const data = pty.onData((raw: string | Buffer) => {
-        const output = scanner.push(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
+        const output = ends.push(statuses.push(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw));
         if (output.length > 0) options.onOutput(output);
-        if (scanner.found) this.releaseSlave();
+        if (!ends.found) return;
+        this.releaseSlave();
+        const status = statuses.trailer === null ? null : parseScriptStatus(statuses.trailer);
+        if (status !== null) settle({ exitCode: status, signal: 0 });
       });
-      const exit = pty.onExit(({ exitCode, signal }) => {
-        // Let data events already queued behind the exit run first, then stop listening.
+      const exited = pty.onExit(({ exitCode, signal }) => {
+        // Let data events already queued behind the exit run first.
         setImmediate(() => {
-          data.dispose();
-          exit.dispose();
-          this.releaseSlave();
-          const rest = scanner.flush();
+          if (settled) return;
+          const rest = Buffer.concat([ends.push(statuses.flush()), ends.flush()]);
           if (rest.length > 0) options.onOutput(rest);
-          resolve({ exitCode, signal: signal ?? 0 });
+          settle({ exitCode, signal: signal ?? 0 });
         });
       });
     });

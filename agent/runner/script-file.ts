@@ -1,5 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TaskSpec } from '../../shared/protocol.js';
 import { scriptExtension } from './launcher.js';
@@ -29,13 +28,24 @@ export function scriptFileName(task: Pick<TaskSpec, 'commandName' | 'taskId' | '
  * the moment this script is exec'd: execve fails with ETXTBSY, the shell reports "Text file
  * busy" and the run ends with exit 126 (3 in 900 runs at 8 at a time). Every fork (node-pty,
  * child_process) happens on the main thread, so while it is busy here no fork can copy the
- * descriptor, and it is closed before this returns.
+ * descriptor, and it is closed before this returns. The directory is only created when the
+ * write finds it missing (the first run, or after a tmp cleaner removed it), not checked
+ * before every run.
  */
-export async function writeScriptFile(scriptDir: string, task: TaskSpec): Promise<string> {
-  await mkdir(scriptDir, { recursive: true, mode: 0o755 });
+export function writeScriptFile(scriptDir: string, task: TaskSpec): string {
   const path = join(resolve(scriptDir), scriptFileName(task));
-  writeFileSync(path, task.script, { encoding: 'utf8', mode: 0o755 });
+  try {
+    writeExecutable(path, task.script);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(scriptDir, { recursive: true, mode: 0o755 });
+    writeExecutable(path, task.script);
+  }
+  return path;
+}
+
+function writeExecutable(path: string, content: string): void {
+  writeFileSync(path, content, { encoding: 'utf8', mode: 0o755 });
   // The umask may have narrowed the mode, and an existing file keeps its old mode.
   chmodSync(path, 0o755);
-  return path;
 }

@@ -6,7 +6,7 @@ import { lookupUserByName, lookupUserByUid, type PasswdEntry } from './passwd.js
 import { killProcessGroup, terminate } from './process-tree.js';
 import { STANDARD_PATH, scriptEnvironment } from './pty-environment.js';
 import { PtySession } from './pty-session.js';
-import { scriptCommand } from './launcher.js';
+import { scriptArgv } from './launcher.js';
 import { writeScriptFile } from './script-file.js';
 import { runResult, type ScriptRun, type ScriptRunCallbacks, type ScriptRunOptions, type ScriptRunResult } from './types.js';
 
@@ -77,7 +77,7 @@ class ScriptExecution {
     try {
       const plan = await this.preCheck();
       if (this.task.dryRun === true) return this.finish({ kind: 'checks-passed' }, null);
-      const scriptPath = await this.prepare();
+      const scriptPath = this.prepare();
       if (this.stopReason !== null) return this.finish({ kind: this.stopReason }, null);
       return await this.run(scriptPath, plan);
     } catch (error) {
@@ -96,15 +96,12 @@ class ScriptExecution {
   private async preCheck(): Promise<RunPlan> {
     const currentUid = process.getuid?.() ?? 0;
     const user = this.task.username === ''
-      ? await lookupUserByUid(currentUid)
-      : await lookupUserByName(this.task.username);
+      ? lookupUserByUid(currentUid)
+      : lookupUserByName(this.task.username);
     if (user === null) {
       throw new NotStarted('account-not-exists', `the account "${this.task.username}" does not exist in /etc/passwd`);
     }
     const cwd = await this.workingDir(user);
-    if (!(await isDirectory(cwd))) {
-      throw new NotStarted('directory-not-exists', `the working directory "${cwd}" does not exist or is not a directory`);
-    }
     if (user.uid === currentUid) return { user, cwd, setpriv: null };
     if (currentUid !== 0) {
       throw new NotStarted('exception', `cannot run as "${user.name}": the agent does not run as root`);
@@ -116,15 +113,21 @@ class ScriptExecution {
     return { user, cwd, setpriv };
   }
 
-  /** The task's directory; when none is given, the user's home, else `/`. */
+  /**
+   * The task's directory, which must be a directory; when none is given, the user's home, else
+   * `/` (one stat either way).
+   */
   private async workingDir(user: PasswdEntry): Promise<string> {
-    if (this.task.workingDir !== '') return this.task.workingDir;
-    return (await isDirectory(user.home)) ? user.home : '/';
+    if (this.task.workingDir === '') return (await isDirectory(user.home)) ? user.home : '/';
+    if (!(await isDirectory(this.task.workingDir))) {
+      throw new NotStarted('directory-not-exists', `the working directory "${this.task.workingDir}" does not exist or is not a directory`);
+    }
+    return this.task.workingDir;
   }
 
-  private async prepare(): Promise<string> {
+  private prepare(): string {
     try {
-      return await writeScriptFile(this.options.scriptDir, this.task);
+      return writeScriptFile(this.options.scriptDir, this.task);
     } catch (error) {
       throw new NotStarted('exception', `could not save the script file: ${describeError(error)}`);
     }
@@ -134,7 +137,7 @@ class ScriptExecution {
     let session: PtySession;
     try {
       session = new PtySession({
-        command: scriptCommand(scriptPath, this.task.launcher),
+        argv: scriptArgv(scriptPath, this.task.launcher),
         cwd,
         env: scriptEnvironment(user),
         switchTo: setpriv === null ? null : { user, setprivPath: setpriv },

@@ -159,6 +159,13 @@ describe('runScript', () => {
     expect(elapsedMs).toBeGreaterThanOrEqual(1900);
   });
 
+  it('reports the exit status of a script whose background child writes after it has exited', async () => {
+    const { result, streamed } = await observe(makeTask('(sleep 0.5; echo late) &\necho early\nexit 5\n'));
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 5 });
+    expect(result.output.toString()).toBe('early\nlate\n');
+    expect(streamed.toString()).toBe('early\nlate\n');
+  });
+
   it('gives the script a pipe, not a terminal, on stdout and stderr', async () => {
     const { result } = await observe(makeTask('mkdir -p cols && touch cols/a cols/b\nls cols\n[ -t 1 ] && echo tty1 || echo pipe1\n[ -t 2 ] && echo tty2 || echo pipe2\nseq 1 60 | more | tail -1\n'));
     expect(result.output.toString()).toBe('a\nb\npipe1\npipe2\n60\n');
@@ -172,6 +179,17 @@ describe('runScript', () => {
     expect(result.output.toString()).toBe(`${expectedPath}\n`);
     expect(await readFile(expectedPath, 'utf8')).toBe(script);
     expect((await stat(expectedPath)).mode & 0o777).toBe(0o755);
+  });
+
+  it('creates the script directory (0755) again when it was removed after a run', async () => {
+    const dir = join(root, 'removed', 'scripts');
+    const runIn = async (script: string) => (await runScript(makeTask(script), { onStarted: () => {}, onOutput: () => {} }, { scriptDir: dir }).done);
+    expect((await runIn('echo first\n')).output.toString()).toBe('first\n');
+    await rm(join(root, 'removed'), { recursive: true });
+    const again = await runIn('echo again\n');
+    expect(again.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(again.output.toString()).toBe('again\n');
+    expect((await stat(dir)).mode & 0o777).toBe(0o755);
   });
 
   it('emits no escape codes and sets a dumb terminal with pagers disabled', async () => {
@@ -223,6 +241,21 @@ describe('runScript', () => {
     const { result } = await observe(makeTask(script));
     expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
     expect(result.output.toString()).toBe('py 3\n');
+  });
+
+  it('reports a shebang naming a missing interpreter as sh -c <file> does: exit 127, "sh: 1: <file>: not found"', async () => {
+    const task = makeTask('#!/no/such/interpreter\necho ran\n', { commandName: 'bad-shebang' });
+    const { result } = await observe(task);
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 127 });
+    expect(result.output.toString()).toBe(`sh: 1: ${join(scriptDir, `bad-shebang-${task.taskId}.iv1.sh`)}: not found\n`);
+  });
+
+  it('runs a script file whose directory has spaces and quotes in its name', async () => {
+    const odd = join(root, "it's a dir");
+    const task = makeTask('echo "$0"\n', { commandName: 'odd' });
+    const result = await runScript(task, { onStarted: () => {}, onOutput: () => {} }, { scriptDir: odd }).done;
+    expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(result.output.toString()).toBe(`${odd}/odd-${task.taskId}.iv1.sh\n`);
   });
 
   it('runs in the working directory', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scriptCommand, scriptExtension } from '../../agent/runner/launcher.js';
+import { scriptArgv, scriptCommand, scriptExtension } from '../../agent/runner/launcher.js';
 
 describe('Launcher (spec §2, §17.2)', () => {
   it.each([
@@ -17,5 +17,12 @@ describe('Launcher (spec §2, §17.2)', () => {
     ['bash -x', "bash -x '/tmp/a b.sh'"],
   ])('runs the file with %j as %s', (launcher, command) => {
     expect(scriptCommand('/tmp/a b.sh', launcher)).toBe(command);
+  });
+  it.each([
+    [undefined, ['/tmp/a b.sh']],
+    ['', ['/tmp/a b.sh']],
+    ['python3 -u {{ACS::ScriptFileName|Ext(".py")}}', ['sh', '-c', "python3 -u '/tmp/a b.sh'"]],
+  ])('runs the file with %j as the argv %j', (launcher, argv) => {
+    expect(scriptArgv('/tmp/a b.sh', launcher)).toEqual(argv);
   });
 });
