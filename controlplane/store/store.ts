@@ -105,7 +105,7 @@ export class Store {
   readonly fileQueries: FileQueries;
   readonly sweepQueries: SweepQueries;
   readonly retention: RetentionPurge;
-  /** The TotalCount counters (row-counts.ts), kept by triggers. */
+  /** The TotalCount counters (row-counts.ts), kept by triggers and, for runs, by writeRunCounts. */
   private readonly rowCounts: RowCounts;
   private readonly runsOfInvocation: Database.Statement;
   private readonly deliveriesOfInvocation: Database.Statement;
@@ -297,8 +297,7 @@ export class Store {
     }
   }
 
-
-  /** Re-derives the status columns of the invocations whose runs changed in this transaction. */
+  /** Writes the transaction's run counts, then re-derives the status columns of the invocations whose runs changed. */
   private refreshChanged(): void {
     this.writeRunCounts();
     if (this.statusChanged.size === 0) return;
@@ -461,15 +460,6 @@ export class Store {
     this.runs.flushPending();
     const marks = statuses.map(() => '?').join(', ');
     return (this.db.prepare(`SELECT doc FROM instance_runs WHERE instance_id = ? AND live = 1 AND status IN (${marks}) ORDER BY seq DESC`).all(instanceId, ...statuses) as Array<{ doc: string }>)
-      .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
-  }
-
-  /** The runs in one of `statuses`, in no particular order (on the (status, next_run_time) index). */
-  runsWithStatus(statuses: readonly InstanceInvocationStatus[]): InstanceRunRecord[] {
-    if (statuses.length === 0) return [];
-    this.runs.flushPending();
-    const marks = statuses.map(() => '?').join(', ');
-    return (this.db.prepare(`SELECT doc FROM instance_runs WHERE status IN (${marks})`).all(...statuses) as Array<{ doc: string }>)
       .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
   }
 

@@ -18,17 +18,22 @@ function run(invokeId: string, status: InstanceRunRecord['status']): InstanceRun
 }
 
 describe('Store (a real SQLite file)', () => {
-  it('reads runs by status through the status index, following updates', () => {
+  it("reads an instance's live runs by status through its index of live runs, following updates", () => {
     const store = new Store(join(dir, 'statuses.sqlite'));
     store.runs.add(run('t-1', 'Pending'));
     store.runs.add(run('t-2', 'Scheduled'));
     store.runs.add(run('t-3', 'Pending'));
-    const ids = (statuses: InstanceRunRecord['status'][]): string[] => store.runsWithStatus(statuses).map((r) => r.invokeId).sort();
+    const ids = (statuses: InstanceRunRecord['status'][]): string[] => store.runsOn('i-1', statuses).map((r) => r.invokeId).sort();
     expect(ids(['Pending'])).toEqual(['t-1', 't-3']);
     store.runs.put({ ...run('t-1', 'Running') });
     expect(ids(['Pending'])).toEqual(['t-3']);
     expect(ids(['Running', 'Scheduled'])).toEqual(['t-1', 't-2']);
+    store.runs.put({ ...run('t-1', 'Success') });
+    expect(ids(['Running', 'Scheduled', 'Pending', 'Stopping'])).toEqual(['t-2', 't-3']);
+    expect(store.runsOn('i-2', ['Pending'])).toEqual([]);
     expect(ids([])).toEqual([]);
+    // Finished runs are not on that index: asking for them is a programming error, not an empty answer.
+    expect(() => store.runsOn('i-1', ['Success'])).toThrowError(/live runs only/);
     store.close();
   });
 
@@ -55,7 +60,7 @@ describe('Store (a real SQLite file)', () => {
     old.prepare('INSERT INTO instance_runs (id, doc) VALUES (?, ?)').run('t-9/i-1', JSON.stringify(run('t-9', 'Scheduled')));
     old.close();
     const store = new Store(file);
-    expect(store.runsWithStatus(['Scheduled']).map((r) => r.invokeId)).toEqual(['t-9']);
+    expect(store.runsOn('i-1', ['Scheduled']).map((r) => r.invokeId)).toEqual(['t-9']);
     expect(store.runs.get('t-9/i-1')?.status).toBe('Scheduled');
     store.close();
   });
