@@ -127,7 +127,10 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     'invoke_id, seq',
     // An instance's live runs (the hub on connect, a stop or reboot, DescribeCloudAssistantStatus).
     'instance_id WHERE live = 1',
-    'status, next_run_time',
+    // The scheduler's tick (Store.dueRuns). Partial: only Scheduled runs are in it, so a run's
+    // Pending -> Running -> Success steps do not move an entry each (300 index updates per
+    // RunCommand(100)), and it stays as small as the number of scheduled runs.
+    "next_run_time WHERE status = 'Scheduled'",
     'region_id, invoke_seq DESC, seq',
     // By InvokeId within the region (the planner takes the region-only index without it).
     'region_id, invoke_id, seq',
