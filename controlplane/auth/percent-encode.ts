@@ -8,6 +8,21 @@
  * so that a lone surrogate (which `encodeURIComponent` throws on) becomes U+FFFD instead.
  */
 export function percentEncode(value: string): string {
+  // encodeURIComponent is native and ~10x faster than the byte loop (a RunCommand's canonical
+  // string, ~100 InstanceId.N pairs, is encoded pair by pair and then whole); it throws only on a
+  // lone surrogate, which the byte loop below writes as U+FFFD.
+  try {
+    return encodeURIComponent(value).replace(SDK_EXTRA, (c) => SDK_ESCAPES[c]!);
+  } catch {
+    return encodeBytes(value);
+  }
+}
+
+/** What encodeURIComponent leaves raw and the SDKs encode. */
+const SDK_EXTRA = /[!'()*]/g;
+const SDK_ESCAPES: Readonly<Record<string, string>> = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A' };
+
+function encodeBytes(value: string): string {
   let out = '';
   for (const byte of Buffer.from(value, 'utf8')) {
     if (isUnreserved(byte)) out += String.fromCharCode(byte);

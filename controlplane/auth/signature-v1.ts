@@ -18,5 +18,10 @@ export function rpcStringToSign(method: string, params: readonly ParamPair[]): s
 
 /** `base64(HMAC-SHA1(key = secret + "&", rpcStringToSign(method, params)))`. */
 export function signV1(secret: string, method: string, params: readonly ParamPair[]): string {
-  return createHmac('sha1', `${secret}&`).update(rpcStringToSign(method, params), 'utf8').digest('base64');
+  return signStringV1(secret, rpcStringToSign(method, params));
+}
+
+/** The signature of a StringToSign already made (the server makes it once to check and to report it). */
+export function signStringV1(secret: string, stringToSign: string): string {
+  return createHmac('sha1', `${secret}&`).update(stringToSign, 'utf8').digest('base64');
 }

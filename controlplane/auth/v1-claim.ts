@@ -2,7 +2,7 @@ import { authFailure, type AuthErrorCode, type AuthFailure } from './auth-failur
 import type { ParamPair } from './canonical-query.js';
 import { constantTimeEqual } from './constant-time-equal.js';
 import type { ClaimResult } from './signed-claim.js';
-import { rpcStringToSign, signV1, V1_SIGNATURE_METHOD, V1_SIGNATURE_VERSION } from './signature-v1.js';
+import { rpcStringToSign, signStringV1, V1_SIGNATURE_METHOD, V1_SIGNATURE_VERSION } from './signature-v1.js';
 import type { VerifyInput } from './verify-input.js';
 
 /** Common parameters whose absence leaves the signature incomplete, in the order they are checked. */
@@ -42,10 +42,10 @@ export function readV1Claim(input: VerifyInput): ClaimResult {
       version,
       timestamp: values.get('Timestamp') ?? '',
       nonce: values.get('SignatureNonce') ?? '',
-      checkSignature: (secret) => ({
-        matched: constantTimeEqual(signV1(secret, input.method, params), signature),
-        stringToSign: rpcStringToSign(input.method, params),
-      }),
+      checkSignature: (secret) => {
+        const stringToSign = rpcStringToSign(input.method, params);
+        return { matched: constantTimeEqual(signStringV1(secret, stringToSign), signature), stringToSign };
+      },
     },
   };
 }

@@ -21,6 +21,17 @@ describe('percentEncode', () => {
     expect(percentEncode('a\uD800b')).toBe('a%EF%BF%BDb');
   });
 
+  it('writes the UTF-8 bytes of any string, lone surrogates included (both of its paths)', () => {
+    const byBytes = (value: string): string =>
+      [...Buffer.from(value, 'utf8')].map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) && b < 0x80 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+    // Code units picked to hit ASCII, 2- and 3-byte sequences, pairs and lone halves.
+    const units = [0x41, 0x20, 0x2a, 0x7e, 0x25, 0xe9, 0x4e2d, 0xd83d, 0xde00, 0xd800, 0xdfff];
+    for (let n = 0; n < 500; n += 1) {
+      const value = String.fromCharCode(...Array.from({ length: 1 + (n % 7) }, (_, k) => units[(n * 7 + k * 3 + (n >> 3)) % units.length]!));
+      expect(percentEncode(value)).toBe(byBytes(value));
+    }
+  });
+
   it('agrees with encodeURIComponent plus the SDK replacements on printable ASCII', () => {
     const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
     const sdk = encodeURIComponent(ascii).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
