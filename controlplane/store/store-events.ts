@@ -2,7 +2,9 @@ import { channel } from 'node:diagnostics_channel';
 
 /**
  * Each outermost store transaction on `node:diagnostics_channel` (`casim:store:transaction`),
- * with how long it took: the metrics subscribe. `store` is the publishing Store (one per server).
+ * with how long it took: the metrics subscribe. A group commit is one transaction, timed from
+ * its flush to its COMMIT (its parts, one per agent message, are savepoints and not published).
+ * `store` is the publishing Store (one per server).
  */
 export const STORE_TRANSACTION_CHANNEL = 'casim:store:transaction';
 

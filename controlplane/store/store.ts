@@ -346,7 +346,8 @@ export class Store {
     const mark = this.committed.length;
     const pendingMark = this.runs.pendingMark();
     const countsMark = this.runCounts.mark();
-    const timed = this.depth === 0 && storeTransactions.hasSubscribers ? performance.now() : undefined;
+    // Timed: each transaction of its own; a group's parts are savepoints, and flush times their commit.
+    const timed = this.depth === 0 && !this.groupOpen && storeTransactions.hasSubscribers ? performance.now() : undefined;
     this.depth += 1;
     let result: T;
     try {
@@ -399,6 +400,7 @@ export class Store {
   flush(): boolean {
     if (!this.groupOpen) return true;
     this.groupOpen = false;
+    const timed = storeTransactions.hasSubscribers ? performance.now() : undefined;
     try {
       if (this.db.inTransaction) {
         this.runs.writePending();
@@ -407,9 +409,11 @@ export class Store {
       }
     } catch (error) {
       if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+      if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: false });
       this.groupLost(error);
       return false;
     }
+    if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: true });
     for (const table of this.cachedTables()) table.committed();
     this.runCommitted();
     return true;

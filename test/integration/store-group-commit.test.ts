@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { invocationStatusColumns } from '../../controlplane/invocations/status-filters.js';
+import { subscribeStoreTransactions, type StoreTransactionEvent } from '../../controlplane/store/store-events.js';
 import { Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
 import { invocationRecord, runRecord } from '../support/store-records.js';
@@ -35,6 +36,24 @@ describe('Store group commit', () => {
     expect(acks).toEqual(['first', 'second']);
     other.close();
     store.close();
+  });
+
+  it('publishes a group commit as one store transaction (its parts are savepoints), and each transaction of its own', async () => {
+    const store = new Store(join(dir, 'timed.sqlite'));
+    const events: StoreTransactionEvent[] = [];
+    const unsubscribe = subscribeStoreTransactions(store, (event) => events.push(event));
+    try {
+      for (let n = 0; n < 3; n += 1) store.group(() => store.invocations.add(invocationRecord(`t-${n}`, [])));
+      expect(events).toEqual([]);
+      await nextTurn();
+      expect(events.map((e) => e.ok)).toEqual([true]);
+      store.transaction(() => store.invocations.add(invocationRecord('t-own', [])));
+      expect(events.map((e) => e.ok)).toEqual([true, true]);
+      expect(events.every((e) => e.durationMs >= 0)).toBe(true);
+    } finally {
+      unsubscribe();
+      store.close();
+    }
   });
 
   it('commits the group before another transaction starts, so that one commits only its own work', () => {
