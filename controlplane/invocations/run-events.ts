@@ -23,7 +23,10 @@ export interface RunLifecycleEvent {
   bytes?: number;
 }
 
-export const runChannel = (name: RunEventName) => channel(`casim:run:${name}`);
+/** The channels, looked up once (`channel(name)` finds a channel by its name on every call). */
+const CHANNELS = new Map(RUN_EVENT_NAMES.map((name) => [name, channel(`casim:run:${name}`)]));
+
+export const runChannel = (name: RunEventName) => CHANNELS.get(name)!;
 
 /** Publishes a lifecycle step; costs nothing when nobody listens. */
 export function publishRunEvent(name: RunEventName, event: RunLifecycleEvent): void {
