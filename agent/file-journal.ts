@@ -1,5 +1,5 @@
 import type { FileFinishedMessage } from '../shared/protocol.js';
-import { readStateFile, writeStateFile } from './state-file.js';
+import { JournalLog, type JournalModel } from './journal-log.js';
 
 interface FileJournalData {
   /** Final reports not yet acknowledged by the control plane, by fileId. */
@@ -8,27 +8,42 @@ interface FileJournalData {
   done: string[];
 }
 
+/** One change of the journal, as it is logged (journal-log.ts). */
+type FileJournalChange = { op: 'finished'; report: FileFinishedMessage } | { op: 'acknowledged'; fileId: string };
+
 const MAX_DONE = 2000;
+
+const MODEL: JournalModel<FileJournalData, FileJournalChange> = {
+  fromSnapshot: (value) => ({ reports: value?.reports ?? {}, done: value?.done ?? [] }),
+  apply(data, change) {
+    switch (change.op) {
+      case 'finished':
+        data.reports[change.report.fileId] = change.report;
+        return;
+      case 'acknowledged':
+        if (!(change.fileId in data.reports)) return;
+        delete data.reports[change.fileId];
+        data.done = [...data.done.filter((id) => id !== change.fileId), change.fileId].slice(-MAX_DONE);
+        return;
+    }
+  },
+};
 
 /**
  * The SendFile counterpart of TaskJournal: which file reports wait for an acknowledgement and
  * which files are done, so a file re-pushed by the control plane (after a lost report or an
- * agent restart) is reported again, never written twice.
+ * agent restart) is reported again, never written twice. The same snapshot-plus-log mechanism
+ * (journal-log.ts).
  */
 export class FileJournal {
-  private data: FileJournalData;
+  private readonly journal: JournalLog<FileJournalData, FileJournalChange>;
 
-  constructor(private readonly file: string) {
-    this.data = FileJournal.load(file);
+  constructor(file: string) {
+    this.journal = new JournalLog(file, MODEL);
   }
 
-  private static load(file: string): FileJournalData {
-    const value = readStateFile<FileJournalData>(file);
-    return { reports: value?.reports ?? {}, done: value?.done ?? [] };
-  }
-
-  private save(): void {
-    writeStateFile(this.file, this.data);
+  private get data(): FileJournalData {
+    return this.journal.state;
   }
 
   unacknowledged(): FileFinishedMessage[] {
@@ -44,14 +59,11 @@ export class FileJournal {
   }
 
   finished(report: FileFinishedMessage): void {
-    this.data.reports[report.fileId] = report;
-    this.save();
+    this.journal.record({ op: 'finished', report });
   }
 
   acknowledged(fileId: string): void {
     if (!(fileId in this.data.reports)) return;
-    delete this.data.reports[fileId];
-    this.data.done = [...this.data.done.filter((id) => id !== fileId), fileId].slice(-MAX_DONE);
-    this.save();
+    this.journal.record({ op: 'acknowledged', fileId });
   }
 }

@@ -1,5 +1,5 @@
 import type { TaskFinishedMessage } from '../shared/protocol.js';
-import { readStateFile, writeStateFile } from './state-file.js';
+import { JournalLog, type JournalModel } from './journal-log.js';
 
 interface JournalData {
   /** Runs started and not finished, by `taskId#run`. */
@@ -10,33 +10,55 @@ interface JournalData {
   done: string[];
 }
 
+/** One change of the journal, as it is logged (journal-log.ts). */
+type JournalChange =
+  | { op: 'started'; key: string; taskId: string; run: number; startedAt: string }
+  | { op: 'finished'; key: string; report: TaskFinishedMessage }
+  | { op: 'acknowledged'; key: string };
+
 const MAX_DONE = 2000;
+
+const MODEL: JournalModel<JournalData, JournalChange> = {
+  fromSnapshot: (value) => ({ started: value?.started ?? {}, reports: value?.reports ?? {}, done: value?.done ?? [] }),
+  apply(data, change) {
+    switch (change.op) {
+      case 'started':
+        data.started[change.key] = { taskId: change.taskId, run: change.run, startedAt: change.startedAt };
+        return;
+      case 'finished':
+        delete data.started[change.key];
+        data.reports[change.key] = change.report;
+        return;
+      case 'acknowledged':
+        if (!(change.key in data.reports)) return;
+        delete data.reports[change.key];
+        data.done = [...data.done.filter((k) => k !== change.key), change.key].slice(-MAX_DONE);
+        return;
+    }
+  },
+};
 
 /**
  * The agent's small durable state (DESIGN §1 "journal"): which runs are going, which reports
  * wait for an acknowledgement, which runs are done. After an agent restart a run that was
  * going is reported as interrupted, unacknowledged reports are sent again, and no run
- * happens twice.
+ * happens twice. Kept as a snapshot plus a log of changes (journal-log.ts): each change is
+ * one append.
  */
 export class TaskJournal {
-  private data: JournalData;
+  private readonly journal: JournalLog<JournalData, JournalChange>;
 
-  constructor(private readonly file: string) {
-    this.data = TaskJournal.load(file);
+  constructor(file: string) {
+    this.journal = new JournalLog(file, MODEL);
   }
 
-  private static load(file: string): JournalData {
-    const value = readStateFile<JournalData>(file);
-    return { started: value?.started ?? {}, reports: value?.reports ?? {}, done: value?.done ?? [] };
-  }
-
-  private save(): void {
-    writeStateFile(this.file, this.data);
+  private get data(): JournalData {
+    return this.journal.state;
   }
 
   /** Runs left going by a previous agent process become `interrupted` reports. */
   recoverInterrupted(now: Date): TaskFinishedMessage[] {
-    const recovered = Object.entries(this.data.started).map(([key, entry]) => {
+    return Object.entries(this.data.started).map(([key, entry]) => {
       const report: TaskFinishedMessage = {
         type: 'task-finished',
         taskId: entry.taskId,
@@ -47,14 +69,9 @@ export class TaskJournal {
         startedAt: entry.startedAt,
         finishedAt: now.toISOString(),
       };
-      this.data.reports[key] = report;
+      this.journal.record({ op: 'finished', key, report });
       return report;
     });
-    if (recovered.length > 0) {
-      this.data.started = {};
-      this.save();
-    }
-    return recovered;
   }
 
   unacknowledged(): TaskFinishedMessage[] {
@@ -66,20 +83,15 @@ export class TaskJournal {
   }
 
   started(key: string, taskId: string, run: number, startedAt: Date): void {
-    this.data.started[key] = { taskId, run, startedAt: startedAt.toISOString() };
-    this.save();
+    this.journal.record({ op: 'started', key, taskId, run, startedAt: startedAt.toISOString() });
   }
 
   finished(key: string, report: TaskFinishedMessage): void {
-    delete this.data.started[key];
-    this.data.reports[key] = report;
-    this.save();
+    this.journal.record({ op: 'finished', key, report });
   }
 
   acknowledged(key: string): void {
     if (!(key in this.data.reports)) return;
-    delete this.data.reports[key];
-    this.data.done = [...this.data.done.filter((k) => k !== key), key].slice(-MAX_DONE);
-    this.save();
+    this.journal.record({ op: 'acknowledged', key });
   }
 }

@@ -40,7 +40,7 @@ export interface PtySessionOptions {
  * that did not fill libuv's buffer, libuv reports EOF without reading again, although the PTY
  * still holds data; the last KB or so of a fast script's output was lost in a few runs in a hundred here
  * (node-pty issues #72, #85, #726). So the agent holds the slave side open itself (no hang-up,
- * so libuv keeps reading) until the end marker the bootstrap writes after the script has arrived:
+ * so libuv keeps reading) until the end marker `cat` writes after the script's output has arrived:
  * every byte before it has been read. The slave is released then, and the run is over: with the
  * script's exit status (the status marker, written before the end marker) it settles at once,
  * without waiting for the session shell to exit and node-pty to notice. Bytes a left-over
@@ -56,7 +56,8 @@ export class PtySession {
   constructor(options: PtySessionOptions) {
     const markers = sessionMarkers(randomBytes(16).toString('hex'));
     const statuses = new MarkerScanner(Buffer.from(markers.status, 'latin1'), STATUS_DIGITS);
-    const ends = new MarkerScanner(Buffer.from(markers.end, 'latin1'));
+    // Nothing after the end marker is the run's (its here-doc's newline, a left-over process).
+    const ends = new MarkerScanner(Buffer.from(markers.end, 'latin1'), 0, 'drop');
     const command = launchCommand(options.argv, markers, options.switchTo);
     const pty: IPty = spawnPty(command.file, command.args, {
       name: PTY_TERM,

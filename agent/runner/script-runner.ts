@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { accessSync, constants, statSync } from 'node:fs';
 import { OutputBuffer } from '../../shared/output-buffer.js';
 import type { NotStartedReason, TaskOutcome, TaskSpec } from '../../shared/protocol.js';
 import { lookupUserByName, lookupUserByUid, type PasswdEntry } from './passwd.js';
@@ -74,8 +73,11 @@ class ScriptExecution {
   }
 
   private async execute(): Promise<ScriptRunResult> {
+    // runScript returns before anything is checked or started, so that a cancel right after it
+    // keeps the script from starting; a microtask, not a turn of the event loop (preCheck).
+    await Promise.resolve();
     try {
-      const plan = await this.preCheck();
+      const plan = this.preCheck();
       if (this.task.dryRun === true) return this.finish({ kind: 'checks-passed' }, null);
       const scriptPath = this.prepare();
       if (this.stopReason !== null) return this.finish({ kind: this.stopReason }, null);
@@ -92,8 +94,14 @@ class ScriptExecution {
   /**
    * The user must exist and the working directory must be a directory (the real agent reports
    * both as task/invalid); switching user needs root and setpriv.
+   *
+   * Synchronous, like the passwd read and the script file: a stat is a few microseconds, while
+   * an asynchronous one is a round trip through the thread pool, and the agent gives its event
+   * loop away in the middle of starting the script (in bench/invoke-latency.ts the control
+   * plane's handling of the task-ack, ~0.2 ms, then ran before the fork). From the task's
+   * arrival to the fork the agent does not give up its turn of the event loop.
    */
-  private async preCheck(): Promise<RunPlan> {
+  private preCheck(): RunPlan {
     const currentUid = process.getuid?.() ?? 0;
     const user = this.task.username === ''
       ? lookupUserByUid(currentUid)
@@ -101,12 +109,12 @@ class ScriptExecution {
     if (user === null) {
       throw new NotStarted('account-not-exists', `the account "${this.task.username}" does not exist in /etc/passwd`);
     }
-    const cwd = await this.workingDir(user);
+    const cwd = this.workingDir(user);
     if (user.uid === currentUid) return { user, cwd, setpriv: null };
     if (currentUid !== 0) {
       throw new NotStarted('exception', `cannot run as "${user.name}": the agent does not run as root`);
     }
-    const setpriv = await findExecutable('setpriv');
+    const setpriv = findExecutable('setpriv');
     if (setpriv === null) {
       throw new NotStarted('exception', `cannot run as "${user.name}": setpriv (util-linux) is not installed`);
     }
@@ -117,9 +125,9 @@ class ScriptExecution {
    * The task's directory, which must be a directory; when none is given, the user's home, else
    * `/` (one stat either way).
    */
-  private async workingDir(user: PasswdEntry): Promise<string> {
-    if (this.task.workingDir === '') return (await isDirectory(user.home)) ? user.home : '/';
-    if (!(await isDirectory(this.task.workingDir))) {
+  private workingDir(user: PasswdEntry): string {
+    if (this.task.workingDir === '') return isDirectory(user.home) ? user.home : '/';
+    if (!isDirectory(this.task.workingDir)) {
       throw new NotStarted('directory-not-exists', `the working directory "${this.task.workingDir}" does not exist or is not a directory`);
     }
     return this.task.workingDir;
@@ -181,16 +189,25 @@ class ScriptExecution {
   }
 }
 
-async function findExecutable(name: string): Promise<string | null> {
+function findExecutable(name: string): string | null {
   for (const dir of STANDARD_PATH.split(':')) {
     const path = `${dir}/${name}`;
-    if (await access(path, constants.X_OK).then(() => true, () => false)) return path;
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not here: the next directory
+    }
   }
   return null;
 }
 
-async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function describeError(error: unknown): string {

@@ -3,7 +3,8 @@
  * PTY_BOOTSTRAP), both with a random id per run so that no output contains them by chance:
  * - `status`, followed by the script's exit status as three digits (`printf '%s%03d'`), written
  *   as soon as the script has exited (straight to the terminal, so possibly between output bytes);
- * - `end`, written last, once `cat` has copied every byte the script and its children wrote.
+ * - `end`, written last, by `cat` after every byte the script and its children wrote (followed by
+ *   the newline of the here-doc it comes from, which is not output).
  * Pure.
  */
 export interface SessionMarkers {

@@ -376,6 +376,17 @@ describe('runScript', () => {
     expect(await waitFor(() => liveProcessesWithArg(duration).length === 0, 1000)).toBe(true);
   });
 
+  it('checks and starts the script within the turn of the event loop that asked for it', async () => {
+    // The agent's pre-checks and the fork do not wait on the thread pool: nothing else the
+    // agent's process has to do (in a local bench, the control plane's work) runs in between.
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const startedInTurn: boolean[] = [];
+    const run = runScript(makeTask('exit 0\n'), { onStarted: () => startedInTurn.push(!turned), onOutput: () => {} }, { scriptDir });
+    expect((await run.done).outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(startedInTurn).toEqual([true]);
+  });
+
   it('reports killed without starting the script when cancelled before it starts', async () => {
     const marker = join(root, `marker-cancel-${taskCounter}`);
     const started: Date[] = [];

@@ -91,6 +91,16 @@ describe('MarkerScanner', () => {
     expect(scanner.push(Buffer.from('c')).toString('latin1')).toBe('c');
   });
 
+  it("drops what follows the marker when told to (the here-doc's newline after the end marker), split at every point", () => {
+    const input = Buffer.concat([Buffer.from('out\n'), MARKER, Buffer.from('\nleft-over', 'latin1')]);
+    for (let cut = 0; cut <= input.length; cut++) {
+      const scanner = new MarkerScanner(MARKER, 0, 'drop');
+      const output = Buffer.concat([scanner.push(input.subarray(0, cut)), scanner.push(input.subarray(cut)), scanner.push(Buffer.from('later')), scanner.flush()]);
+      expect(output.toString('latin1')).toBe('out\n');
+      expect(scanner.found).toBe(true);
+    }
+  });
+
   it('gives back a marker whose trailer never came when flushed', () => {
     const scanner = new MarkerScanner(MARKER, 3);
     expect(scanner.push(Buffer.concat([MARKER, Buffer.from('1')])).length).toBe(0);
