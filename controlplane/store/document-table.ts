@@ -88,6 +88,7 @@ export class DocumentTable<T> {
   private readonly columns: readonly Column<T>[];
   private readonly mutable: readonly Column<T>[];
   private readonly insertRow: Database.Statement;
+  private countLabel: Database.Statement | undefined;
   /** UPDATE statements by the set of changed columns (see `put`). */
   private readonly updates = new Map<number, Database.Statement>();
   private readonly selectBefore: Database.Statement;
@@ -239,7 +240,9 @@ export class DocumentTable<T> {
   /** How many documents carry `label`, without reading them (a COUNT on the label index). */
   countWithLabel(label: string): number {
     this.flushPending();
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${this.name} WHERE label = ?`).get(label) as { n: number }).n;
+    // Prepared once: the invocation quota counts by label on every InvokeCommand and RunCommand.
+    this.countLabel ??= this.db.prepare(`SELECT COUNT(*) AS n FROM ${this.name} WHERE label = ?`);
+    return (this.countLabel.get(label) as { n: number }).n;
   }
 
   add(record: T): void {

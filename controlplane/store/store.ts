@@ -143,6 +143,8 @@ export class Store {
   readonly nonces: NonceTable;
   /** Checkpoints on a worker thread (StoreOptions.checkpoints), else SQLite's own, on commit. */
   private readonly checkpointer: WalCheckpointer | undefined;
+  /** The scheduler's query (every second), prepared at its first tick. */
+  private dueRunsAt: Database.Statement | undefined;
 
   constructor(file: string, options: StoreOptions = {}) {
     this.onGroupFailed = options.onGroupFailed ?? (() => undefined);
@@ -498,7 +500,8 @@ export class Store {
   /** Scheduled runs due at `now` (an API time), soonest first, on the partial index of Scheduled runs' next_run_time. */
   dueRuns(now: string): InstanceRunRecord[] {
     this.runs.flushPending();
-    return (this.db.prepare("SELECT doc FROM instance_runs WHERE status = 'Scheduled' AND next_run_time <> '' AND next_run_time <= ? ORDER BY next_run_time").all(now) as Array<{ doc: string }>)
+    this.dueRunsAt ??= this.db.prepare("SELECT doc FROM instance_runs WHERE status = 'Scheduled' AND next_run_time <> '' AND next_run_time <= ? ORDER BY next_run_time");
+    return (this.dueRunsAt.all(now) as Array<{ doc: string }>)
       .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
   }
 
