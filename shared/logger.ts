@@ -10,6 +10,8 @@ export interface Logger {
   warn(message: string, meta?: Record<string, unknown>): void;
   info(message: string, meta?: Record<string, unknown>): void;
   debug(message: string, meta?: Record<string, unknown>): void;
+  /** Whether a line at `level` would be written (absent: assume it would); lets a caller skip building one. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 export const LOG_FORMATS = ['text', 'json'] as const;
@@ -78,10 +80,28 @@ export function createLogger(component: string, options: LoggerOptions = {}): wi
  */
 function skippingDisabledLevels(logger: winston.Logger): winston.Logger {
   const methods = logger as unknown as Record<string, (...args: unknown[]) => winston.Logger>;
+  // winston's isLevelEnabled looks the levels up and walks the transports on every call: the
+  // answers are kept until `level` changes (the run log asks thousands of times a second).
+  const answer = logger.isLevelEnabled.bind(logger);
+  const answers = new Map<string, boolean>();
+  let answeredFor = logger.level;
+  const isLevelEnabled = (level: string): boolean => {
+    if (logger.level !== answeredFor) {
+      answers.clear();
+      answeredFor = logger.level;
+    }
+    let enabled = answers.get(level);
+    if (enabled === undefined) {
+      enabled = answer(level);
+      answers.set(level, enabled);
+    }
+    return enabled;
+  };
+  logger.isLevelEnabled = isLevelEnabled;
   for (const name of LEVELS) {
     const method = methods[name];
     if (typeof method !== 'function') continue;
-    methods[name] = (...args: unknown[]) => (logger.isLevelEnabled(name) ? method.apply(logger, args) : logger);
+    methods[name] = (...args: unknown[]) => (isLevelEnabled(name) ? method.apply(logger, args) : logger);
   }
   return logger;
 }

@@ -7,6 +7,8 @@ import { subscribeRunEvents } from './run-events.js';
  */
 export function logRunEvents(source: string, logger: Logger): () => void {
   return subscribeRunEvents(source, (name, event) => {
+    // Thousands of events a second at fleet scale: nothing is built for a debug line that is off.
+    if (name !== 'swept' && logger.isLevelEnabled?.('debug') === false) return;
     const fields = { invokeId: event.invokeId, instanceId: event.instanceId, run: event.run, status: event.status };
     switch (name) {
       case 'output':

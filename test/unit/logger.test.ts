@@ -33,9 +33,15 @@ describe('logger', () => {
     logger.debug('d', meta);
     expect(formatted).toBe(0);
     expect(lines).toEqual([]);
+    expect(logger.isLevelEnabled('debug')).toBe(false);
     logger.level = 'debug';
+    expect(logger.isLevelEnabled('debug')).toBe(true);
     logger.debug('d', meta);
     expect(formatted).toBeGreaterThan(0);
     expect(lines.map((l) => l.split(' ')[1])).toEqual(['debug']);
+    logger.level = 'warn';
+    expect(logger.isLevelEnabled('info')).toBe(false);
+    logger.info('i');
+    expect(lines).toHaveLength(1);
   });
 });
