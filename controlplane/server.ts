@@ -102,8 +102,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let presence: StoredPresence | undefined;
   try {
     store = openStore(join(options.dataDir, STORE_FILE), {
-      // The WAL's checkpoints (the copy of the log into the file and its fsyncs) off the event loop.
-      checkpoints: { onFailed: (error) => logger.warn('WAL checkpoint worker failed; checkpointing on commit instead', { error: error.message }) },
       // A group commit (agent messages) that fails, e.g. on a full disk: the same situation as one
       // message failing in the hub, so the same line.
       onGroupFailed: (error) => {

@@ -23,7 +23,7 @@ export class NonceTable implements NonceLedger {
       prune.run(nowMs);
       // After the prune a row still there is unexpired: the insert is ignored, a replay.
       return insert.run(accessKeyId, nonce, expiresAtMs).changes === 1;
-    }).immediate;
+    });
   }
 
   claim(accessKeyId: string, nonce: string, expiresAtMs: number, nowMs: number): boolean {

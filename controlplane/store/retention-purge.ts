@@ -68,7 +68,6 @@ export class RetentionPurge {
 
   /** One bounded pass, in one transaction. */
   purgeBefore(cutoff: string, batch = 500): PurgeCounts {
-    // IMMEDIATE: it reads before it writes (see Store's transactions and wal-checkpointer.ts).
     return this.db.transaction((): PurgeCounts => {
       const ids = (this.oldInvocations.all(cutoff, ...LIVE, batch) as Array<{ id: string }>).map((r) => r.id);
       let runs = 0;
@@ -96,6 +95,6 @@ export class RetentionPurge {
       // The counters this pass (or earlier writes) brought to 0.
       this.counts.dropZeros();
       return { invocations: ids.length, runs, commands: commands.length, files: files.length, clientTokens };
-    }).immediate();
+    })();
   }
 }

@@ -51,7 +51,7 @@ export class RowCounts {
     this.db.transaction(() => {
       this.uninstall();
       for (const [name, body] of this.triggers) this.db.exec(`CREATE TRIGGER ${name} ${body}`);
-    }).immediate();
+    })();
   }
 
   /** Drops every count trigger, also one an older version made that is no longer among them. */
@@ -86,7 +86,7 @@ export class RowCounts {
         this.db.exec(`${INSERT} SELECT '${spec.table}', 'tag', ${p}.region_id, ${kind}, t.tag_key, t.tag_value, COUNT(*) ${tagged} GROUP BY ${scope}, t.tag_key, t.tag_value`);
         this.db.exec(`${INSERT} SELECT '${spec.table}', 'tag_key', ${p}.region_id, ${kind}, t.tag_key, '', COUNT(*) ${tagged} GROUP BY ${scope}, t.tag_key`);
       }
-    }).immediate();
+    })();
   }
 }
 

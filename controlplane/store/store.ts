@@ -15,7 +15,6 @@ import { performance } from 'node:perf_hooks';
 import { storeTransactions } from './store-events.js';
 import { NonceTable } from './nonce-table.js';
 import { SweepQueries } from './sweep-queries.js';
-import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
@@ -65,13 +64,6 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
  * once, in one transaction (new indexes are made at open, like every index).
  */
 export const SCHEMA_VERSION = 7;
-
-export interface StoreOptions {
-  /** Hears of a group commit that failed (its work was rolled back, nothing acknowledged). */
-  readonly onGroupFailed?: (error: unknown) => void;
-  /** Checkpoint the WAL on a worker thread instead of on the committing connection (wal-checkpointer.ts); `true` for the defaults. */
-  readonly checkpoints?: boolean | WalCheckpointerOptions;
-}
 
 /**
  * SQLite's page cache (default 2 MiB): the hot index pages of a busy fleet stay in memory; the
@@ -141,20 +133,16 @@ export class Store {
   private readonly deliveryStatusesOf: Database.Statement;
   private readonly setFileStatus: Database.Statement;
   readonly nonces: NonceTable;
-  /** Checkpoints on a worker thread (StoreOptions.checkpoints), else SQLite's own, on commit. */
-  private readonly checkpointer: WalCheckpointer | undefined;
   /** The scheduler's query (every second), prepared at its first tick. */
   private dueRunsAt: Database.Statement | undefined;
 
-  constructor(file: string, options: StoreOptions = {}) {
+  /** `onGroupFailed` hears of a group commit that failed (its work was rolled back, nothing acknowledged). */
+  constructor(file: string, options: { onGroupFailed?: (error: unknown) => void } = {}) {
     this.onGroupFailed = options.onGroupFailed ?? (() => undefined);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    if (options.checkpoints && file !== ':memory:') {
-      this.checkpointer = new WalCheckpointer(this.db, file, options.checkpoints === true ? {} : options.checkpoints);
-    }
     // Statement journals (each savepoint has one, and so has each statement that fires a trigger:
     // the row counts') and sorts stay in memory: on the default they spill to temporary files, an
     // open, unlink and close per RunCommand under load, and setting one up per statement cost more
@@ -202,16 +190,13 @@ export class Store {
     this.countDrop = this.db.prepare('DELETE FROM invocation_run_counts WHERE invoke_id = ? AND status = ? AND n <= 0');
     this.statusesOf = this.db.prepare('SELECT status FROM invocation_run_counts WHERE invoke_id = ? AND n > 0');
     this.repeatModeOf = this.db.prepare('SELECT repeat_mode, invoke_status, timed FROM invocations WHERE id = ?');
-    // IMMEDIATE: the write lock at BEGIN, so that a transaction meeting the checkpoint worker's
-    // RESTART pass waits in the busy handler (a deferred one that had read first would fail at
-    // its first write).
     this.outermostTransaction = this.db.transaction((work: () => unknown) => {
       const value = work();
       this.refreshChanged();
       return value;
-    }).immediate;
+    });
     this.nestedTransaction = this.db.transaction((work: () => unknown) => work());
-    this.groupStatements = { begin: this.db.prepare('BEGIN IMMEDIATE'), commit: this.db.prepare('COMMIT') };
+    this.groupStatements = { begin: this.db.prepare('BEGIN'), commit: this.db.prepare('COMMIT') };
     this.setStatus = this.db.prepare('UPDATE invocations SET invoke_status = ?, timed = ? WHERE id = ?');
     this.deliveryStatusesOf = this.db.prepare('SELECT status FROM file_deliveries WHERE invoke_id = ?');
     this.setFileStatus = this.db.prepare('UPDATE file_invocations SET file_status = ? WHERE id = ?');
@@ -268,7 +253,7 @@ export class Store {
       this.db.exec('DROP INDEX IF EXISTS instance_runs_by_status_next_run_time');
       if (version < 6) this.migrateToSix(version);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    }).immediate();
+    })();
   }
 
   private migrateToSix(version: number): void {
@@ -447,7 +432,6 @@ export class Store {
   }
 
   private runCommitted(): void {
-    this.checkpointer?.committed();
     for (const table of this.cachedTables()) table.committed();
     const callbacks = this.committed;
     this.committed = [];
@@ -512,7 +496,6 @@ export class Store {
 
   close(): void {
     this.flush();
-    this.checkpointer?.close();
     this.db.close();
   }
 }
