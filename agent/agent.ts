@@ -1,7 +1,7 @@
 import { hostname as osHostname, tmpdir } from 'node:os';
 import { runKeyOf } from '../shared/task-keys.js';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
+import { WebSocket } from './ws-client.js';
 import type { Logger } from '../shared/logger.js';
 import { AGENT_PATH, CLOSE_CODES, MAX_SERVER_FRAME_BYTES, PROTOCOL_VERSION } from '../shared/protocol-constants.js';
 import type {
