@@ -113,7 +113,7 @@ program
   .option('--allow-power-actions', 'let exit code 194 / 193 reboot / power off this machine')
   .action(async (options: { server: string; activationId?: string; activationCode?: string; stateDir: string; name?: string; allowPowerActions?: boolean }) => {
     const { Agent } = await import('../agent/agent.js');
-    const { createLogger } = await import('../shared/logger.js');
+    const { createDeferredLogger } = await import('../shared/logger.js');
     const id = process.env.CASIM_INSTANCE_ID;
     const secret = process.env.CASIM_INSTANCE_SECRET;
     const agent = new Agent({
@@ -123,7 +123,7 @@ program
       activation: options.activationId && options.activationCode ? { id: options.activationId, code: options.activationCode } : undefined,
       name: options.name,
       allowPowerActions: options.allowPowerActions === true,
-      logger: createLogger('agent'),
+      logger: createDeferredLogger('agent'),
     });
     agent.start();
     void agent.fatal.then(() => process.exit(2));
