@@ -1,7 +1,7 @@
 import { hostname as osHostname, tmpdir } from 'node:os';
 import { runKeyOf } from '../shared/task-keys.js';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
+import { WebSocket } from './ws-client.js';
 import type { Logger } from '../shared/logger.js';
 import { AGENT_PATH, CLOSE_CODES, MAX_SERVER_FRAME_BYTES, PROTOCOL_VERSION } from '../shared/protocol-constants.js';
 import type {
@@ -20,9 +20,8 @@ import { powerActionOf, type PowerAction } from '../shared/power-action.js';
 import { runPowerAction } from './power-action.js';
 import { TaskJournal } from './task-journal.js';
 import { FileReceiver } from './file-receiver.js';
-import { runInContainer } from './runner/container-runner.js';
 import { targetsContainer } from './runner/container-target.js';
-import { runScript } from './runner/script-runner.js';
+import { deferredRun } from './runner/deferred-run.js';
 import { OutputStreamer } from './output-streamer.js';
 import { gatherMachineFacts } from './machine-facts.js';
 import { localTimeZone } from './local-time-zone.js';
@@ -277,8 +276,11 @@ export class Agent {
       },
       onOutput: (chunk: Buffer) => streamer.push(chunk),
     };
-    // ContainerId / ContainerName: run inside that container through the Docker Engine API.
-    const run = targetsContainer(task) ? runInContainer(task, callbacks) : runScript(task, callbacks, { scriptDir });
+    // ContainerId / ContainerName: run inside that container through the Docker Engine API. The
+    // runners are loaded with the first task (deferred-run.ts).
+    const run = targetsContainer(task)
+      ? deferredRun(async () => (await import('./runner/container-runner.js')).runInContainer(task, callbacks))
+      : deferredRun(async () => (await import('./runner/script-runner.js')).runScript(task, callbacks, { scriptDir }));
     const key = runKeyOf(task.taskId, task.run);
     this.running.set(key, run);
     void run.done.then((result) => {

@@ -1,7 +1,7 @@
 import type { Logger } from '../shared/logger.js';
 import type { FileFinishedMessage, FileSpec } from '../shared/protocol.js';
 import { FileJournal } from './file-journal.js';
-import { writeFile, type FileWriterOptions } from './file-writer.js';
+import type { FileWriterOptions } from './file-writer.js';
 
 /**
  * Takes the SendFile files pushed to this agent: writes each at most once (a re-push while it is
@@ -28,7 +28,10 @@ export class FileReceiver {
     if (this.journal.isDone(file.fileId)) return;
     this.writing.add(file.fileId);
     const startedAt = new Date().toISOString();
-    void writeFile(file, this.writerOptions)
+    // The writer (node:fs/promises, node:crypto) is loaded with the first file, not by an idle
+    // agent (issue 10).
+    void import('./file-writer.js')
+      .then(({ writeFile }) => writeFile(file, this.writerOptions))
       .catch((error: unknown) => ({ kind: 'failed', reason: 'create-failed', detail: (error as Error).message }) as const)
       .then((outcome) => {
         const finished: FileFinishedMessage = { type: 'file-finished', fileId: file.fileId, outcome, startedAt, finishedAt: new Date().toISOString() };

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from './sync-fs.js';
 import { join } from 'node:path';
 import { writeStateFile } from './state-file.js';
 

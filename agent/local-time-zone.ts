@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from './sync-fs.js';
 
 /** Where Linux keeps the zone files (tzdata). */
 export const ZONEINFO_DIR = '/usr/share/zoneinfo';

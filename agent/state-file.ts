@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from './sync-fs.js';
 import { dirname } from 'node:path';
 
 /** The JSON in `file`, or undefined when it is missing or unreadable. */

@@ -1,5 +1,12 @@
-import { Writable } from 'node:stream';
-import winston from 'winston';
+import { createRequire } from 'node:module';
+import type { Writable as WritableType } from 'node:stream';
+import type winston from 'winston';
+
+// Required when a logger is made, not when this module is imported: the agent's logger
+// (createDeferredLogger) loads winston with its first line, so that an idle agent that has
+// printed nothing does not hold it (issue 10).
+const require = createRequire(import.meta.url);
+const loadWinston = (): typeof winston => require('winston') as typeof winston;
 
 /**
  * What the rest of the code logs through: any object with these four methods (a winston logger
@@ -28,7 +35,7 @@ export function formatLogLine(time: Date, level: string, component: string, mess
   return `${time.toISOString()} ${level} [${component}] ${message}${extra}`;
 }
 
-function lineFormat(format: LogFormat): winston.Logform.Format {
+function lineFormat(winston: typeof import('winston'), format: LogFormat): winston.Logform.Format {
   if (format === 'json') return winston.format.combine(winston.format.timestamp(), winston.format.json());
   return winston.format.combine(
     winston.format.timestamp(),
@@ -47,11 +54,19 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-const LEVELS: ReadonlySet<string> = new Set(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']);
+/** winston's default (npm) levels, most severe first. */
+const LEVELS: readonly string[] = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+/** options.level, else CASIM_LOG_LEVEL; info when neither names a level. */
+function levelOf(options: LoggerOptions): string {
+  const level = options.level ?? process.env.CASIM_LOG_LEVEL;
+  return level !== undefined && LEVELS.includes(level) ? level : 'info';
+}
 
 /** One logger factory for every process (winston); `component` tags each line. */
 export function createLogger(component: string, options: LoggerOptions = {}): winston.Logger {
-  const level = options.level ?? process.env.CASIM_LOG_LEVEL;
+  const winston = loadWinston();
+  const { Writable } = require('node:stream') as { Writable: typeof WritableType };
   const write = options.write;
   const transport = write
     ? new winston.transports.Stream({
@@ -64,9 +79,9 @@ export function createLogger(component: string, options: LoggerOptions = {}): wi
       })
     : new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] });
   const logger = winston.createLogger({
-    level: level !== undefined && LEVELS.has(level) ? level : 'info',
+    level: levelOf(options),
     defaultMeta: { component },
-    format: lineFormat(options.format ?? logFormatFromEnv()),
+    format: lineFormat(winston, options.format ?? logFormatFromEnv()),
     transports: [transport],
   });
   return skippingDisabledLevels(logger);
@@ -104,4 +119,22 @@ function skippingDisabledLevels(logger: winston.Logger): winston.Logger {
     methods[name] = (...args: unknown[]) => (isLevelEnabled(name) ? method.apply(logger, args) : logger);
   }
   return logger;
+}
+
+/**
+ * The agent's logger: createLogger's lines, but winston (~1.5 MiB resident with its formats and
+ * streams, in the Node 22 instance image) is loaded with the first line at an enabled level, not
+ * when the agent starts (issue 10: an idle agent in ≤ 50 MB). At `warn` an agent that is simply
+ * connected prints nothing and never loads it; at `info` its first line (`connected as …`) does.
+ * The level is read once, when the logger is made.
+ */
+export function createDeferredLogger(component: string, options: LoggerOptions = {}): Logger {
+  const enabled = LEVELS.indexOf(levelOf(options));
+  let logger: winston.Logger | undefined;
+  const method = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, meta?: Record<string, unknown>): void => {
+    if (LEVELS.indexOf(level) > enabled) return;
+    logger ??= createLogger(component, options);
+    logger[level](message, meta);
+  };
+  return { error: method('error'), warn: method('warn'), info: method('info'), debug: method('debug') };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, formatLogLine } from '../../shared/logger.js';
+import { createDeferredLogger, createLogger, formatLogLine } from '../../shared/logger.js';
 
 describe('logger', () => {
   it('formats a line as time, level, [component], message and the fields as JSON', () => {
@@ -43,5 +43,32 @@ describe('logger', () => {
     expect(logger.isLevelEnabled('info')).toBe(false);
     logger.info('i');
     expect(lines).toHaveLength(1);
+  });
+
+  it.each([
+    ['error', ['error']],
+    ['warn', ['error', 'warn']],
+    ['info', ['error', 'warn', 'info']],
+    ['debug', ['error', 'warn', 'info', 'debug']],
+    ['unknown', ['error', 'warn', 'info']],
+  ])('the deferred (agent) logger at level %s writes %j, as createLogger does', (level, written) => {
+    const lines: string[] = [];
+    const logger = createDeferredLogger('agent', { level, write: (line) => lines.push(line) });
+    logger.error('e');
+    logger.warn('w', { reason: 'r' });
+    logger.info('i');
+    logger.debug('d');
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(written);
+    expect(lines.every((l) => / \[agent\] /.test(l))).toBe(true);
+    if (written.includes('warn')) expect(lines[1]).toMatch(/^\S+Z warn \[agent\] w \{"reason":"r"\}$/);
+  });
+
+  it('the deferred logger does not read the fields of a line whose level is off', () => {
+    const lines: string[] = [];
+    const logger = createDeferredLogger('agent', { level: 'warn', write: (line) => lines.push(line) });
+    let read = 0;
+    logger.info('i', { get costly(): string { read += 1; return 'x'; } });
+    expect(read).toBe(0);
+    expect(lines).toEqual([]);
   });
 });
