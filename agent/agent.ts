@@ -30,6 +30,13 @@ import { ReportOutbox } from './report-outbox.js';
 /** Unacknowledged messages are re-sent this often while connected (and on every welcome). */
 const RESEND_MS = 5_000;
 
+// The runners, imported with the first task that needs each (deferred-run.ts); later tasks await
+// the same settled promise (a microtask) instead of asking the module loader again.
+let scriptRunnerModule: Promise<typeof import('./runner/script-runner.js')> | undefined;
+let containerRunnerModule: Promise<typeof import('./runner/container-runner.js')> | undefined;
+const scriptRunner = (): Promise<typeof import('./runner/script-runner.js')> => (scriptRunnerModule ??= import('./runner/script-runner.js'));
+const containerRunner = (): Promise<typeof import('./runner/container-runner.js')> => (containerRunnerModule ??= import('./runner/container-runner.js'));
+
 export interface AgentOptions {
   /** `http://127.0.0.1:8484` */
   server: string;
@@ -279,8 +286,8 @@ export class Agent {
     // ContainerId / ContainerName: run inside that container through the Docker Engine API. The
     // runners are loaded with the first task (deferred-run.ts).
     const run = targetsContainer(task)
-      ? deferredRun(async () => (await import('./runner/container-runner.js')).runInContainer(task, callbacks))
-      : deferredRun(async () => (await import('./runner/script-runner.js')).runScript(task, callbacks, { scriptDir }));
+      ? deferredRun(async () => (await containerRunner()).runInContainer(task, callbacks))
+      : deferredRun(async () => (await scriptRunner()).runScript(task, callbacks, { scriptDir }));
     const key = runKeyOf(task.taskId, task.run);
     this.running.set(key, run);
     void run.done.then((result) => {

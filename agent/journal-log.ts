@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from './sync-fs.js';
 import { dirname } from 'node:path';
 import { readStateFile, writeStateFile } from './state-file.js';
 
