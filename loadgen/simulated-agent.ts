@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { Duplex } from 'node:stream';
 import { runKeyOf } from '../shared/task-keys.js';
+import { TickCork } from '../shared/tick-cork.js';
 import { WebSocket } from 'ws';
 import { AGENT_PATH, parseServerMessage, PROTOCOL_VERSION, type AgentMessage, type ServerMessage, type TaskSpec } from '../shared/protocol.js';
 
@@ -42,8 +42,8 @@ export class SimulatedAgent {
   private socket: WebSocket | undefined;
   private identity: SimulatedIdentity | undefined;
   private stopped = false;
-  /** The socket is corked until the end of this tick (see `cork`). */
-  private corked = false;
+  /** What one tick sends (a task's ack, start and finish, answered at once) leaves in one write. */
+  private readonly cork = new TickCork();
   private heartbeat: NodeJS.Timeout | undefined;
   private resender: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -137,25 +137,8 @@ export class SimulatedAgent {
     const socket = this.socket;
     if (socket?.readyState !== WebSocket.OPEN) return;
     this.options.onMessage?.('out', message);
-    this.cork(socket);
+    this.cork.hold(socket);
     socket.send(JSON.stringify(message));
-  }
-
-  /**
-   * What one tick sends (a task's ack, start and finish, answered at once) leaves in one write
-   * instead of a syscall and a TCP segment each: at 10,000 agents the benchmark process spent a
-   * third of its time in writev. `_socket` is ws's TCP socket (not in its typings), as the
-   * control plane's AgentSessions corks it.
-   */
-  private cork(socket: WebSocket): void {
-    const tcp = (socket as unknown as { _socket?: Duplex })._socket;
-    if (!tcp || this.corked) return;
-    this.corked = true;
-    tcp.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      tcp.uncork();
-    });
   }
 
   private greet(): void {

@@ -1,7 +1,7 @@
-import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../../shared/protocol.js';
 import { CLOSE_CODES } from '../../shared/protocol.js';
+import { TickCork } from '../../shared/tick-cork.js';
 import type { InstanceSelector } from '../domain/instance-selector.js';
 import type { StoredPresence } from './stored-presence.js';
 
@@ -35,8 +35,8 @@ export type PresenceWriter = Pick<StoredPresence, 'set' | 'isExact'>;
  */
 export class AgentSessions implements AgentSender {
   private readonly sockets = new Map<string, WebSocket>();
-  /** TCP sockets corked by `send` in this tick; uncorked together on the next tick. */
-  private readonly corked = new Set<Duplex>();
+  /** What one tick sends to an agent leaves in one write (a group commit's acknowledgements, several tasks). */
+  private readonly cork = new TickCork();
 
   /** `presence` keeps the store's `connected` column equal to `isConnected`. */
   constructor(private readonly presence?: PresenceWriter) {}
@@ -72,27 +72,9 @@ export class AgentSessions implements AgentSender {
   send(instanceId: string, message: ServerMessage): boolean {
     const socket = this.sockets.get(instanceId);
     if (!socket || socket.readyState !== socket.OPEN) return false;
-    this.cork(socket);
+    this.cork.hold(socket);
     socket.send(JSON.stringify(message));
     return true;
-  }
-
-  /**
-   * Messages sent to one agent in one tick (a group commit's acknowledgements: started-ack and
-   * finish-ack of a fast run, or several tasks) leave in one write instead of one each. `_socket`
-   * is ws's TCP socket (not in its typings); ws corks around each frame itself, and corks nest.
-   */
-  private cork(socket: WebSocket): void {
-    const tcp = (socket as unknown as { _socket?: Duplex })._socket;
-    if (!tcp || this.corked.has(tcp)) return;
-    tcp.cork();
-    if (this.corked.size === 0) process.nextTick(() => this.uncorkAll());
-    this.corked.add(tcp);
-  }
-
-  private uncorkAll(): void {
-    for (const tcp of this.corked) tcp.uncork();
-    this.corked.clear();
   }
 
   /** Closes an instance's session (e.g. when the instance is deleted). */
