@@ -349,7 +349,7 @@ export class Store {
     const pendingMark = this.runs.pendingMark();
     const countsMark = this.runCounts.mark();
     // Timed: each transaction of its own; a group's parts are savepoints, and flush times their commit.
-    const timed = this.depth === 0 && !this.groupOpen && storeTransactions.hasSubscribers ? performance.now() : undefined;
+    const timed = this.depth === 0 && !this.groupOpen ? this.timing() : undefined;
     this.depth += 1;
     let result: T;
     try {
@@ -361,12 +361,12 @@ export class Store {
       this.runs.rollbackPendingTo(pendingMark);
       this.runCounts.rollbackTo(countsMark);
       if (this.groupOpen && !this.db.inTransaction) this.groupLost(error); // SQLite rolled back all of it
-      if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: false });
+      this.published(timed, false);
       throw error;
     } finally {
       this.depth -= 1;
     }
-    if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: true });
+    this.published(timed, true);
     if (this.depth === 0 && !this.groupOpen) this.runCommitted();
     return result;
   }
@@ -402,7 +402,7 @@ export class Store {
   flush(): boolean {
     if (!this.groupOpen) return true;
     this.groupOpen = false;
-    const timed = storeTransactions.hasSubscribers ? performance.now() : undefined;
+    const timed = this.timing();
     try {
       if (this.db.inTransaction) {
         this.runs.writePending();
@@ -411,14 +411,24 @@ export class Store {
       }
     } catch (error) {
       if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
-      if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: false });
+      this.published(timed, false);
       this.groupLost(error);
       return false;
     }
-    if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok: true });
+    this.published(timed, true);
     for (const table of this.cachedTables()) table.committed();
     this.runCommitted();
     return true;
+  }
+
+  /** When a timed transaction starts: only while the metrics listen (store-events.ts). */
+  private timing(): number | undefined {
+    return storeTransactions.hasSubscribers ? performance.now() : undefined;
+  }
+
+  /** Publishes a transaction begun at `timed` (see `timing`). */
+  private published(timed: number | undefined, ok: boolean): void {
+    if (timed !== undefined) storeTransactions.publish({ store: this, durationMs: performance.now() - timed, ok });
   }
 
   /** The group's work is gone: nothing it registered may run (its messages stay unacknowledged). */
