@@ -9,20 +9,29 @@ describe('logger', () => {
     expect(formatLogLine(time, 'info', 'x', 'no fields', {})).toBe('2026-12-01T10:00:00.000Z info [x] no fields');
   });
 
-  it.each([
-    ['error', ['error']],
-    ['warn', ['error', 'warn']],
-    ['info', ['error', 'warn', 'info']],
-    ['debug', ['error', 'warn', 'info', 'debug']],
-    ['unknown', ['error', 'warn', 'info']],
-  ])('at level %s writes %j', (level, written) => {
-    const lines: string[] = [];
-    const logger = createLogger('t', { level, write: (line) => lines.push(line) });
-    logger.error('e');
-    logger.warn('w');
-    logger.info('i');
-    logger.debug('d');
-    expect(lines.map((l) => l.split(' ')[1])).toEqual(written);
+  // createLogger (the server's) and createDeferredLogger (the agent's, winston on its first line)
+  // write the same lines at every level.
+  describe.each([
+    ['createLogger', createLogger],
+    ['createDeferredLogger', createDeferredLogger],
+  ] as const)('%s', (_name, make) => {
+    it.each([
+      ['error', ['error']],
+      ['warn', ['error', 'warn']],
+      ['info', ['error', 'warn', 'info']],
+      ['debug', ['error', 'warn', 'info', 'debug']],
+      ['unknown', ['error', 'warn', 'info']],
+    ])('at level %s writes %j', (level, written) => {
+      const lines: string[] = [];
+      const logger = make('agent', { level, write: (line) => lines.push(line) });
+      logger.error('e');
+      logger.warn('w', { reason: 'r' });
+      logger.info('i');
+      logger.debug('d');
+      expect(lines.map((l) => l.split(' ')[1])).toEqual(written);
+      expect(lines.every((l) => / \[agent\] /.test(l))).toBe(true);
+      if (written.includes('warn')) expect(lines[1]).toMatch(/^\S+Z warn \[agent\] w \{"reason":"r"\}$/);
+    });
   });
 
   it('does not format a line whose level is off, and follows a changed level', () => {
@@ -43,24 +52,6 @@ describe('logger', () => {
     expect(logger.isLevelEnabled('info')).toBe(false);
     logger.info('i');
     expect(lines).toHaveLength(1);
-  });
-
-  it.each([
-    ['error', ['error']],
-    ['warn', ['error', 'warn']],
-    ['info', ['error', 'warn', 'info']],
-    ['debug', ['error', 'warn', 'info', 'debug']],
-    ['unknown', ['error', 'warn', 'info']],
-  ])('the deferred (agent) logger at level %s writes %j, as createLogger does', (level, written) => {
-    const lines: string[] = [];
-    const logger = createDeferredLogger('agent', { level, write: (line) => lines.push(line) });
-    logger.error('e');
-    logger.warn('w', { reason: 'r' });
-    logger.info('i');
-    logger.debug('d');
-    expect(lines.map((l) => l.split(' ')[1])).toEqual(written);
-    expect(lines.every((l) => / \[agent\] /.test(l))).toBe(true);
-    if (written.includes('warn')) expect(lines[1]).toMatch(/^\S+Z warn \[agent\] w \{"reason":"r"\}$/);
   });
 
   it('the deferred logger does not read the fields of a line whose level is off', () => {
