@@ -115,8 +115,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const registry = new InstanceRegistry(store, clock);
   // The instances' `connected` column follows both kinds of session (DescribeManagedInstances' Connected).
-  presence = new StoredPresence(store, logger);
-  const sessions = new AgentSessions(presence);
+  const storedPresence = new StoredPresence(store, logger);
+  presence = storedPresence;
+  const sessions = new AgentSessions(storedPresence);
+  storedPresence.follow(() => sessions.connectedIds());
   // The port is known once listening; containers reach the control plane on loopback.
   let port = options.port;
   const fleet: Fleet = options.fleet === 'docker' ? new DockerFleet(() => `http://127.0.0.1:${port}`, logger, options.dockerFleet) : (options.fleet ?? new NoFleet());
@@ -125,12 +127,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const injection = options.admin ? new FaultInjection({ source, registry, sessions, clock, logger }) : undefined;
   let realAgents: RealAgentGateway | undefined;
   try {
-    realAgents = options.realAgent ? new RealAgentGateway(options.dataDir, logger, presence) : undefined;
+    realAgents = options.realAgent ? new RealAgentGateway(options.dataDir, logger, storedPresence) : undefined;
   } catch (error) {
     store.close();
     lock.release();
     throw new StartupError('DataDirUnusable', `cannot read the real agents' identities in ${options.dataDir}: ${describeCause(error)}`, { cause: error });
   }
+  const gateway = realAgents;
+  if (gateway) storedPresence.follow(() => gateway.outbox.connectedIds());
+  // Until the column is exact again after a failed presence write, it is rewritten from the sessions.
+  storedPresence.start();
   const agents = realAgents ? realAgents.route(injection?.sender ?? sessions) : (injection?.sender ?? sessions);
   const scheduleTimes = new ScheduleTimes(registry, clock);
   // A script's exit code 194 / 193 reboots / stops its instance once the report is stored; the
@@ -216,6 +222,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (error) {
     periods.stop();
     retention.stop();
+    storedPresence.stop();
     invocations.close();
     files.close();
     await hub.close();
@@ -234,6 +241,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const stopped = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections from here
     periods.stop();
     retention.stop();
+    storedPresence.stop();
     webConsole.close(); // its event streams never finish on their own: end them before the drain
     if (!(await requests.drain(DRAIN_TIMEOUT_MS))) {
       logger.warn(`shutdown: cut ${requests.size} call(s) still in flight after ${DRAIN_TIMEOUT_MS / 1000} s`);

@@ -69,6 +69,11 @@ export class AgentSessions implements AgentSender {
     return this.sockets.size;
   }
 
+  /** The instances with a session (what the `connected` column says, StoredPresence). */
+  connectedIds(): Iterable<string> {
+    return this.sockets.keys();
+  }
+
   send(instanceId: string, message: ServerMessage): boolean {
     const socket = this.sockets.get(instanceId);
     if (!socket || socket.readyState !== socket.OPEN) return false;

@@ -83,6 +83,11 @@ export class RealAgentOutbox implements AgentSender {
     return presenceColumnOf(this.presence);
   }
 
+  /** The instances with an attached channel (what the `connected` column says, StoredPresence). */
+  *connectedIds(): Iterable<string> {
+    for (const [instanceId, entry] of this.instances) if (entry.socket) yield instanceId;
+  }
+
   private kick(instanceId: string, kick: Kick): boolean {
     const socket = this.instances.get(instanceId)?.socket;
     if (!socket || socket.readyState !== socket.OPEN) return false;

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { PRESENCE_RESYNC_MS } from '../../controlplane/hub/stored-presence.js';
 import { ApiClient } from '../../cli/api-client.js';
 import { STORE_FILE, startServer, type RunningServer } from '../../controlplane/server.js';
 import { Store } from '../../controlplane/store/store.js';
@@ -155,6 +156,37 @@ describe('DescribeManagedInstances Connected on the connected column', () => {
     expect(await listed(test, 'false')).toEqual({ ids: [agent.instanceId], total: 1, keyset: [agent.instanceId] });
     test.server.store.flush();
     expect(storedColumn(test.dataDir)).toEqual({ [agent.instanceId]: 0 });
+  }, 60_000);
+
+  it('after a failed presence write the listing asks the sessions, until the column is rewritten from them', async () => {
+    const test = await adminServer(mkdtempSync(join(tmpdir(), 'casim-connected-')));
+    cleanup.push(() => removeDir(test.dataDir));
+    cleanup.push(() => test.close());
+    const a = await startLocalAgent(test, 'alpha');
+    cleanup.push(() => a.agent.stop(), () => removeDir(a.stateDir));
+    // b's session opens but its presence write fails (as on a full disk).
+    vi.spyOn(test.server.store.presence, 'set').mockImplementationOnce(() => {
+      throw new Error('database or disk is full');
+    });
+    const b = await startLocalAgent(test, 'beta');
+    cleanup.push(() => b.agent.stop(), () => removeDir(b.stateDir));
+    expect(test.server.sessions.presenceColumn()).toEqual({ trusted: false });
+    test.server.store.flush();
+    expect(storedColumn(test.dataDir)).toEqual({ [a.instanceId]: 1, [b.instanceId]: 0 });
+    // The sessions answer meanwhile.
+    expect(await listed(test, 'true')).toEqual({ ids: [b.instanceId, a.instanceId], total: 2, keyset: [b.instanceId, a.instanceId] });
+    a.agent.stop();
+    await waitFor(() => (test.server.sessions.isConnected(a.instanceId) ? undefined : true), 10_000, 'a to disconnect');
+    test.server.store.flush();
+    expect(storedColumn(test.dataDir)).toEqual({ [a.instanceId]: 1, [b.instanceId]: 0 }); // not followed
+    expect(await listed(test, 'true')).toEqual({ ids: [b.instanceId], total: 1, keyset: [b.instanceId] });
+
+    await waitFor(() => (test.server.sessions.presenceColumn().trusted ? true : undefined), 3 * PRESENCE_RESYNC_MS, 'the column to be rewritten');
+    test.server.store.flush();
+    expect(storedColumn(test.dataDir)).toEqual({ [a.instanceId]: 0, [b.instanceId]: 1 });
+    expect(await listed(test, 'true')).toEqual({ ids: [b.instanceId], total: 1, keyset: [b.instanceId] });
+    expect(await listed(test, 'false')).toEqual({ ids: [a.instanceId], total: 1, keyset: [a.instanceId] });
+    vi.restoreAllMocks();
   }, 60_000);
 
   it('is reset to 0 for every instance when the server starts (no session survives a restart)', async () => {
