@@ -87,6 +87,13 @@ export class Agent {
   /** Set until the server has welcomed this agent after a boot. */
   private coldStart = false;
   private readonly running = new Map<string, { cancel(): void }>();
+  /**
+   * Tasks accepted this turn whose task-ack waits: a start (or, when a check fails, the final
+   * report) sent before the next turn stands for it (shared/ack-rules.ts), so a script that
+   * starts at once costs no ack frame; a delayed start (a container, the first task's runner
+   * import) gets its task-ack at the next turn.
+   */
+  private readonly ackDue = new Map<string, NodeJS.Immediate>();
   /** Starts and live output not yet acknowledged (final reports are in the journal). */
   private readonly outbox = new ReportOutbox();
   private resender: NodeJS.Timeout | undefined;
@@ -125,6 +132,8 @@ export class Agent {
     clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeat);
     clearInterval(this.resender);
+    for (const due of this.ackDue.values()) clearImmediate(due);
+    this.ackDue.clear();
     for (const run of this.running.values()) run.cancel();
     this.socket?.close();
   }
@@ -256,16 +265,37 @@ export class Agent {
 
   private accept(task: TaskSpec): void {
     const key = runKeyOf(task.taskId, task.run);
-    this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
-    if (this.running.has(key)) return;
+    const ack = (): void => void this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
+    // Pushed twice in one turn: the ack (or start) that is due answers both.
+    if (this.ackDue.has(key)) return;
+    if (this.running.has(key)) {
+      ack();
+      return;
+    }
     // Already finished: its report may have been lost; a run never happens twice.
     const report = this.journal.unacknowledged().find((r) => runKeyOf(r.taskId, r.run) === key);
-    if (report) this.send(report);
-    if (this.journal.isDone(key)) return;
+    if (report || this.journal.isDone(key)) {
+      ack();
+      if (report) this.send(report);
+      return;
+    }
+    this.ackDue.set(key, setImmediate(() => {
+      this.ackDue.delete(key);
+      ack();
+    }));
     this.execute(task);
   }
 
+  /** The run's start or final report is going out: it stands for a task-ack not sent yet. */
+  private reported(key: string): void {
+    const due = this.ackDue.get(key);
+    if (due === undefined) return;
+    clearImmediate(due);
+    this.ackDue.delete(key);
+  }
+
   private execute(task: TaskSpec): void {
+    const key = runKeyOf(task.taskId, task.run);
     const streamer = new OutputStreamer((seq, data, skipped) => {
       if (!this.outbox.hasRoomFor(task.taskId, task.run, data.length)) return false;
       const message = { type: 'task-output', taskId: task.taskId, run: task.run, seq, data: data.toString('base64'), ...(skipped > 0 ? { skipped } : {}) } as const;
@@ -276,9 +306,10 @@ export class Agent {
     const scriptDir = this.options.scriptDir ?? DEFAULT_SCRIPT_DIR;
     const callbacks = {
       onStarted: (at: Date) => {
-        this.journal.started(runKeyOf(task.taskId, task.run), task.taskId, task.run, at);
+        this.journal.started(key, task.taskId, task.run, at);
         const started = { type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() } as const;
         this.outbox.started(started);
+        this.reported(key);
         this.send(started);
       },
       onOutput: (chunk: Buffer) => streamer.push(chunk),
@@ -288,7 +319,6 @@ export class Agent {
     const run = targetsContainer(task)
       ? deferredRun(async () => (await containerRunner()).runInContainer(task, callbacks))
       : deferredRun(async () => (await scriptRunner()).runScript(task, callbacks, { scriptDir }));
-    const key = runKeyOf(task.taskId, task.run);
     this.running.set(key, run);
     void run.done.then((result) => {
       this.running.delete(key);
@@ -305,6 +335,7 @@ export class Agent {
       };
       this.journal.finished(key, report);
       this.outbox.forget(task.taskId, task.run);
+      this.reported(key);
       this.send(report);
       this.options.logger.info('task finished', { taskId: task.taskId, outcome: result.outcome.kind });
     });

@@ -1,8 +1,18 @@
 import { performance } from 'node:perf_hooks';
+import { acknowledges } from '../shared/ack-rules.js';
 import { runKeyOf } from '../shared/task-keys.js';
 import { TickCork } from '../shared/tick-cork.js';
 import { WebSocket } from 'ws';
-import { AGENT_PATH, parseServerMessage, PROTOCOL_VERSION, type AgentMessage, type ServerMessage, type TaskSpec } from '../shared/protocol.js';
+import {
+  AGENT_PATH,
+  parseServerMessage,
+  PROTOCOL_VERSION,
+  type AgentMessage,
+  type ServerMessage,
+  type TaskFinishedMessage,
+  type TaskSpec,
+  type TaskStartedMessage,
+} from '../shared/protocol.js';
 
 export const SIMULATED_AGENT_VERSION = 'casim-loadgen/1';
 /** Unacknowledged reports are re-sent this often (the real agent's journal does the same). */
@@ -26,17 +36,19 @@ export interface SimulatedAgentOptions {
 }
 
 interface Pending {
-  started?: AgentMessage;
-  finished?: AgentMessage;
+  started?: TaskStartedMessage;
+  finished?: TaskFinishedMessage;
 }
 
 
 /**
  * An agent without a machine: it speaks the real protocol over the real WebSocket (register or
- * hello, heartbeats, task-ack, task-started, task-finished) and answers every task at once with
- * exit code 0 and a fake output. Reports are re-sent until acknowledged and tasks de-duplicated
- * by (taskId, run), as the real agent does; nothing is executed and nothing is written to disk,
- * so thousands fit in one process (loadgen, benchmarks, tests of a large fleet).
+ * hello, heartbeats, task-started, task-finished; task-ack for a task pushed again) and answers
+ * every task at once with exit code 0 and a fake output: like the casim agent starting a script
+ * at once, it sends the start without a task-ack, which it stands for (shared/ack-rules.ts).
+ * Reports are re-sent until acknowledged and tasks de-duplicated by (taskId, run), as the real
+ * agent does; nothing is executed and nothing is written to disk, so thousands fit in one process
+ * (loadgen, benchmarks, tests of a large fleet).
  */
 export class SimulatedAgent {
   private socket: WebSocket | undefined;
@@ -182,10 +194,8 @@ export class SimulatedAgent {
         this.run(message.task);
         return;
       case 'started-ack':
-        this.settle(message.taskId, message.run, 'started');
-        return;
       case 'finish-ack':
-        this.settle(message.taskId, message.run, 'finished');
+        this.settle(message);
         return;
       case 'output-ack':
       case 'task-stop': // every task is already finished when a stop could arrive
@@ -197,33 +207,34 @@ export class SimulatedAgent {
 
   private run(task: TaskSpec): void {
     const k = runKeyOf(task.taskId, task.run);
-    this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
-    if (this.done.has(k)) return;
+    // Pushed again (its start or ack was not stored in time): acknowledge it; it runs once.
+    if (this.done.has(k)) {
+      this.send({ type: 'task-ack', taskId: task.taskId, run: task.run });
+      return;
+    }
     this.done.add(k);
     if (this.done.size > DONE_KEPT) this.done.delete(this.done.values().next().value as string);
     this.tasksRun += 1;
     const now = new Date().toISOString();
     const output = Buffer.from(this.options.outputOf?.(task) ?? 'ok\n', 'utf8').toString('base64');
-    const started: AgentMessage = { type: 'task-started', taskId: task.taskId, run: task.run, startedAt: now };
-    const finished: AgentMessage = {
+    const started: TaskStartedMessage = { type: 'task-started', taskId: task.taskId, run: task.run, startedAt: now };
+    const finished: TaskFinishedMessage = {
       type: 'task-finished', taskId: task.taskId, run: task.run, startedAt: now, finishedAt: now, dropped: 0, output,
       outcome: task.dryRun ? { kind: 'checks-passed' } : { kind: 'exited', exitCode: 0 },
     };
     this.pending.set(k, { started, finished });
+    // Started at once: the start stands for the task-ack.
     this.send(started);
     this.send(finished);
   }
 
-  private settle(taskId: string, run: number, which: 'started' | 'finished'): void {
-    const k = runKeyOf(taskId, run);
+  /** Drops what `ack` confirms is stored (a finish-ack confirms the start too). */
+  private settle(ack: Extract<ServerMessage, { type: 'started-ack' | 'finish-ack' }>): void {
+    const k = runKeyOf(ack.taskId, ack.run);
     const p = this.pending.get(k);
     if (!p) return;
-    if (which === 'started') p.started = undefined;
-    else {
-      // A finish-ack also means the start is stored.
-      p.started = undefined;
-      p.finished = undefined;
-    }
+    if (p.started && acknowledges(ack, p.started)) p.started = undefined;
+    if (p.finished && acknowledges(ack, p.finished)) p.finished = undefined;
     if (!p.started && !p.finished) this.pending.delete(k);
   }
 

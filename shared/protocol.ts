@@ -11,12 +11,20 @@ import { MAX_OUTPUT_CHUNK_BYTES, MAX_REPORTED_OUTPUT_BYTES } from './protocol-co
  * the socket with PROTOCOL_ERROR_CLOSE and touches nothing else.
  *
  * Delivery is at-least-once in both directions and idempotent at the receiver:
- * - control plane → agent: `task` is re-pushed until the agent answers `task-ack`;
+ * - control plane → agent: `task` is re-pushed until the agent answers `task-ack`, or its
+ *   `task-started` or `task-finished` for that run, which stand for the ack: an agent that starts
+ *   the task at once sends the start alone, one whose start is delayed (a container, a slow
+ *   check) sends `task-ack` first;
  * - agent → control plane: `task-started` until `started-ack`, `task-output` until an
  *   `output-ack` covers its seq (cumulative), `task-finished` until `finish-ack`,
- *   `file-finished` until `file-finish-ack`. An ack is sent only after the state it confirms is
- *   durable on the control plane.
- * Receivers de-duplicate by (taskId, run[, seq]).
+ *   `file-finished` until `file-finish-ack`. A `finish-ack` covers the run's start and output
+ *   too: when the run's start and final report are stored in the same commit (a fast run), the
+ *   control plane sends only the `finish-ack`. An ack is sent only after the state it confirms
+ *   is durable on the control plane.
+ * Receivers de-duplicate by (taskId, run[, seq]). What each ack covers: shared/ack-rules.ts.
+ *
+ * Per fast task (it starts and ends at once): `task` →, ← `task-started` + `task-finished`,
+ * `finish-ack` →.
  */
 export { AGENT_PATH, CLOSE_CODES, MAX_AGENT_FRAME_BYTES, MAX_OUTPUT_CHUNK_BYTES, MAX_REPORTED_OUTPUT_BYTES, MAX_SERVER_FRAME_BYTES, PROTOCOL_VERSION } from './protocol-constants.js';
 

@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/logger.js';
 import { OutputBuffer } from '../../shared/output-buffer.js';
 import type { ServerMessage, TaskFinishedMessage, TaskOutputMessage, TaskSpec, TaskStartedMessage } from '../../shared/protocol.js';
 import type { PowerAction } from '../../shared/power-action.js';
+import { AckBatch } from '../hub/ack-batch.js';
 import type { AgentEventHandler, AgentSender } from '../hub/agent-hub.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { InstanceRunRecord, InvocationRecord } from '../store/records.js';
@@ -63,6 +64,8 @@ export class InvocationService implements AgentEventHandler {
   private readonly store: Store;
   private readonly registry: InstanceRegistry;
   private readonly agents: AgentSender;
+  /** started-acks and finish-acks: a finish-ack of the same tick covers the run's started-ack. */
+  private readonly acks: AckBatch;
   private readonly schedule: RunSchedule;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -81,6 +84,7 @@ export class InvocationService implements AgentEventHandler {
     this.store = deps.store;
     this.registry = deps.registry;
     this.agents = deps.agents;
+    this.acks = new AckBatch(deps.agents);
     this.schedule = deps.schedule;
     this.clock = deps.clock;
     this.logger = deps.logger;
@@ -232,10 +236,12 @@ export class InvocationService implements AgentEventHandler {
         this.agents.send(run.instanceId, { type: 'task-stop', taskId, run: run.run });
         return;
       case 'ack-started':
-        this.agents.send(run.instanceId, { type: 'started-ack', taskId, run: run.run });
+        // Held to the end of the tick: when the run's finished report was committed with its
+        // start (a fast run), the finish-ack alone goes out (shared/ack-rules.ts).
+        this.acks.hold(run.instanceId, { type: 'started-ack', taskId, run: run.run });
         return;
       case 'ack-finished':
-        this.agents.send(run.instanceId, { type: 'finish-ack', taskId, run: run.run });
+        this.acks.send(run.instanceId, { type: 'finish-ack', taskId, run: run.run });
         return;
       case 'settled':
         this.pushedAt.delete(taskId);
@@ -370,6 +376,8 @@ export class InvocationService implements AgentEventHandler {
       this.reply(instanceId, { type: 'started-ack', taskId: message.taskId, run: message.run });
       return;
     }
+    // A start stands for the task-ack (shared/ack-rules.ts): the run is delivered, not re-pushed.
+    if (found.run.run === message.run) this.pushedAt.delete(message.taskId);
     this.apply(found.invocation, found.run, { type: 'started', run: message.run, startTime: this.reported(message.startedAt) });
   }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAgent } from '../../loadgen/simulated-agent.js';
+import type { AgentMessage, ServerMessage } from '../../shared/protocol.js';
 import { startSimulatedFleet, type SimulatedFleet } from '../../loadgen/simulated-fleet.js';
 import { removeDir, startTestServer, waitFor, waitForResults, type TestServer } from '../support/harness.js';
 
@@ -82,5 +83,23 @@ describe('simulated agents (casim loadgen)', () => {
     expect(again.tasksRun).toBe(1);
     const status = await test.client.call<StatusBody>('DescribeCloudAssistantStatus', {});
     expect(status.TotalCount).toBe(AGENTS);
+  });
+
+  it('speaks like the casim agent starting a task at once: task-started without a task-ack, answered by the finish-ack alone', async () => {
+    const { ActivationId, ActivationCode } = await test.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {});
+    const seen: Array<['in' | 'out', AgentMessage | ServerMessage]> = [];
+    const agent = new SimulatedAgent({ server: test.server.url, activation: { id: ActivationId, code: ActivationCode }, onMessage: (direction, message) => void seen.push([direction, message]) });
+    try {
+      const instanceId = await agent.start();
+      const { InvokeId } = await test.client.call<{ InvokeId: string }>('RunCommand', { Type: 'RunShellScript', CommandContent: 'true', InstanceId: [instanceId] });
+      await waitFor(() => (seen.some(([direction, m]) => direction === 'in' && m.type === 'finish-ack') ? true : undefined), 10_000, 'the finish-ack');
+      const ofTask = seen.filter(([, m]) => 'taskId' in m || m.type === 'task').map(([direction, m]) => `${direction} ${m.type}`);
+      expect(ofTask).toEqual(['in task', 'out task-started', 'out task-finished', 'in finish-ack']);
+      const [result] = await waitForResults(test.client, InvokeId);
+      expect(result).toMatchObject({ InvocationStatus: 'Success', Output: 'ok\n' });
+      expect(agent.unacknowledged).toBe(0);
+    } finally {
+      agent.stop();
+    }
   });
 });
