@@ -207,6 +207,10 @@ describe('metrics', () => {
     expect(value(after, injected) - value(before, injected)).toBe(1);
     const failed = 'casim_runs_finished_total{status="Failed",error_code="ExitCodeNonzero"}';
     expect(value(after, failed) - value(before, failed)).toBe(1);
+    for (const step of ['created', 'started', 'finished']) {
+      const line = `casim_run_events_total{event="${step}"}`;
+      expect(value(after, line) - value(before, line), line).toBe(1);
+    }
     expect(value(after, 'casim_agents_connected')).toBe(2);
     expect(value(after, 'casim_api_request_duration_seconds_count{action="DescribeRegions"}')).toBeGreaterThanOrEqual(2);
     expect(value(after, 'casim_store_transaction_duration_seconds_count{outcome="committed"}')).toBeGreaterThan(value(before, 'casim_store_transaction_duration_seconds_count{outcome="committed"}'));
