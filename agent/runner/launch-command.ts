@@ -34,10 +34,16 @@ export const SESSION_ARGV0 = 'sh';
  * The markers are kept in `status` and `end`, which are not exported. Besides the session shell,
  * four processes: stty, the subshell that runs the script, the script, cat (one fork fewer than
  * collecting the status through `$( )`; bench/invoke-latency.ts).
+ * stty and cat run with `LC_ALL=C` (that command's environment only; the script gets the
+ * locale as set): neither's work depends on the locale, and without it each loads the locale's
+ * files at start (setlocale with LANG=C.UTF-8: `cat` 0.57 → 0.43 ms of CPU, `perf stat`). stty
+ * is on the path before the script starts, cat on the one to the end marker: node-pty spawn →
+ * end marker 3.87 → 3.65 ms (`true`, 500 runs of each, interleaved). stty's messages go to
+ * /dev/null; cat's could only be a failed write to the terminal, which nobody would read.
  */
 export const PTY_BOOTSTRAP =
-  'stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; status=$1; end=$2; shift 2; ' +
-  '{ "$@" </dev/null 2>&1 3>&-; printf \'%s%03d\' "$status" $? >&3; } | cat - /dev/fd/4 4<<E\n' +
+  'LC_ALL=C stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; status=$1; end=$2; shift 2; ' +
+  '{ "$@" </dev/null 2>&1 3>&-; printf \'%s%03d\' "$status" $? >&3; } | LC_ALL=C cat - /dev/fd/4 4<<E\n' +
   '$end\n' +
   'E\n';
 
