@@ -114,4 +114,22 @@ describe('TaskJournal', () => {
     expect(restarted.isDone('t-2#1')).toBe(true);
     expect(restarted.recoverInterrupted(new Date())).toEqual([]);
   });
+
+  it('remembers the newest 2,000 acknowledged runs as done, live and after a restart, and forgets older ones', () => {
+    const file = join(dir, 'task-done', 'journal.json');
+    const journal = new TaskJournal(file);
+    const key = (i: number): string => `t-${i}#1`;
+    for (let i = 0; i < 2_001; i += 1) {
+      journal.started(key(i), `t-${i}`, 1, new Date());
+      journal.finished(key(i), report(`t-${i}`));
+      journal.acknowledged(key(i));
+    }
+    const restarted = new TaskJournal(file);
+    for (const j of [journal, restarted]) {
+      expect(j.isDone(key(0))).toBe(false);
+      expect(j.isDone(key(1))).toBe(true);
+      expect(j.isDone(key(2_000))).toBe(true);
+      expect(j.isDone(key(2_001))).toBe(false);
+    }
+  });
 });
