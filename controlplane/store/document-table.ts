@@ -42,11 +42,6 @@ export interface TableSpec<T> {
   /** Keep up to this many parsed documents in memory (read often, written rarely: invocations). */
   cacheSize?: number;
   /**
-   * With cacheSize: a record `add`ed is cached as it was written once its transaction commits
-   * (runs: the agent's first report on a run reads the record RunCommand just added).
-   */
-  cacheAdded?: boolean;
-  /**
    * Inside a group commit, `put` keeps the record in memory and writes it once, just before the
    * group commits (`writePending`): a run's task-ack, task-started and task-finished arriving in
    * one turn cost one UPDATE, not three. `get` sees the pending record; the store's own SQL
@@ -55,12 +50,6 @@ export interface TableSpec<T> {
    * the next turn): nothing they show has been acknowledged yet either way.
    */
   writeBehind?: boolean;
-}
-
-/** A savepoint's place in a table's deferred puts and adds (DocumentTable.pendingMark). */
-export interface PendingMark {
-  readonly puts: number;
-  readonly adds: number;
 }
 
 /** The shared table of resource tags (one row per tag of a command, invocation or instance). */
@@ -117,10 +106,6 @@ export class DocumentTable<T> {
   private readonly pending = new Map<string, T>();
   /** (id, the pending record it replaced) per deferred put: a savepoint's rollback undoes its part. */
   private readonly journal: Array<[string, T | undefined]> = [];
-  /** Records added in the open transaction (cacheAdded), cached when it commits (`committed`). */
-  private readonly added = new Map<string, T>();
-  /** The ids `added` in order, so that a savepoint's rollback drops its part. */
-  private readonly addedLog: string[] = [];
   private deferring = false;
 
   constructor(
@@ -226,38 +211,14 @@ export class DocumentTable<T> {
     this.evict(id);
   }
 
-  /**
-   * The outermost transaction ended (committed or rolled back): what it wrote may be cached again,
-   * and what it added (cacheAdded) is. A rolled-back transaction's adds were dropped before
-   * (`rollbackPendingTo`, `discardPending`).
-   */
+  /** The outermost transaction ended (committed or rolled back): what it wrote may be cached again. */
   committed(): void {
     this.dirty.clear();
-    if (this.added.size > 0) {
-      for (const [id, record] of this.added) this.remember(id, record);
-      this.added.clear();
-    }
-    this.addedLog.length = 0;
-  }
-
-  /** Drops every cached document (rows were deleted by SQL outside this table, e.g. a purge). */
-  forgetAll(): void {
-    this.cache.clear();
-    this.added.clear();
-    this.addedLog.length = 0;
-  }
-
-  private remember(id: string, record: T): void {
-    const size = this.spec.cacheSize ?? 0;
-    this.cache.delete(id);
-    if (this.cache.size >= size) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(id, record);
   }
 
   private evict(id: string): void {
     if ((this.spec.cacheSize ?? 0) === 0) return;
     this.cache.delete(id);
-    this.added.delete(id);
     if (this.db.inTransaction) this.dirty.add(id);
   }
 
@@ -291,14 +252,6 @@ export class DocumentTable<T> {
     const info = this.insertRow.run(id, JSON.stringify(record), this.label(record), ...this.columns.map((c) => this.valueOf(c, record)));
     this.writeTags(id, info.lastInsertRowid, record, false);
     this.spec.afterWrite?.(record, undefined);
-    if (this.spec.cacheAdded && (this.spec.cacheSize ?? 0) > 0) {
-      if (this.db.inTransaction) {
-        this.added.set(id, record);
-        this.addedLog.push(id);
-      } else {
-        this.remember(id, record);
-      }
-    }
   }
 
   /**
@@ -324,19 +277,18 @@ export class DocumentTable<T> {
     if (this.spec.writeBehind) this.deferring = true;
   }
 
-  /** A savepoint's position in the deferred puts and the adds to cache (see `rollbackPendingTo`). */
-  pendingMark(): PendingMark {
-    return { puts: this.journal.length, adds: this.addedLog.length };
+  /** A savepoint's position in the deferred puts (see `rollbackPendingTo`). */
+  pendingMark(): number {
+    return this.journal.length;
   }
 
-  /** The savepoint begun at `mark` rolled back: its deferred puts are undone too, and its adds not cached. */
-  rollbackPendingTo(mark: PendingMark): void {
-    while (this.journal.length > mark.puts) {
+  /** The savepoint begun at `mark` rolled back: its deferred puts are undone too. */
+  rollbackPendingTo(mark: number): void {
+    while (this.journal.length > mark) {
       const [id, replaced] = this.journal.pop()!;
       if (replaced === undefined) this.pending.delete(id);
       else this.pending.set(id, replaced);
     }
-    while (this.addedLog.length > mark.adds) this.added.delete(this.addedLog.pop()!);
   }
 
   /** Writes the deferred puts into the open transaction; later puts write at once. */
@@ -354,13 +306,11 @@ export class DocumentTable<T> {
     for (const [id, record] of records) this.write(id, record);
   }
 
-  /** The group rolled back: its deferred puts are dropped with it, and its adds are not cached. */
+  /** The group rolled back: its deferred puts are dropped with it. */
   discardPending(): void {
     this.deferring = false;
     this.pending.clear();
     this.journal.length = 0;
-    this.added.clear();
-    this.addedLog.length = 0;
   }
 
   private write(id: string, record: T): void {

@@ -208,10 +208,7 @@ export class Store {
     this.sweepQueries = new SweepQueries(this.db, () => this.runs.flushPending());
     this.nonces = new NonceTable(this.db);
     this.rowCounts = new RowCounts(this.db, COUNTED_TABLES);
-    this.retention = new RetentionPurge(this.db, (id) => {
-      this.invocations.forget(id);
-      this.runs.forgetAll(); // its runs went by SQL too
-    }, this.rowCounts, (purged) => this.keepPurgedCounts(purged));
+    this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id), this.rowCounts, (purged) => this.keepPurgedCounts(purged));
     this.rowCounts.install();
     if (version < SCHEMA_VERSION) this.migrate(version);
     // No agent session survives a restart (the count triggers follow).
@@ -462,7 +459,7 @@ export class Store {
 
   /** The tables that keep parsed documents in memory (TableSpec.cacheSize). */
   private cachedTables(): ReadonlyArray<DocumentTable<unknown>> {
-    return [this.invocations, this.instances, this.runs] as ReadonlyArray<DocumentTable<unknown>>;
+    return [this.invocations, this.instances] as ReadonlyArray<DocumentTable<unknown>>;
   }
 
   /** The per-instance rows of one invocation, in the invocation's instance order (one index range). */

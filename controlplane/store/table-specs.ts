@@ -122,11 +122,6 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     invokeRegion,
     invokeTimeout,
   ],
-  // The agent's first report on a run (its task-started) reads the record RunCommand added a few
-  // milliseconds before: kept parsed from the add, it costs no SELECT and no JSON.parse. Later
-  // reports find the run in the group commit's pending puts (writeBehind).
-  cacheSize: 8_192,
-  cacheAdded: true,
   // Results are listed newest invocation first, then in instance order: (invoke_seq DESC, seq).
   indexes: [
     'invoke_id, seq',
