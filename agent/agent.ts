@@ -26,6 +26,7 @@ import { OutputStreamer } from './output-streamer.js';
 import { gatherMachineFacts } from './machine-facts.js';
 import { localTimeZone } from './local-time-zone.js';
 import { ReportOutbox } from './report-outbox.js';
+import { standsForTaskAck } from '../shared/ack-rules.js';
 
 /** Unacknowledged messages are re-sent this often while connected (and on every welcome). */
 const RESEND_MS = 5_000;
@@ -171,6 +172,7 @@ export class Agent {
   }
 
   private send(message: AgentMessage): boolean {
+    if (this.ackDue.size > 0 && standsForTaskAck(message)) this.ackAnswered(message);
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     // Live output is best effort: when the connection falls behind (a script printing 100 MB),
@@ -286,8 +288,9 @@ export class Agent {
     this.execute(task);
   }
 
-  /** The run's start or final report is going out: it stands for a task-ack not sent yet. */
-  private reported(key: string): void {
+  /** `report` (a start or a final report) stands for its run's task-ack, if not sent yet. */
+  private ackAnswered(report: { taskId: string; run: number }): void {
+    const key = runKeyOf(report.taskId, report.run);
     const due = this.ackDue.get(key);
     if (due === undefined) return;
     clearImmediate(due);
@@ -309,7 +312,6 @@ export class Agent {
         this.journal.started(key, task.taskId, task.run, at);
         const started = { type: 'task-started', taskId: task.taskId, run: task.run, startedAt: at.toISOString() } as const;
         this.outbox.started(started);
-        this.reported(key);
         this.send(started);
       },
       onOutput: (chunk: Buffer) => streamer.push(chunk),
@@ -335,7 +337,6 @@ export class Agent {
       };
       this.journal.finished(key, report);
       this.outbox.forget(task.taskId, task.run);
-      this.reported(key);
       this.send(report);
       this.options.logger.info('task finished', { taskId: task.taskId, outcome: result.outcome.kind });
     });

@@ -11,11 +11,11 @@
  * differences between the builds are read from it (bench/RESULTS.md, fifth pass).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { channel } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { FinishedRuns } from './finished-runs.js';
 import { percentile } from './stats.js';
 
 process.env.CASIM_LOG_LEVEL ??= 'error';
@@ -41,15 +41,8 @@ if ((placement !== 'in' && placement !== 'own') || !Number.isInteger(calls) || b
   throw new Error('usage: invoke-ab.js <in|own> <calls> <build dir> <build dir> …');
 }
 
-// Run events are process-wide (`casim:run:finished`, whichever build published them): counted by InvokeId.
-const finished = new Map<string, number>();
-let waiter: { invokeId: string; resolve: () => void } | undefined;
-channel('casim:run:finished').subscribe((message) => {
-  const { invokeId } = message as { invokeId: string };
-  const count = (finished.get(invokeId) ?? 0) + 1;
-  finished.set(invokeId, count);
-  if (waiter?.invokeId === invokeId && count >= agentsPerBuild) waiter.resolve();
-});
+// Run events are process-wide (whichever build published them): counted by InvokeId.
+const finished = new FinishedRuns();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -101,8 +94,7 @@ async function setUp(build: string): Promise<Setup> {
 async function invoke(setup: Setup): Promise<number> {
   const start = performance.now();
   const { InvokeId } = await setup.client.call<{ InvokeId: string }>('InvokeCommand', { CommandId: setup.commandId, InstanceId: setup.instanceIds });
-  if ((finished.get(InvokeId) ?? 0) < agentsPerBuild) await new Promise<void>((r) => (waiter = { invokeId: InvokeId, resolve: r }));
-  waiter = undefined;
+  await finished.wait(InvokeId, agentsPerBuild);
   return performance.now() - start;
 }
 

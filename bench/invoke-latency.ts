@@ -35,10 +35,10 @@ import { Agent } from '../agent/agent.js';
 import { loadIdentity } from '../agent/identity-store.js';
 import { AGENT_V8_FLAGS } from '../cli/agent-v8-flags.js';
 import { ApiClient } from '../cli/api-client.js';
-import { runChannel, type RunLifecycleEvent } from '../controlplane/invocations/run-events.js';
 import { startServer } from '../controlplane/server.js';
 import { createLogger } from '../shared/logger.js';
 import { barePtySpawns } from './bare-pty-spawns.js';
+import { FinishedRuns } from './finished-runs.js';
 import { rssOf, summary } from './stats.js';
 
 process.env.CASIM_LOG_LEVEL ??= 'error';
@@ -65,28 +65,6 @@ interface InvokeSamples {
   stored: number[];
   /** … → one DescribeInvocations call after that event shows `Success`. */
   described: number[];
-}
-
-/** Resolves once `count` runs of `invokeId` have published `finished` (events may come before the wait starts). */
-class FinishedRuns {
-  private readonly counts = new Map<string, number>();
-  private waiter: { invokeId: string; count: number; resolve: () => void } | undefined;
-  private readonly listener = (message: unknown): void => {
-    const event = message as RunLifecycleEvent;
-    const count = (this.counts.get(event.invokeId) ?? 0) + 1;
-    this.counts.set(event.invokeId, count);
-    if (this.waiter?.invokeId === event.invokeId && count >= this.waiter.count) this.waiter.resolve();
-  };
-  constructor() {
-    runChannel('finished').subscribe(this.listener);
-  }
-  wait(invokeId: string, count: number): Promise<void> {
-    if ((this.counts.get(invokeId) ?? 0) >= count) return Promise.resolve();
-    return new Promise((resolve) => (this.waiter = { invokeId, count, resolve }));
-  }
-  close(): void {
-    runChannel('finished').unsubscribe(this.listener);
-  }
 }
 
 /** Where the agents run: in the benchmark's process (as the testkit runs them), or each in a `casim agent` process of its own. */

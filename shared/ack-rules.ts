@@ -16,7 +16,7 @@ import type { AgentMessage, ServerMessage } from './protocol.js';
  */
 
 /** The agent reports that make a later `task-ack` of the same run redundant. */
-export function standsForTaskAck(report: AgentMessage): boolean {
+export function standsForTaskAck(report: AgentMessage): report is Extract<AgentMessage, { type: 'task-started' | 'task-finished' }> {
   return report.type === 'task-started' || report.type === 'task-finished';
 }
 
