@@ -26,6 +26,7 @@ import { OutputStreamer } from './output-streamer.js';
 import { gatherMachineFacts } from './machine-facts.js';
 import { localTimeZone } from './local-time-zone.js';
 import { ReportOutbox } from './report-outbox.js';
+import type { StandbySlot } from './runner/standby-slot.js';
 import { standsForTaskAck } from '../shared/ack-rules.js';
 
 /** Unacknowledged messages are re-sent this often while connected (and on every welcome). */
@@ -88,6 +89,8 @@ export class Agent {
   /** Set until the server has welcomed this agent after a boot. */
   private coldStart = false;
   private readonly running = new Map<string, { cancel(): void }>();
+  /** The session shell started ahead for host scripts (runner/standby-slot.ts), from the first one on. */
+  private standby: StandbySlot | undefined;
   /**
    * Tasks accepted this turn whose task-ack waits: a start (or, when a check fails, the final
    * report) sent before the next turn stands for it (shared/ack-rules.ts), so a script that
@@ -136,6 +139,7 @@ export class Agent {
     for (const due of this.ackDue.values()) clearImmediate(due);
     this.ackDue.clear();
     for (const run of this.running.values()) run.cancel();
+    this.standby?.stop();
     this.socket?.close();
   }
 
@@ -320,7 +324,11 @@ export class Agent {
     // runners are loaded with the first task (deferred-run.ts).
     const run = targetsContainer(task)
       ? deferredRun(async () => (await containerRunner()).runInContainer(task, callbacks))
-      : deferredRun(async () => (await scriptRunner()).runScript(task, callbacks, { scriptDir }));
+      : deferredRun(async () => {
+        const runner = await scriptRunner();
+        if (!this.stopped) this.standby ??= new runner.StandbySlot(scriptDir);
+        return runner.runScript(task, callbacks, { scriptDir, standby: this.standby });
+      });
     this.running.set(key, run);
     void run.done.then((result) => {
       this.running.delete(key);

@@ -41,11 +41,28 @@ export const SESSION_ARGV0 = 'sh';
  * end marker 3.87 → 3.65 ms (`true`, 500 runs of each, interleaved). stty's messages go to
  * /dev/null; cat's could only be a failed write to the terminal, which nobody would read.
  */
-export const PTY_BOOTSTRAP =
-  'LC_ALL=C stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; status=$1; end=$2; shift 2; ' +
-  '{ "$@" </dev/null 2>&1 3>&-; printf \'%s%03d\' "$status" $? >&3; } | LC_ALL=C cat - /dev/fd/4 4<<E\n' +
-  '$end\n' +
-  'E\n';
+export const PTY_BOOTSTRAP = sessionBootstrap('status=$1; end=$2; shift 2; ');
+
+/**
+ * The session shell started ahead of its task (standby-shell.ts), as the agent's own user: the
+ * terminal settings done, it writes the ready marker `$2` to the terminal and reads its run from
+ * the FIFO `$1` (`.`: `standbyRun`, which sets `status`, `end`, the directory and `"$@"`), then
+ * runs the same pipeline as PTY_BOOTSTRAP. The node-pty fork, the shell's start and stty are
+ * behind it before the task arrives. The FIFO is the agent's (standby-slot.ts), one for all its
+ * standby shells in turn: the first makes it (mkfifo, 1.4 ms here, is then off every later
+ * start); when it cannot be made the shell exits and the task starts its own session.
+ */
+export const STANDBY_BOOTSTRAP = sessionBootstrap('[ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; printf %s "$2"; . "$1"; ');
+
+/** The one home of the session's terminal settings and pipeline; `prelude` sets status, end and "$@". */
+function sessionBootstrap(prelude: string): string {
+  return (
+    'LC_ALL=C stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; ' + prelude +
+    '{ "$@" </dev/null 2>&1 3>&-; printf \'%s%03d\' "$status" $? >&3; } | LC_ALL=C cat - /dev/fd/4 4<<E\n' +
+    '$end\n' +
+    'E\n'
+  );
+}
 
 export interface UserSwitch {
   user: PasswdEntry;
@@ -78,4 +95,21 @@ export function launchCommand(scriptArgv: readonly string[], markers: SessionMar
     file: setprivPath,
     args: [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', ...shell],
   };
+}
+
+/** The argv of a standby session shell (STANDBY_BOOTSTRAP): its FIFO and its ready marker. */
+export function standbyLaunchCommand(fifoPath: string, readyMarker: string): LaunchCommand {
+  return { file: '/bin/sh', args: ['-c', STANDBY_BOOTSTRAP, SESSION_ARGV0, fifoPath, readyMarker] };
+}
+
+/**
+ * What a standby session shell reads from its FIFO for one run: the markers, the working
+ * directory and the script's argv, every value quoted. The directory is entered as node-pty
+ * enters a new session's (`cd -P`: chdir(2), no lexical `..`; PWD set to the path as given,
+ * exported as node-pty exports it; no OLDPWD), so the script's environment is the same. Pure.
+ */
+export function standbyRun(scriptArgv: readonly string[], markers: SessionMarkers, cwd: string): string {
+  if (scriptArgv.length === 0) throw new RangeError('the script argv must not be empty');
+  const dir = shellQuote(cwd);
+  return `status=${shellQuote(markers.status)}; end=${shellQuote(markers.end)}; cd -P -- ${dir} || exit; PWD=${dir}; unset OLDPWD; set -- ${scriptArgv.map(shellQuote).join(' ')}\n`;
 }

@@ -1,19 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { closeSync } from 'node:fs';
 import type { IPty } from 'node-pty';
-
-type NodePty = typeof import('node-pty');
-let nodePty: NodePty | undefined;
-/** node-pty (a native addon) is loaded with the first script, not by an idle agent. */
-function spawnPty(...args: Parameters<NodePty['spawn']>): IPty {
-  nodePty ??= createRequire(import.meta.url)('node-pty') as NodePty;
-  return nodePty.spawn(...args);
-}
-import { launchCommand, type UserSwitch } from './launch-command.js';
+import { launchCommand, standbyRun, type UserSwitch } from './launch-command.js';
 import { MarkerScanner } from './marker-scanner.js';
-import { PTY_COLUMNS, PTY_ROWS, PTY_TERM } from './pty-environment.js';
-import { parseScriptStatus, sessionMarkers, STATUS_DIGITS } from './session-markers.js';
+import { closePtySoon, openSlave, spawnPty } from './pty-spawn.js';
+import { parseScriptStatus, sessionMarkers, STATUS_DIGITS, type SessionMarkers } from './session-markers.js';
+import type { StandbyShell } from './standby-shell.js';
 
 export interface PtySessionExit {
   exitCode: number;
@@ -30,6 +22,12 @@ export interface PtySessionOptions {
   switchTo: UserSwitch | null;
   /** Raw output bytes in order; called for every byte the script writes before `exited` settles. */
   onOutput(chunk: Buffer): void;
+  /**
+   * An armed session shell started ahead for this environment as the agent's user (switchTo
+   * null): the run is given to it instead of a new PTY; when it cannot take it (it ended), a
+   * new PTY is started as without one.
+   */
+  standby?: StandbyShell | null;
 }
 
 /**
@@ -58,18 +56,8 @@ export class PtySession {
     const statuses = new MarkerScanner(Buffer.from(markers.status, 'latin1'), STATUS_DIGITS);
     // Nothing after the end marker is the run's (its here-doc's newline, a left-over process).
     const ends = new MarkerScanner(Buffer.from(markers.end, 'latin1'), 0, 'drop');
-    const command = launchCommand(options.argv, markers, options.switchTo);
-    const pty: IPty = spawnPty(command.file, command.args, {
-      name: PTY_TERM,
-      cols: PTY_COLUMNS,
-      rows: PTY_ROWS,
-      cwd: options.cwd,
-      env: options.env,
-      // Raw bytes: onData then gets Buffers (verified on Linux), never lossy UTF-8 strings.
-      encoding: null,
-    });
+    const pty = this.open(options, markers);
     this.pid = pty.pid;
-    this.holdSlave(pty);
 
     this.exited = new Promise<PtySessionExit>((resolve) => {
       let settled = false;
@@ -87,7 +75,12 @@ export class PtySession {
         if (!ends.found) return;
         this.releaseSlave();
         const status = statuses.trailer === null ? null : parseScriptStatus(statuses.trailer);
-        if (status !== null) settle({ exitCode: status, signal: 0 });
+        if (status === null) return;
+        settle({ exitCode: status, signal: 0 });
+        // The run is over: its terminal too (the shell is exiting; what a left-over process
+        // writes to it is not the run's), so that the next session starts without waiting for
+        // node-pty to notice the exit; after the run's report has gone out.
+        closePtySoon(pty);
       });
       const exited = pty.onExit(({ exitCode, signal }) => {
         // Let data events already queued behind the exit run first.
@@ -101,14 +94,17 @@ export class PtySession {
     });
   }
 
-  private holdSlave(pty: IPty): void {
-    const ptsName: unknown = (pty as IPty & { ptsName?: unknown }).ptsName;
-    if (typeof ptsName !== 'string') return; // not node-pty's UnixTerminal: plain node-pty behaviour
-    try {
-      this.heldSlave = openSync(ptsName, constants.O_RDWR | constants.O_NOCTTY);
-    } catch {
-      // The script may already have ended; node-pty's own close handling still applies.
+  /** The run's PTY: the standby shell's, given this run, else a new session (its slave held open). */
+  private open(options: PtySessionOptions, markers: SessionMarkers): IPty {
+    const handover = options.standby?.begin(standbyRun(options.argv, markers, options.cwd)) ?? null;
+    if (handover !== null) {
+      this.heldSlave = handover.slave;
+      return handover.pty;
     }
+    const command = launchCommand(options.argv, markers, options.switchTo);
+    const pty = spawnPty(command.file, command.args, options.cwd, options.env);
+    this.heldSlave = openSlave(pty);
+    return pty;
   }
 
   private releaseSlave(): void {

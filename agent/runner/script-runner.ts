@@ -10,6 +10,7 @@ import { writeScriptFile } from './script-file.js';
 import { runResult, type ScriptRun, type ScriptRunCallbacks, type ScriptRunOptions, type ScriptRunResult } from './types.js';
 
 export type { ScriptRun, ScriptRunCallbacks, ScriptRunOptions, ScriptRunResult } from './types.js';
+export { StandbySlot } from './standby-slot.js';
 
 /** setTimeout's ceiling (~24.8 days); longer timeouts are capped to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -142,12 +143,19 @@ class ScriptExecution {
   }
 
   private async run(scriptPath: string, { user, cwd, setpriv }: RunPlan): Promise<ScriptRunResult> {
+    const env = scriptEnvironment(user);
+    const standby = setpriv === null && this.options.standby !== undefined ? await this.options.standby.take(env) : null;
+    if (this.stopReason !== null) {
+      standby?.dispose();
+      return this.finish({ kind: this.stopReason }, null);
+    }
     let session: PtySession;
     try {
       session = new PtySession({
         argv: scriptArgv(scriptPath, this.task.launcher),
         cwd,
-        env: scriptEnvironment(user),
+        env,
+        standby,
         switchTo: setpriv === null ? null : { user, setprivPath: setpriv },
         onOutput: (chunk) => {
           this.buffer.append(chunk);

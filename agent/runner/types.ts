@@ -1,5 +1,6 @@
 import type { OutputBuffer } from '../../shared/output-buffer.js';
 import type { TaskOutcome } from '../../shared/protocol.js';
+import type { StandbySlot } from './standby-slot.js';
 
 export interface ScriptRunOptions {
   /**
@@ -10,6 +11,11 @@ export interface ScriptRunOptions {
   scriptDir: string;
   /** The clock for `startedAt` / `finishedAt`; default `new Date()`. */
   now?: () => Date;
+  /**
+   * The agent's session shell started ahead (standby-slot.ts), for scripts run as the agent's
+   * own user; without it every run starts its PTY session when its task arrives.
+   */
+  standby?: StandbySlot;
 }
 
 export interface ScriptRunCallbacks {

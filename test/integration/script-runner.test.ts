@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScript, type ScriptRun, type ScriptRunResult } from '../../agent/runner/script-runner.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runScript, StandbySlot, type ScriptRun, type ScriptRunOptions, type ScriptRunResult } from '../../agent/runner/script-runner.js';
 import type { TaskSpec } from '../../shared/protocol.js';
 
 let root: string;
@@ -11,6 +11,11 @@ let scriptDir: string;
 let workDir: string;
 let taskCounter = 0;
 const leftovers: number[] = [];
+/** The agent's session shell started ahead, in the variant that has one (see the describe below). */
+let slot: StandbySlot | undefined;
+
+/** The runner's options: the script directory, and the standby slot of the variant. */
+const runOptions = (dir: string = scriptDir): ScriptRunOptions => ({ scriptDir: dir, standby: slot });
 
 beforeAll(async () => {
   root = await realpath(await mkdtemp(join(tmpdir(), 'casim-runner-')));
@@ -72,7 +77,7 @@ async function observe(task: TaskSpec, onChunk?: (streamed: Buffer, run: ScriptR
         if (onChunk && run) onChunk(Buffer.concat(chunks), run);
       },
     },
-    { scriptDir },
+    runOptions(),
   );
   const result = await run.done;
   return { result, chunks, streamed: Buffer.concat(chunks), startedCalls, elapsedMs: Date.now() - began };
@@ -111,7 +116,29 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
   return condition();
 }
 
-describe('runScript', () => {
+// Every case twice: in a session the run starts itself (as every run as another user does), and
+// in the agent's session shell started ahead (runs as the agent's own user; standby-slot.ts).
+describe.each([
+  { variant: 'in a new session', standby: false },
+  { variant: 'in the session shell started ahead', standby: true },
+])('runScript, $variant', ({ standby }) => {
+  beforeAll(async () => {
+    if (!standby) return;
+    slot = new StandbySlot(scriptDir);
+    // The first run starts its own session; the slot starts a shell for the next.
+    expect((await observe(makeTask('exit 0\n'))).result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+  });
+
+  afterAll(() => {
+    slot?.stop();
+    slot = undefined;
+  });
+
+  // The shell started after the previous run is armed before the next run is asked for.
+  beforeEach(async () => {
+    if (slot !== undefined) expect(await slot.whenReady()).toBe(true);
+  });
+
   it('reports exit code 0 and the exact output bytes with \\n line endings', async () => {
     const { result, streamed, startedCalls } = await observe(makeTask('echo hello\necho world\n'));
     expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
@@ -183,7 +210,7 @@ describe('runScript', () => {
 
   it('creates the script directory (0755) again when it was removed after a run', async () => {
     const dir = join(root, 'removed', 'scripts');
-    const runIn = async (script: string) => (await runScript(makeTask(script), { onStarted: () => {}, onOutput: () => {} }, { scriptDir: dir }).done);
+    const runIn = async (script: string) => (await runScript(makeTask(script), { onStarted: () => {}, onOutput: () => {} }, runOptions(dir)).done);
     expect((await runIn('echo first\n')).output.toString()).toBe('first\n');
     await rm(join(root, 'removed'), { recursive: true });
     const again = await runIn('echo again\n');
@@ -253,7 +280,7 @@ describe('runScript', () => {
   it('runs a script file whose directory has spaces and quotes in its name', async () => {
     const odd = join(root, "it's a dir");
     const task = makeTask('echo "$0"\n', { commandName: 'odd' });
-    const result = await runScript(task, { onStarted: () => {}, onOutput: () => {} }, { scriptDir: odd }).done;
+    const result = await runScript(task, { onStarted: () => {}, onOutput: () => {} }, runOptions(odd)).done;
     expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
     expect(result.output.toString()).toBe(`${odd}/odd-${task.taskId}.iv1.sh\n`);
   });
@@ -305,7 +332,7 @@ describe('runScript', () => {
   it('reports exception when the script file cannot be written', async () => {
     const task = makeTask('echo ran\n');
     const started: Date[] = [];
-    const run = runScript(task, { onStarted: (at) => started.push(at), onOutput: () => {} }, { scriptDir: '/etc/passwd/scripts' });
+    const run = runScript(task, { onStarted: (at) => started.push(at), onOutput: () => {} }, runOptions('/etc/passwd/scripts'));
     const result = await run.done;
     expect(result.outcome).toMatchObject({ kind: 'not-started', reason: 'exception' });
     expect(started).toHaveLength(0);
@@ -382,7 +409,7 @@ describe('runScript', () => {
     let turned = false;
     setImmediate(() => (turned = true));
     const startedInTurn: boolean[] = [];
-    const run = runScript(makeTask('exit 0\n'), { onStarted: () => startedInTurn.push(!turned), onOutput: () => {} }, { scriptDir });
+    const run = runScript(makeTask('exit 0\n'), { onStarted: () => startedInTurn.push(!turned), onOutput: () => {} }, runOptions());
     expect((await run.done).outcome).toEqual({ kind: 'exited', exitCode: 0 });
     expect(startedInTurn).toEqual([true]);
   });
@@ -390,7 +417,7 @@ describe('runScript', () => {
   it('reports killed without starting the script when cancelled before it starts', async () => {
     const marker = join(root, `marker-cancel-${taskCounter}`);
     const started: Date[] = [];
-    const run = runScript(makeTask(`touch ${marker}\n`), { onStarted: (at) => started.push(at), onOutput: () => {} }, { scriptDir });
+    const run = runScript(makeTask(`touch ${marker}\n`), { onStarted: (at) => started.push(at), onOutput: () => {} }, runOptions());
     run.cancel();
     const result = await run.done;
     expect(result.outcome).toEqual({ kind: 'killed' });
@@ -400,7 +427,7 @@ describe('runScript', () => {
   });
 
   it('ignores cancel after the run has finished', async () => {
-    const run = runScript(makeTask('exit 0\n'), { onStarted: () => {}, onOutput: () => {} }, { scriptDir });
+    const run = runScript(makeTask('exit 0\n'), { onStarted: () => {}, onOutput: () => {} }, runOptions());
     const result = await run.done;
     run.cancel();
     expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
@@ -443,3 +470,91 @@ describe('runScript', () => {
     expect(existsSync(forbidden)).toBe(false);
   });
 });
+
+describe('the session shell started ahead (standby-slot.ts)', () => {
+  const probe = [
+    'env | sort',
+    'pwd',
+    // Descriptor numbers and what they are (not the pipes' inode numbers).
+    'ls -l /proc/self/fd | sed 1d | sed "s/.* \\([0-9]* -> \\)/\\1/; s/pipe:.*/pipe/; s/proc\\/[0-9]*/proc/"',
+    'stty -a </dev/tty | head -4',
+    'ps -o sid= -p $$ | tr -d " "',
+  ].join('\n');
+  const run = async (task: TaskSpec, standby?: StandbySlot) => runScript(task, { onStarted: () => {}, onOutput: () => {} }, { scriptDir, standby }).done;
+  const fifosIn = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('.casim-standby-'));
+
+  it('runs the task in the shell that waited, with what a new session gives the script', async () => {
+    const standby = new StandbySlot(scriptDir);
+    try {
+      expect((await run(makeTask('exit 0\n'), standby)).outcome).toEqual({ kind: 'exited', exitCode: 0 });
+      expect(await standby.whenReady()).toBe(true);
+      const waiting = standby.waitingPid;
+      expect(waiting).not.toBeNull();
+      const ahead = await run(makeTask(probe), standby);
+      const fresh = await run(makeTask(probe));
+      const [aheadSid, ...aheadRest] = ahead.output.toString().trimEnd().split('\n').reverse();
+      const [freshSid, ...freshRest] = fresh.output.toString().trimEnd().split('\n').reverse();
+      // The script's session is the waiting shell's (the session ID is its leader's PID)...
+      expect(Number(aheadSid)).toBe(waiting);
+      expect(Number(freshSid)).not.toBe(waiting);
+      // ...and its environment, directory, descriptors and terminal settings are a new session's.
+      expect(aheadRest.reverse().join('\n')).toBe(freshRest.reverse().join('\n'));
+      expect(ahead.output.toString()).toContain(`PWD=${workDir}\n`);
+      expect(ahead.outcome).toEqual(fresh.outcome);
+    } finally {
+      standby.stop();
+    }
+  });
+
+  it('is not used for another environment, and is ended', async () => {
+    const standby = new StandbySlot(scriptDir);
+    try {
+      await run(makeTask('exit 0\n'), standby);
+      expect(await standby.whenReady()).toBe(true);
+      const waiting = standby.waitingPid!;
+      expect(await standby.take({ PATH: '/bin' })).toBeNull();
+      expect(await waitFor(() => !isAlive(waiting), 2000)).toBe(true);
+    } finally {
+      standby.stop();
+    }
+  });
+
+  it('a task finds the waiting shell killed: it starts its own session and succeeds', async () => {
+    const standby = new StandbySlot(scriptDir);
+    try {
+      await run(makeTask('exit 0\n'), standby);
+      expect(await standby.whenReady()).toBe(true);
+      const waiting = standby.waitingPid!;
+      process.kill(waiting, 'SIGKILL');
+      expect(await waitFor(() => !isAlive(waiting), 2000)).toBe(true);
+      const result = await run(makeTask('ps -o sid= -p $$ | tr -d " "\n'), standby);
+      expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+      expect(Number(result.output.toString())).not.toBe(waiting);
+    } finally {
+      standby.stop();
+    }
+  });
+
+  it('stop ends the waiting shell and removes its FIFO', async () => {
+    const dir = join(root, 'standby-stop');
+    const standby = new StandbySlot(dir);
+    expect((await runScript(makeTask('exit 0\n'), { onStarted: () => {}, onOutput: () => {} }, { scriptDir: dir, standby }).done).outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(await standby.whenReady()).toBe(true);
+    const waiting = standby.waitingPid!;
+    expect(fifosIn(dir)).toHaveLength(1);
+    standby.stop();
+    expect(await waitFor(() => !isAlive(waiting), 2000)).toBe(true);
+    expect(fifosIn(dir)).toEqual([]);
+    expect(standby.waitingPid).toBeNull();
+  });
+});
+
+/** Whether the process exists and is not a zombie. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}

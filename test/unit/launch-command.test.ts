@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { launchCommand, PTY_BOOTSTRAP, SESSION_ARGV0 } from '../../agent/runner/launch-command.js';
+import { launchCommand, PTY_BOOTSTRAP, SESSION_ARGV0, STANDBY_BOOTSTRAP, standbyLaunchCommand, standbyRun } from '../../agent/runner/launch-command.js';
 import type { PasswdEntry } from '../../agent/runner/passwd.js';
 
 const nobody: PasswdEntry = { name: 'nobody', uid: 65534, gid: 65534, home: '/nonexistent', shell: '/usr/sbin/nologin' };
@@ -26,5 +30,37 @@ describe('launchCommand', () => {
 
   it('refuses an empty script argv', () => {
     expect(() => launchCommand([], markers, null)).toThrow(RangeError);
+  });
+});
+
+describe('the standby session shell', () => {
+  it('runs the same terminal settings and pipeline as a new session, after its FIFO', () => {
+    const pipeline = PTY_BOOTSTRAP.slice(PTY_BOOTSTRAP.indexOf('{ "$@"'));
+    expect(STANDBY_BOOTSTRAP.endsWith(pipeline)).toBe(true);
+    expect(STANDBY_BOOTSTRAP.startsWith(PTY_BOOTSTRAP.slice(0, PTY_BOOTSTRAP.indexOf('status=$1')))).toBe(true);
+    expect(standbyLaunchCommand('/tmp/f', 'READY')).toEqual({ file: '/bin/sh', args: ['-c', STANDBY_BOOTSTRAP, 'sh', '/tmp/f', 'READY'] });
+  });
+
+  it('refuses an empty script argv', () => {
+    expect(() => standbyRun([], markers, '/')).toThrow(RangeError);
+  });
+
+  // What the shell reads from its FIFO, sourced by the real /bin/sh: every value comes back as given.
+  it.each([
+    { argv: ['/tmp/x.iv1.sh'], cwd: '/' },
+    { argv: ["/tmp/it's a dir/x.sh"], cwd: "/tmp/it's \"odd\" $HOME `x`" },
+    { argv: ['sh', '-c', "python3 '/tmp/x.py' \"$1\"\nsecond line"], cwd: '/tmp/with space' },
+  ])('sets the markers, the directory (as given in PWD) and "$@" for $argv', ({ argv, cwd }) => {
+    const root = mkdtempSync(join(tmpdir(), 'casim-standby-run-'));
+    try {
+      const dir = cwd === '/' ? '/' : join(root, cwd.replace(/^\/tmp\//, ''));
+      execFileSync('mkdir', ['-p', dir]);
+      const runFile = join(root, 'run');
+      writeFileSync(runFile, standbyRun(argv, { status: "S'1", end: 'E\u001e2' }, dir));
+      const out = execFileSync('/bin/sh', ['-c', '. "$1"; printf "%s\\0" "$status" "$end" "$PWD" "${OLDPWD-unset}" "$(pwd -P)" "$@"', 'sh', runFile], { cwd: '/', env: { PATH: '/usr/bin:/bin', OLDPWD: '/old' } });
+      expect(out.toString('utf8').split('\0').slice(0, -1)).toEqual(["S'1", 'E\u001e2', dir, 'unset', dir, ...argv]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

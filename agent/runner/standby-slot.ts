@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { whenNoPtyOpen } from './pty-spawn.js';
+import { StandbyShell } from './standby-shell.js';
+
+/**
+ * The agent's one session shell started ahead (standby-shell.ts), for scripts run as the agent's
+ * own user. `take` hands out the shell when it was started with the same environment and starts
+ * the next one once no PTY of the process is open (pty-spawn.ts: it inherits no other
+ * session's terminal), i.e. when the taken run is over and its report sent;
+ * a task that finds none starts its session itself, as every task did before. Held by the agent
+ * from its first host script to its stop.
+ */
+export class StandbySlot {
+  private shell: StandbyShell | null = null;
+  private starting = false;
+  /** Who waits in whenReady for the shell being started. */
+  private started: Array<() => void> = [];
+  private stopped = false;
+  /** The FIFO the standby shells read their run from, one at a time; removed at stop. */
+  private readonly fifo: string;
+
+  /** `dir`: where the FIFO is made (the script directory, which exists by the time a run is taken). */
+  constructor(dir: string) {
+    this.fifo = join(resolve(dir), `.casim-standby-${randomBytes(16).toString('hex')}`);
+  }
+
+  /** The armed shell for `env`, or null (none, another environment, or it ended). */
+  async take(env: Record<string, string>): Promise<StandbyShell | null> {
+    const shell = this.shell;
+    this.shell = null;
+    this.startNext(env);
+    if (shell === null) return null;
+    if (!sameEnvironment(shell.env, env)) {
+      shell.dispose();
+      return null;
+    }
+    return (await shell.armed) ? shell : null;
+  }
+
+  /** The waiting shell's process ID, null when none is waiting or starting. */
+  get waitingPid(): number | null {
+    return this.shell?.usable === true ? this.shell.pid : null;
+  }
+
+  /** Settles once the shell being started (if any) is armed (true) or has failed (false). */
+  async whenReady(): Promise<boolean> {
+    if (this.shell === null && this.starting) await new Promise<void>((resolve) => this.started.push(resolve));
+    return this.shell === null ? false : this.shell.armed;
+  }
+
+  /** Ends the waiting shell and starts no more. */
+  stop(): void {
+    this.stopped = true;
+    this.shell?.dispose();
+    this.shell = null;
+    try {
+      unlinkSync(this.fifo);
+    } catch {
+      // never made
+    }
+  }
+
+  private startNext(env: Record<string, string>): void {
+    if (this.starting || this.stopped) return;
+    this.starting = true;
+    whenNoPtyOpen(() => {
+      this.starting = false;
+      if (!this.stopped && this.shell?.usable !== true) {
+        try {
+          this.shell = new StandbyShell(this.fifo, env);
+        } catch {
+          this.shell = null; // no PTY could be made: tasks start their own
+        }
+      }
+      const waiting = this.started;
+      this.started = [];
+      for (const resolve of waiting) resolve();
+    });
+  }
+}
+
+function sameEnvironment(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
