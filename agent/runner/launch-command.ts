@@ -9,6 +9,9 @@ import type { SessionMarkers } from './session-markers.js';
  */
 export const SESSION_ARGV0 = 'sh';
 
+/** The terminal of a session (see PTY_BOOTSTRAP); stty's own locale files are not loaded (LC_ALL=C). */
+const TERMINAL_SETTINGS = 'LC_ALL=C stty -onlcr -echo -icanon min 0 time 0';
+
 /**
  * Runs inside the PTY around the script's argv (`"$@"` after the two markers, session-markers.ts;
  * launcher.ts `scriptArgv`: the script file itself, or `sh -c <Launcher command>`):
@@ -41,23 +44,26 @@ export const SESSION_ARGV0 = 'sh';
  * end marker 3.87 → 3.65 ms (`true`, 500 runs of each, interleaved). stty's messages go to
  * /dev/null; cat's could only be a failed write to the terminal, which nobody would read.
  */
-export const PTY_BOOTSTRAP = sessionBootstrap('status=$1; end=$2; shift 2; ');
+export const PTY_BOOTSTRAP = `${TERMINAL_SETTINGS} 2>/dev/null; exec 3>&1; status=$1; end=$2; shift 2; ${pipeline()}`;
 
 /**
- * The session shell started ahead of its task (standby-shell.ts), as the agent's own user: the
- * terminal settings done, it writes the ready marker `$2` to the terminal and reads its run from
- * the FIFO `$1` (`.`: `standbyRun`, which sets `status`, `end`, the directory and `"$@"`), then
- * runs the same pipeline as PTY_BOOTSTRAP. The node-pty fork, the shell's start and stty are
- * behind it before the task arrives. The FIFO is the agent's (standby-slot.ts), one for all its
- * standby shells in turn: the first makes it (mkfifo, 1.4 ms here, is then off every later
+ * The session shell started ahead of its task (standby-shell.ts), as the agent's own user: it
+ * writes the ready marker `$2` to the terminal and reads its run from the FIFO `$1` (`.`:
+ * `standbyRun`, which sets `status`, `end`, the directory and `"$@"`), then runs the same
+ * pipeline as PTY_BOOTSTRAP once the terminal settings are done: stty runs meanwhile (in the
+ * background, on the terminal named: an asynchronous command's stdin is /dev/null), and the
+ * shell waits for it before the script starts. The node-pty fork, the shell's start and stty
+ * are behind it before the task arrives. The FIFO is the agent's (standby-slot.ts), one for all
+ * its standby shells in turn: the first makes it (mkfifo, 1.4 ms here, is then off every later
  * start); when it cannot be made the shell exits and the task starts its own session.
  */
-export const STANDBY_BOOTSTRAP = sessionBootstrap('[ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; printf %s "$2"; . "$1"; ');
+export const STANDBY_BOOTSTRAP =
+  `${TERMINAL_SETTINGS} </dev/tty 2>/dev/null & exec 3>&1; [ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; ` +
+  `printf %s "$2"; . "$1"; wait $!; ${pipeline()}`;
 
-/** The one home of the session's terminal settings and pipeline; `prelude` sets status, end and "$@". */
-function sessionBootstrap(prelude: string): string {
+/** The one home of the session's pipeline, after `status`, `end` and `"$@"` are set. */
+function pipeline(): string {
   return (
-    'LC_ALL=C stty -onlcr -echo -icanon min 0 time 0 2>/dev/null; exec 3>&1; ' + prelude +
     '{ "$@" </dev/null 2>&1 3>&-; printf \'%s%03d\' "$status" $? >&3; } | LC_ALL=C cat - /dev/fd/4 4<<E\n' +
     '$end\n' +
     'E\n'

@@ -37,7 +37,11 @@ describe('the standby session shell', () => {
   it('runs the same terminal settings and pipeline as a new session, after its FIFO', () => {
     const pipeline = PTY_BOOTSTRAP.slice(PTY_BOOTSTRAP.indexOf('{ "$@"'));
     expect(STANDBY_BOOTSTRAP.endsWith(pipeline)).toBe(true);
-    expect(STANDBY_BOOTSTRAP.startsWith(PTY_BOOTSTRAP.slice(0, PTY_BOOTSTRAP.indexOf('status=$1')))).toBe(true);
+    const settings = PTY_BOOTSTRAP.slice(0, PTY_BOOTSTRAP.indexOf(' 2>/dev/null'));
+    expect(settings).toMatch(/^LC_ALL=C stty /);
+    // The same settings, on the terminal (in the background, where stdin is /dev/null), waited for before the script.
+    expect(STANDBY_BOOTSTRAP.startsWith(`${settings} </dev/tty 2>/dev/null & `)).toBe(true);
+    expect(STANDBY_BOOTSTRAP).toContain('. "$1"; wait $!; { "$@"');
     expect(standbyLaunchCommand('/tmp/f', 'READY')).toEqual({ file: '/bin/sh', args: ['-c', STANDBY_BOOTSTRAP, 'sh', '/tmp/f', 'READY'] });
   });
 
