@@ -31,6 +31,7 @@ export class StandbyShell {
   private fifoFd: number | null = null;
   private settleArmed: (armed: boolean) => void = () => {};
   private state: 'starting' | 'armed' | 'handed-over' | 'gone' = 'starting';
+  private failedOnItsOwn = false;
   private readonly listeners: Array<{ dispose(): void }> = [];
 
   /** `fifo`: the slot's FIFO (made by the shell when missing), read by one standby shell at a time. */
@@ -49,6 +50,7 @@ export class StandbyShell {
           if (ready.found) this.arm(ARM_ATTEMPTS);
         }),
         this.pty.onExit(() => {
+          if (this.state === 'starting') this.failedOnItsOwn = true;
           if (this.state !== 'handed-over') this.end();
         }),
       );
@@ -58,6 +60,14 @@ export class StandbyShell {
   /** The session shell's process ID (its session's ID too). */
   get pid(): number {
     return this.pty.pid;
+  }
+
+  /**
+   * Whether the shell ended before it was armed on its own (it could not make or open its FIFO,
+   * or died), rather than being ended by the agent (another fork, another environment, a stop).
+   */
+  get neverArmed(): boolean {
+    return this.failedOnItsOwn;
   }
 
   /** Whether the shell can still take a run (armed or about to be). */
@@ -121,6 +131,7 @@ export class StandbyShell {
         setTimeout(() => this.arm(attemptsLeft - 1), 1);
         return;
       }
+      this.failedOnItsOwn = true;
       this.dispose();
       return;
     }

@@ -4,6 +4,9 @@ import { join, resolve } from 'node:path';
 import { whenNoPtyOpen } from './pty-spawn.js';
 import { StandbyShell } from './standby-shell.js';
 
+/** Starts in a row that never armed, after which the slot starts no more. */
+const MAX_FAILED_STARTS = 3;
+
 /**
  * The agent's one session shell started ahead (standby-shell.ts), for scripts run as the agent's
  * own user. `take` hands out the shell when it was started with the same environment and starts
@@ -18,6 +21,7 @@ export class StandbySlot {
   /** Who waits in whenReady for the shell being started. */
   private started: Array<() => void> = [];
   private stopped = false;
+  private failedStarts = 0;
   /** The FIFO the standby shells read their run from, one at a time; removed at stop. */
   private readonly fifo: string;
 
@@ -37,6 +41,15 @@ export class StandbySlot {
       return null;
     }
     return (await shell.armed) ? shell : null;
+  }
+
+  /**
+   * Whether shells are still started: after MAX_FAILED_STARTS in a row that never armed (no
+   * FIFO can be made in the directory, say) the slot gives up, and every task starts its own
+   * session without a wasted fork beside it.
+   */
+  get starts(): boolean {
+    return !this.stopped && this.failedStarts < MAX_FAILED_STARTS;
   }
 
   /** The waiting shell's process ID, null when none is waiting or starting. */
@@ -63,15 +76,21 @@ export class StandbySlot {
   }
 
   private startNext(env: Record<string, string>): void {
-    if (this.starting || this.stopped) return;
+    if (this.starting || !this.starts) return;
     this.starting = true;
     whenNoPtyOpen(() => {
       this.starting = false;
-      if (!this.stopped && this.shell?.usable !== true) {
+      if (this.starts && this.shell?.usable !== true) {
         try {
-          this.shell = new StandbyShell(this.fifo, env);
+          const shell = new StandbyShell(this.fifo, env);
+          this.shell = shell;
+          void shell.armed.then((armed) => {
+            if (armed) this.failedStarts = 0;
+            else if (shell.neverArmed) this.failedStarts += 1;
+          });
         } catch {
           this.shell = null; // no PTY could be made: tasks start their own
+          this.failedStarts += 1;
         }
       }
       const waiting = this.started;

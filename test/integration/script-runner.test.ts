@@ -535,6 +535,24 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
     }
   });
 
+  it('gives up after three shells in a row could not make their FIFO; the tasks run in their own sessions', async () => {
+    const standby = new StandbySlot(join(root, 'no-such-dir', 'scripts'));
+    try {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        expect((await run(makeTask('echo ran\n'), standby)).output.toString()).toBe('ran\n');
+        expect(await standby.whenReady()).toBe(false);
+      }
+      expect(standby.starts).toBe(false);
+      expect((await run(makeTask('echo ran\n'), standby)).output.toString()).toBe('ran\n');
+      // No shell is being started: nothing to wait for (a start would settle turns later).
+      const ready = await Promise.race([standby.whenReady(), new Promise<'a start is pending'>((resolve) => setImmediate(() => resolve('a start is pending')))]);
+      expect(ready).toBe(false);
+      expect(standby.waitingPid).toBeNull();
+    } finally {
+      standby.stop();
+    }
+  });
+
   it('stop ends the waiting shell and removes its FIFO', async () => {
     const dir = join(root, 'standby-stop');
     const standby = new StandbySlot(dir);
