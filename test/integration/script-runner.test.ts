@@ -482,14 +482,19 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
   ].join('\n');
   const run = async (task: TaskSpec, standby?: StandbySlot) => runScript(task, { onStarted: () => {}, onOutput: () => {} }, { scriptDir, standby }).done;
   const fifosIn = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('.casim-standby-'));
+  /** A slot whose shell, started after one run, is armed; and that shell's PID. */
+  const armedSlot = async (dir: string = scriptDir): Promise<{ standby: StandbySlot; waiting: number }> => {
+    const standby = new StandbySlot(dir);
+    const first = await runScript(makeTask('exit 0\n'), { onStarted: () => {}, onOutput: () => {} }, { scriptDir: dir, standby }).done;
+    expect(first.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(await standby.whenReady()).toBe(true);
+    expect(standby.waitingPid).not.toBeNull();
+    return { standby, waiting: standby.waitingPid! };
+  };
 
   it('runs the task in the shell that waited, with what a new session gives the script', async () => {
-    const standby = new StandbySlot(scriptDir);
+    const { standby, waiting } = await armedSlot();
     try {
-      expect((await run(makeTask('exit 0\n'), standby)).outcome).toEqual({ kind: 'exited', exitCode: 0 });
-      expect(await standby.whenReady()).toBe(true);
-      const waiting = standby.waitingPid;
-      expect(waiting).not.toBeNull();
       const ahead = await run(makeTask(probe), standby);
       const fresh = await run(makeTask(probe));
       const [aheadSid, ...aheadRest] = ahead.output.toString().trimEnd().split('\n').reverse();
@@ -507,11 +512,8 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
   });
 
   it('is not used for another environment, and is ended', async () => {
-    const standby = new StandbySlot(scriptDir);
+    const { standby, waiting } = await armedSlot();
     try {
-      await run(makeTask('exit 0\n'), standby);
-      expect(await standby.whenReady()).toBe(true);
-      const waiting = standby.waitingPid!;
       expect(await standby.take({ PATH: '/bin' })).toBeNull();
       expect(await waitFor(() => !isAlive(waiting), 2000)).toBe(true);
     } finally {
@@ -520,11 +522,8 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
   });
 
   it('a task finds the waiting shell killed: it starts its own session and succeeds', async () => {
-    const standby = new StandbySlot(scriptDir);
+    const { standby, waiting } = await armedSlot();
     try {
-      await run(makeTask('exit 0\n'), standby);
-      expect(await standby.whenReady()).toBe(true);
-      const waiting = standby.waitingPid!;
       process.kill(waiting, 'SIGKILL');
       expect(await waitFor(() => !isAlive(waiting), 2000)).toBe(true);
       const result = await run(makeTask('ps -o sid= -p $$ | tr -d " "\n'), standby);
@@ -555,10 +554,7 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
 
   it('stop ends the waiting shell and removes its FIFO', async () => {
     const dir = join(root, 'standby-stop');
-    const standby = new StandbySlot(dir);
-    expect((await runScript(makeTask('exit 0\n'), { onStarted: () => {}, onOutput: () => {} }, { scriptDir: dir, standby }).done).outcome).toEqual({ kind: 'exited', exitCode: 0 });
-    expect(await standby.whenReady()).toBe(true);
-    const waiting = standby.waitingPid!;
+    const { standby, waiting } = await armedSlot(dir);
     expect(fifosIn(dir)).toHaveLength(1);
     standby.stop();
     expect(await waitFor(() => !isAlive(waiting), 2000)).toBe(true);
