@@ -243,6 +243,7 @@ export class Agent {
         const key = runKeyOf(message.taskId, message.run);
         const report = this.journal.unacknowledged().find((r) => runKeyOf(r.taskId, r.run) === key);
         this.journal.acknowledged(key);
+        this.standby?.resume();
         // After the final report is safe on the server, like the real agent's side effect.
         const action = report ? powerActionOf(report.outcome) : null;
         if (action && this.options.allowPowerActions) {
@@ -326,7 +327,7 @@ export class Agent {
       ? deferredRun(async () => (await containerRunner()).runInContainer(task, callbacks))
       : deferredRun(async () => {
         const runner = await scriptRunner();
-        if (!this.stopped) this.standby ??= new runner.StandbySlot(scriptDir);
+        if (!this.stopped) this.standby ??= new runner.StandbySlot(scriptDir, { afterResume: true });
         return runner.runScript(task, callbacks, { scriptDir, standby: this.standby });
       });
     this.running.set(key, run);

@@ -47,24 +47,31 @@ const TERMINAL_SETTINGS = 'LC_ALL=C stty -onlcr -echo -icanon min 0 time 0';
 export const PTY_BOOTSTRAP = `${TERMINAL_SETTINGS} 2>/dev/null; exec 3>&1; status=$1; end=$2; shift 2; ${pipeline()}`;
 
 /**
- * The session shell started ahead of its task (standby-shell.ts), as the agent's own user: it
- * writes the ready marker `$2` to the terminal and reads its run from the FIFO `$1` (`.`:
- * `standbyRun`, which sets `status`, `end`, the directory and `"$@"`), then runs the same
- * pipeline as PTY_BOOTSTRAP once the terminal settings are done: stty runs meanwhile (in the
- * background, on the terminal named: an asynchronous command's stdin is /dev/null), and the
- * shell waits for it before the script starts. The node-pty fork, the shell's start and stty
- * are behind it before the task arrives. The FIFO is the agent's (standby-slot.ts), one for all
- * its standby shells in turn: the first makes it (mkfifo, 1.4 ms here, is then off every later
- * start); when it cannot be made the shell exits and the task starts its own session.
+ * The session shell started ahead of its task (standby-shell.ts), as the agent's own user, with
+ * the FIFO `$1`, the ready marker `$2` and the run's markers `$3` and `$4` (made with the shell,
+ * so the whole pipeline is started before the task arrives). The pipeline's left side, a
+ * subshell, runs stty in the background on the terminal named (an asynchronous command's stdin
+ * is /dev/null), makes the FIFO when missing, writes the ready marker to the terminal (fd 3), and
+ * reads its run from the FIFO (`.`: `standbyRun`, which sets the directory and `"$@"`); it waits
+ * for stty, then runs the script as PTY_BOOTSTRAP's pipeline does. `cat`, the right side, is
+ * started meanwhile and waits on the pipe, so the subshell's fork and cat's fork and exec are
+ * behind it before the task arrives, with node-pty's fork, the shell's start and stty (FIFO
+ * written → end marker 1.95 → 1.64 ms, node-pty and `true`, 150 runs of each, alternated).
+ * The FIFO is the agent's (standby-slot.ts), one for all its standby shells in turn: the first
+ * makes it (mkfifo, 1.4 ms here, is then off every later start); when it cannot be made the
+ * subshell exits, the shell with it, and the task starts its own session.
  */
 export const STANDBY_BOOTSTRAP =
-  `${TERMINAL_SETTINGS} </dev/tty 2>/dev/null & exec 3>&1; [ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; ` +
-  `printf %s "$2"; . "$1"; wait $!; ${pipeline()}`;
+  'exec 3>&1; status=$3; end=$4; ' +
+  pipeline(`${TERMINAL_SETTINGS} </dev/tty 2>/dev/null & [ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; printf %s "$2" >&3; . "$1"; wait $!; `);
 
-/** The one home of the session's pipeline, after `status`, `end` and `"$@"` are set. */
-function pipeline(): string {
+/**
+ * The one home of the session's pipeline, after `status` and `end` are set and fd 3 is the
+ * terminal; `prelude` runs first in its left side, and sets `"$@"` when the caller has not.
+ */
+function pipeline(prelude = ''): string {
   return (
-    '{ "$@" </dev/null 2>&1 3>&-; printf \'%s%03d\' "$status" $? >&3; } | LC_ALL=C cat - /dev/fd/4 4<<E\n' +
+    `{ ${prelude}"$@" </dev/null 2>&1 3>&-; printf '%s%03d' "$status" $? >&3; } | LC_ALL=C cat - /dev/fd/4 4<<E\n` +
     '$end\n' +
     'E\n'
   );
@@ -103,19 +110,19 @@ export function launchCommand(scriptArgv: readonly string[], markers: SessionMar
   };
 }
 
-/** The argv of a standby session shell (STANDBY_BOOTSTRAP): its FIFO and its ready marker. */
-export function standbyLaunchCommand(fifoPath: string, readyMarker: string): LaunchCommand {
-  return { file: '/bin/sh', args: ['-c', STANDBY_BOOTSTRAP, SESSION_ARGV0, fifoPath, readyMarker] };
+/** The argv of a standby session shell (STANDBY_BOOTSTRAP): its FIFO, its ready marker and its run's markers. */
+export function standbyLaunchCommand(fifoPath: string, readyMarker: string, markers: SessionMarkers): LaunchCommand {
+  return { file: '/bin/sh', args: ['-c', STANDBY_BOOTSTRAP, SESSION_ARGV0, fifoPath, readyMarker, markers.status, markers.end] };
 }
 
 /**
- * What a standby session shell reads from its FIFO for one run: the markers, the working
- * directory and the script's argv, every value quoted. The directory is entered as node-pty
+ * What a standby session shell reads from its FIFO for one run (its markers are its own, given
+ * at its start): the working directory and the script's argv, every value quoted. The directory is entered as node-pty
  * enters a new session's (`cd -P`: chdir(2), no lexical `..`; PWD set to the path as given,
  * exported as node-pty exports it; no OLDPWD), so the script's environment is the same. Pure.
  */
-export function standbyRun(scriptArgv: readonly string[], markers: SessionMarkers, cwd: string): string {
+export function standbyRun(scriptArgv: readonly string[], cwd: string): string {
   if (scriptArgv.length === 0) throw new RangeError('the script argv must not be empty');
   const dir = shellQuote(cwd);
-  return `status=${shellQuote(markers.status)}; end=${shellQuote(markers.end)}; cd -P -- ${dir} || exit; PWD=${dir}; unset OLDPWD; set -- ${scriptArgv.map(shellQuote).join(' ')}\n`;
+  return `cd -P -- ${dir} || { printf '%s%03d' "$status" 1 >&3; exit 1; }; PWD=${dir}; unset OLDPWD; set -- ${scriptArgv.map(shellQuote).join(' ')}\n`;
 }

@@ -52,11 +52,10 @@ export class PtySession {
   private heldSlave: number | null = null;
 
   constructor(options: PtySessionOptions) {
-    const markers = sessionMarkers(randomBytes(16).toString('hex'));
+    const { pty, markers } = this.open(options);
     const statuses = new MarkerScanner(Buffer.from(markers.status, 'latin1'), STATUS_DIGITS);
     // Nothing after the end marker is the run's (its here-doc's newline, a left-over process).
     const ends = new MarkerScanner(Buffer.from(markers.end, 'latin1'), 0, 'drop');
-    const pty = this.open(options, markers);
     this.pid = pty.pid;
 
     this.exited = new Promise<PtySessionExit>((resolve) => {
@@ -94,17 +93,21 @@ export class PtySession {
     });
   }
 
-  /** The run's PTY: the standby shell's, given this run, else a new session (its slave held open). */
-  private open(options: PtySessionOptions, markers: SessionMarkers): IPty {
-    const handover = options.standby?.begin(standbyRun(options.argv, markers, options.cwd)) ?? null;
+  /**
+   * The run's PTY and markers: the standby shell's, given this run, else a new session's (its
+   * slave held open).
+   */
+  private open(options: PtySessionOptions): { pty: IPty; markers: SessionMarkers } {
+    const handover = options.standby?.begin(standbyRun(options.argv, options.cwd)) ?? null;
     if (handover !== null) {
       this.heldSlave = handover.slave;
-      return handover.pty;
+      return handover;
     }
+    const markers = sessionMarkers(randomBytes(16).toString('hex'));
     const command = launchCommand(options.argv, markers, options.switchTo);
     const pty = spawnPty(command.file, command.args, options.cwd, options.env);
     this.heldSlave = openSlave(pty);
-    return pty;
+    return { pty, markers };
   }
 
   private releaseSlave(): void {

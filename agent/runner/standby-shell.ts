@@ -3,6 +3,7 @@ import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import type { IPty } from 'node-pty';
 import { standbyLaunchCommand } from './launch-command.js';
 import { MarkerScanner } from './marker-scanner.js';
+import { sessionMarkers, type SessionMarkers } from './session-markers.js';
 import { killProcessGroup } from './process-tree.js';
 import { closePty, openSlave, spawnPty, stopYielding } from './pty-spawn.js';
 
@@ -11,10 +12,11 @@ const ARM_ATTEMPTS = 100;
 /** A run's text must fit the FIFO's buffer (64 KiB on Linux) so that a non-blocking write takes it whole. */
 const MAX_RUN_BYTES = 60 * 1024;
 
-/** What a standby shell hands over for its run: its PTY and the slave side held open since its start. */
+/** What a standby shell hands over for its run: its PTY, the slave side held open since its start, and the run's markers. */
 export interface StandbyHandover {
   pty: IPty;
   slave: number | null;
+  markers: SessionMarkers;
 }
 
 /**
@@ -26,6 +28,8 @@ export interface StandbyHandover {
  */
 export class StandbyShell {
   readonly armed: Promise<boolean>;
+  /** The markers of the run it will take (its pipeline is started with them). */
+  private readonly markers = sessionMarkers(randomBytes(16).toString('hex'));
   private readonly pty: IPty;
   private slave: number | null;
   private fifoFd: number | null = null;
@@ -38,7 +42,7 @@ export class StandbyShell {
   constructor(private readonly fifo: string, readonly env: Record<string, string>) {
     const id = randomBytes(16).toString('hex');
     const ready = new MarkerScanner(Buffer.from(`\u001ecasim-ready-${id}\u001e`, 'latin1'), 0, 'drop');
-    const command = standbyLaunchCommand(this.fifo, `\u001ecasim-ready-${id}\u001e`);
+    const command = standbyLaunchCommand(this.fifo, `\u001ecasim-ready-${id}\u001e`, this.markers);
     this.pty = spawnPty(command.file, command.args, '/', env, () => this.dispose());
     this.slave = openSlave(this.pty);
     this.armed = new Promise<boolean>((settle) => {
@@ -101,7 +105,7 @@ export class StandbyShell {
     this.state = 'handed-over';
     stopYielding(this.pty);
     for (const listener of this.listeners) listener.dispose();
-    const handover = { pty: this.pty, slave: this.slave };
+    const handover = { pty: this.pty, slave: this.slave, markers: this.markers };
     this.slave = null;
     return handover;
   }

@@ -17,7 +17,7 @@ afterAll(async () => {
   for (const dir of [test?.dataDir, ...dirs]) if (dir) removeDir(dir);
 });
 
-/** PIDs of live processes with an argv element under `dir` naming a standby FIFO. */
+/** PIDs of live session leaders (the session shells, not their subshells) with an argv element under `dir` naming a standby FIFO. */
 function standbyShellsIn(dir: string): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
@@ -25,8 +25,8 @@ function standbyShellsIn(dir: string): number[] {
     try {
       const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state !== 'Z' && argv.some((arg) => arg.startsWith(join(dir, '.casim-standby-')))) pids.push(Number(name));
+      const [state, , , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z' && session === name && argv.some((arg) => arg.startsWith(join(dir, '.casim-standby-')))) pids.push(Number(name));
     } catch {
       // exited while reading
     }

@@ -552,6 +552,24 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
     }
   });
 
+  it('afterResume: the next shell is started only once resume is called', async () => {
+    const standby = new StandbySlot(scriptDir, { afterResume: true });
+    try {
+      expect((await run(makeTask('exit 0\n'), standby)).outcome).toEqual({ kind: 'exited', exitCode: 0 });
+      // Held: no shell is being started, however long the run is over.
+      const ready = await Promise.race([standby.whenReady(), new Promise<'a start is pending'>((resolve) => setTimeout(() => resolve('a start is pending'), 50))]);
+      expect(ready).toBe(false);
+      expect(standby.waitingPid).toBeNull();
+      standby.resume();
+      expect(await standby.whenReady()).toBe(true);
+      const waiting = standby.waitingPid;
+      expect(waiting).not.toBeNull();
+      expect(Number((await run(makeTask('ps -o sid= -p $$ | tr -d " "\n'), standby)).output.toString())).toBe(waiting);
+    } finally {
+      standby.stop();
+    }
+  });
+
   it('stop ends the waiting shell and removes its FIFO', async () => {
     const dir = join(root, 'standby-stop');
     const { standby, waiting } = await armedSlot(dir);

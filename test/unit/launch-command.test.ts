@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,19 +34,32 @@ describe('launchCommand', () => {
 });
 
 describe('the standby session shell', () => {
-  it('runs the same terminal settings and pipeline as a new session, after its FIFO', () => {
-    const pipeline = PTY_BOOTSTRAP.slice(PTY_BOOTSTRAP.indexOf('{ "$@"'));
-    expect(STANDBY_BOOTSTRAP.endsWith(pipeline)).toBe(true);
+  it('runs the same terminal settings and pipeline as a new session, its FIFO read in the pipeline\'s left side', () => {
+    const script = PTY_BOOTSTRAP.slice(PTY_BOOTSTRAP.indexOf('"$@"'));
     const settings = PTY_BOOTSTRAP.slice(0, PTY_BOOTSTRAP.indexOf(' 2>/dev/null'));
     expect(settings).toMatch(/^LC_ALL=C stty /);
-    // The same settings, on the terminal (in the background, where stdin is /dev/null), waited for before the script.
-    expect(STANDBY_BOOTSTRAP.startsWith(`${settings} </dev/tty 2>/dev/null & `)).toBe(true);
-    expect(STANDBY_BOOTSTRAP).toContain('. "$1"; wait $!; { "$@"');
-    expect(standbyLaunchCommand('/tmp/f', 'READY')).toEqual({ file: '/bin/sh', args: ['-c', STANDBY_BOOTSTRAP, 'sh', '/tmp/f', 'READY'] });
+    // The markers from its argv; then, in the subshell, the same settings on the terminal (in the
+    // background, where stdin is /dev/null), the FIFO, stty waited for, and the same script and cat.
+    expect(STANDBY_BOOTSTRAP.startsWith(`exec 3>&1; status=$3; end=$4; { ${settings} </dev/tty 2>/dev/null & `)).toBe(true);
+    expect(STANDBY_BOOTSTRAP.endsWith(`. "$1"; wait $!; ${script}`)).toBe(true);
+    expect(standbyLaunchCommand('/tmp/f', 'READY', markers)).toEqual({ file: '/bin/sh', args: ['-c', STANDBY_BOOTSTRAP, 'sh', '/tmp/f', 'READY', 'STATUS', 'END'] });
   });
 
   it('refuses an empty script argv', () => {
-    expect(() => standbyRun([], markers, '/')).toThrow(RangeError);
+    expect(() => standbyRun([], '/')).toThrow(RangeError);
+  });
+
+  it('a directory it cannot enter ends the run with status 1 after the status marker, as a new session\'s chdir failure exits 1', () => {
+    const root = mkdtempSync(join(tmpdir(), 'casim-standby-run-'));
+    try {
+      writeFileSync(join(root, 'run'), standbyRun(['/bin/true'], '/no/such/dir'));
+      const shell = spawnSync('/bin/sh', ['-c', 'exec 3>&1; status=S; . "$1"; echo not reached', 'sh', join(root, 'run')]);
+      expect(shell.stdout.toString()).toBe('S001');
+      expect(shell.status).toBe(1);
+      expect(shell.stderr.toString()).toContain("can't cd to /no/such/dir");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   // What the shell reads from its FIFO, sourced by the real /bin/sh: every value comes back as given.
@@ -54,15 +67,15 @@ describe('the standby session shell', () => {
     { argv: ['/tmp/x.iv1.sh'], cwd: '/' },
     { argv: ["/tmp/it's a dir/x.sh"], cwd: "/tmp/it's \"odd\" $HOME `x`" },
     { argv: ['sh', '-c', "python3 '/tmp/x.py' \"$1\"\nsecond line"], cwd: '/tmp/with space' },
-  ])('sets the markers, the directory (as given in PWD) and "$@" for $argv', ({ argv, cwd }) => {
+  ])('sets the directory (as given in PWD) and "$@" for $argv', ({ argv, cwd }) => {
     const root = mkdtempSync(join(tmpdir(), 'casim-standby-run-'));
     try {
       const dir = cwd === '/' ? '/' : join(root, cwd.replace(/^\/tmp\//, ''));
       execFileSync('mkdir', ['-p', dir]);
       const runFile = join(root, 'run');
-      writeFileSync(runFile, standbyRun(argv, { status: "S'1", end: 'E\u001e2' }, dir));
-      const out = execFileSync('/bin/sh', ['-c', '. "$1"; printf "%s\\0" "$status" "$end" "$PWD" "${OLDPWD-unset}" "$(pwd -P)" "$@"', 'sh', runFile], { cwd: '/', env: { PATH: '/usr/bin:/bin', OLDPWD: '/old' } });
-      expect(out.toString('utf8').split('\0').slice(0, -1)).toEqual(["S'1", 'E\u001e2', dir, 'unset', dir, ...argv]);
+      writeFileSync(runFile, standbyRun(argv, dir));
+      const out = execFileSync('/bin/sh', ['-c', '. "$1"; printf "%s\\0" "$PWD" "${OLDPWD-unset}" "$(pwd -P)" "$@"', 'sh', runFile], { cwd: '/', env: { PATH: '/usr/bin:/bin', OLDPWD: '/old' } });
+      expect(out.toString('utf8').split('\0').slice(0, -1)).toEqual([dir, 'unset', dir, ...argv]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
