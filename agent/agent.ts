@@ -26,6 +26,7 @@ import { OutputStreamer } from './output-streamer.js';
 import { gatherMachineFacts } from './machine-facts.js';
 import { localTimeZone } from './local-time-zone.js';
 import { ReportOutbox } from './report-outbox.js';
+import type { SpareScriptFile } from './runner/spare-script-file.js';
 import type { StandbySlot } from './runner/standby-slot.js';
 import { standsForTaskAck } from '../shared/ack-rules.js';
 
@@ -91,6 +92,8 @@ export class Agent {
   private readonly running = new Map<string, { cancel(): void }>();
   /** The session shell started ahead for host scripts (runner/standby-slot.ts), from the first one on. */
   private standby: StandbySlot | undefined;
+  /** The empty file the next host script is written into (runner/spare-script-file.ts), from the first one on. */
+  private spare: SpareScriptFile | undefined;
   /**
    * Tasks accepted this turn whose task-ack waits: a start (or, when a check fails, the final
    * report) sent before the next turn stands for it (shared/ack-rules.ts), so a script that
@@ -140,6 +143,7 @@ export class Agent {
     this.ackDue.clear();
     for (const run of this.running.values()) run.cancel();
     this.standby?.stop();
+    this.spare?.stop();
     this.socket?.close();
   }
 
@@ -243,7 +247,9 @@ export class Agent {
         const key = runKeyOf(message.taskId, message.run);
         const report = this.journal.unacknowledged().find((r) => runKeyOf(r.taskId, r.run) === key);
         this.journal.acknowledged(key);
+        // What the next run needs is made now, off its path and after this one's report is stored.
         this.standby?.resume();
+        this.spare?.prepare();
         // After the final report is safe on the server, like the real agent's side effect.
         const action = report ? powerActionOf(report.outcome) : null;
         if (action && this.options.allowPowerActions) {
@@ -327,8 +333,11 @@ export class Agent {
       ? deferredRun(async () => (await containerRunner()).runInContainer(task, callbacks))
       : deferredRun(async () => {
         const runner = await scriptRunner();
-        if (!this.stopped) this.standby ??= new runner.StandbySlot(scriptDir, { afterResume: true });
-        return runner.runScript(task, callbacks, { scriptDir, standby: this.standby });
+        if (!this.stopped) {
+          this.standby ??= new runner.StandbySlot(scriptDir, { afterResume: true });
+          this.spare ??= new runner.SpareScriptFile(scriptDir);
+        }
+        return runner.runScript(task, callbacks, { scriptDir, standby: this.standby, spare: this.spare });
       });
     this.running.set(key, run);
     void run.done.then((result) => {

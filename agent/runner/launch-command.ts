@@ -51,9 +51,15 @@ export const PTY_BOOTSTRAP = `${TERMINAL_SETTINGS} 2>/dev/null; exec 3>&1; statu
  * the FIFO `$1`, the ready marker `$2` and the run's markers `$3` and `$4` (made with the shell,
  * so the whole pipeline is started before the task arrives). The pipeline's left side, a
  * subshell, runs stty in the background on the terminal named (an asynchronous command's stdin
- * is /dev/null), makes the FIFO when missing, writes the ready marker to the terminal (fd 3), and
- * reads its run from the FIFO (`.`: `standbyRun`, which sets the directory and `"$@"`); it waits
- * for stty, then runs the script as PTY_BOOTSTRAP's pipeline does. `cat`, the right side, is
+ * is /dev/null), makes the FIFO when missing, opens it read-write (fd 5: on Linux that does not
+ * block, and the FIFO has a reader from then on, so the agent's non-blocking open for writing
+ * succeeds at its first try once it has seen the marker; it used to be tried again 1 ms later
+ * when it came before the shell's open, and a task arriving then waited that long), writes the
+ * ready marker to the terminal (fd 3), and reads its run from the FIFO (`.`: `standbyRun`, which
+ * sets the directory and `"$@"` and ends with `return`, as no end of file comes while fd 5 is
+ * open); it closes fd 5, waits for stty, then runs the script as PTY_BOOTSTRAP's pipeline does.
+ * A shell that died leaves the FIFO without a reader: the agent's write fails (EPIPE) and the
+ * task starts its own session. `cat`, the right side, is
  * started meanwhile and waits on the pipe, so the subshell's fork and cat's fork and exec are
  * behind it before the task arrives, with node-pty's fork, the shell's start and stty (FIFO
  * written → end marker 1.95 → 1.64 ms, node-pty and `true`, 150 runs of each, alternated).
@@ -63,7 +69,7 @@ export const PTY_BOOTSTRAP = `${TERMINAL_SETTINGS} 2>/dev/null; exec 3>&1; statu
  */
 export const STANDBY_BOOTSTRAP =
   'exec 3>&1; status=$3; end=$4; ' +
-  pipeline(`${TERMINAL_SETTINGS} </dev/tty 2>/dev/null & [ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; printf %s "$2" >&3; . "$1"; wait $!; `);
+  pipeline(`${TERMINAL_SETTINGS} </dev/tty 2>/dev/null & [ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; exec 5<>"$1"; printf %s "$2" >&3; . "$1"; exec 5<&-; wait $!; `);
 
 /**
  * The one home of the session's pipeline, after `status` and `end` are set and fd 3 is the
@@ -119,10 +125,12 @@ export function standbyLaunchCommand(fifoPath: string, readyMarker: string, mark
  * What a standby session shell reads from its FIFO for one run (its markers are its own, given
  * at its start): the working directory and the script's argv, every value quoted. The directory is entered as node-pty
  * enters a new session's (`cd -P`: chdir(2), no lexical `..`; PWD set to the path as given,
- * exported as node-pty exports it; no OLDPWD), so the script's environment is the same. Pure.
+ * exported as node-pty exports it; no OLDPWD), so the script's environment is the same. It ends
+ * with `return`, which ends the `.` that reads it without waiting for the end of the FIFO (the
+ * shell itself holds it open, STANDBY_BOOTSTRAP). Pure.
  */
 export function standbyRun(scriptArgv: readonly string[], cwd: string): string {
   if (scriptArgv.length === 0) throw new RangeError('the script argv must not be empty');
   const dir = shellQuote(cwd);
-  return `cd -P -- ${dir} || { printf '%s%03d' "$status" 1 >&3; exit 1; }; PWD=${dir}; unset OLDPWD; set -- ${scriptArgv.map(shellQuote).join(' ')}\n`;
+  return `cd -P -- ${dir} || { printf '%s%03d' "$status" 1 >&3; exit 1; }; PWD=${dir}; unset OLDPWD; set -- ${scriptArgv.map(shellQuote).join(' ')}\nreturn\n`;
 }

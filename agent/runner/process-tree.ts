@@ -24,6 +24,16 @@ export function parseProcStat(text: string): ProcessEntry | null {
   return { pid, state, ppid, pgrp, session };
 }
 
+/** Whether the process exists and has not exited (a zombie has). */
+export function isRunning(pid: number, procRoot = '/proc'): boolean {
+  try {
+    const entry = parseProcStat(readFileSync(`${procRoot}/${pid}/stat`, 'utf8'));
+    return entry !== null && entry.state !== 'Z' && entry.state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
 /** A snapshot of every process (those that vanish while reading are left out). */
 export function readProcessTable(procRoot = '/proc'): ProcessEntry[] {
   const table: ProcessEntry[] = [];

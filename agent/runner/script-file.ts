@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TaskSpec } from '../../shared/protocol.js';
 import { scriptExtension } from './launcher.js';
@@ -30,10 +30,25 @@ export function scriptFileName(task: Pick<TaskSpec, 'commandName' | 'taskId' | '
  * child_process) happens on the main thread, so while it is busy here no fork can copy the
  * descriptor, and it is closed before this returns. The directory is only created when the
  * write finds it missing (the first run, or after a tmp cleaner removed it), not checked
- * before every run.
+ * before every run. With `spare` (spare-script-file.ts: an empty file made ahead in the same
+ * directory) the script is written into it and the spare renamed to the script's name, which
+ * costs a tenth of creating the file; when that fails the file is written as without one.
  */
-export function writeScriptFile(scriptDir: string, task: TaskSpec): string {
+export function writeScriptFile(scriptDir: string, task: TaskSpec, spare: string | null = null): string {
   const path = join(resolve(scriptDir), scriptFileName(task));
+  if (spare !== null) {
+    try {
+      writeExecutable(spare, task.script);
+      renameSync(spare, path);
+      return path;
+    } catch {
+      try {
+        unlinkSync(spare);
+      } catch {
+        // gone already
+      }
+    }
+  }
   try {
     writeExecutable(path, task.script);
   } catch (error) {

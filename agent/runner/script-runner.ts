@@ -11,6 +11,7 @@ import { runResult, type ScriptRun, type ScriptRunCallbacks, type ScriptRunOptio
 
 export type { ScriptRun, ScriptRunCallbacks, ScriptRunOptions, ScriptRunResult } from './types.js';
 export { StandbySlot } from './standby-slot.js';
+export { SpareScriptFile } from './spare-script-file.js';
 
 /** setTimeout's ceiling (~24.8 days); longer timeouts are capped to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -136,7 +137,7 @@ class ScriptExecution {
 
   private prepare(): string {
     try {
-      return writeScriptFile(this.options.scriptDir, this.task);
+      return writeScriptFile(this.options.scriptDir, this.task, this.options.spare?.take() ?? null);
     } catch (error) {
       throw new NotStarted('exception', `could not save the script file: ${describeError(error)}`);
     }

@@ -4,7 +4,7 @@ import type { IPty } from 'node-pty';
 import { standbyLaunchCommand } from './launch-command.js';
 import { MarkerScanner } from './marker-scanner.js';
 import { sessionMarkers, type SessionMarkers } from './session-markers.js';
-import { killProcessGroup } from './process-tree.js';
+import { isRunning, killProcessGroup } from './process-tree.js';
 import { closePty, openSlave, spawnPty, stopYielding } from './pty-spawn.js';
 
 /** How often, 1 ms apart, the FIFO is tried after the ready marker before the shell is given up. */
@@ -86,7 +86,9 @@ export class StandbyShell {
   begin(run: string): StandbyHandover | null {
     const text = Buffer.from(run, 'utf8');
     // A NUL could not be an argv byte of a new session either (node-pty passes C strings).
-    if (this.state !== 'armed' || this.fifoFd === null || text.length > MAX_RUN_BYTES || text.includes(0)) {
+    // The FIFO's reader is the pipeline's subshell (STANDBY_BOOTSTRAP), which outlives a session
+    // shell killed while waiting by a moment: without the shell the run could not start.
+    if (this.state !== 'armed' || this.fifoFd === null || text.length > MAX_RUN_BYTES || text.includes(0) || !isRunning(this.pty.pid)) {
       this.dispose();
       return null;
     }

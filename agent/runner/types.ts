@@ -1,5 +1,6 @@
 import type { OutputBuffer } from '../../shared/output-buffer.js';
 import type { TaskOutcome } from '../../shared/protocol.js';
+import type { SpareScriptFile } from './spare-script-file.js';
 import type { StandbySlot } from './standby-slot.js';
 
 export interface ScriptRunOptions {
@@ -16,6 +17,8 @@ export interface ScriptRunOptions {
    * own user; without it every run starts its PTY session when its task arrives.
    */
   standby?: StandbySlot;
+  /** An empty file made ahead in `scriptDir` (spare-script-file.ts), which the script file is written into. */
+  spare?: SpareScriptFile;
 }
 
 export interface ScriptRunCallbacks {

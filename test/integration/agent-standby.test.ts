@@ -35,7 +35,7 @@ function standbyShellsIn(dir: string): number[] {
 }
 
 describe('the agent and its session shell started ahead', () => {
-  it('runs its next script in the shell it started after a run, and ends it (and its FIFO) when it stops', async () => {
+  it('runs its next script in the shell it started after a run, and ends it (and its FIFO and spare file) when it stops', async () => {
     const { ActivationId, ActivationCode } = await test.client.call<{ ActivationId: string; ActivationCode: string }>('CreateActivation', {});
     const stateDir = mkdtempSync(join(tmpdir(), 'casim-standby-agent-'));
     const scriptDir = join(stateDir, 'scripts');
@@ -56,10 +56,13 @@ describe('the agent and its session shell started ahead', () => {
       expect(await sessionOf()).toBe(waiting);
       await waitFor(() => (standbyShellsIn(scriptDir).length === 1 ? true : undefined), 5_000, 'the next standby shell');
       expect(readdirSync(scriptDir).filter((name) => name.startsWith('.casim-standby-'))).toHaveLength(1);
+      // The empty file the next script is written into (spare-script-file.ts), made after each run's report is stored.
+      await waitFor(() => (readdirSync(scriptDir).filter((name) => name.startsWith('.casim-spare-')).length === 1 ? true : undefined), 5_000, 'a spare script file');
     } finally {
       agent.stop();
     }
     await waitFor(() => (standbyShellsIn(scriptDir).length === 0 ? true : undefined), 5_000, 'no standby shell after stop');
     expect(readdirSync(scriptDir).filter((name) => name.startsWith('.casim-standby-'))).toEqual([]);
+    expect(readdirSync(scriptDir).filter((name) => name.startsWith('.casim-spare-'))).toEqual([]);
   });
 });

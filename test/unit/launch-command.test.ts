@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,12 +41,34 @@ describe('the standby session shell', () => {
     // The markers from its argv; then, in the subshell, the same settings on the terminal (in the
     // background, where stdin is /dev/null), the FIFO, stty waited for, and the same script and cat.
     expect(STANDBY_BOOTSTRAP.startsWith(`exec 3>&1; status=$3; end=$4; { ${settings} </dev/tty 2>/dev/null & `)).toBe(true);
-    expect(STANDBY_BOOTSTRAP.endsWith(`. "$1"; wait $!; ${script}`)).toBe(true);
+    expect(STANDBY_BOOTSTRAP.endsWith(`exec 5<>"$1"; printf %s "$2" >&3; . "$1"; exec 5<&-; wait $!; ${script}`)).toBe(true);
     expect(standbyLaunchCommand('/tmp/f', 'READY', markers)).toEqual({ file: '/bin/sh', args: ['-c', STANDBY_BOOTSTRAP, 'sh', '/tmp/f', 'READY', 'STATUS', 'END'] });
   });
 
   it('refuses an empty script argv', () => {
     expect(() => standbyRun([], '/')).toThrow(RangeError);
+  });
+
+  it('ends the `.` that reads it from a FIFO whose writer is still open (the shell holds it read-write)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'casim-standby-run-'));
+    try {
+      const fifo = join(root, 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      const shell = spawn('/bin/sh', ['-c', '. "$1"; printf "%s|" "$PWD" "$@"', 'sh', fifo]);
+      const out: Buffer[] = [];
+      shell.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+      try {
+        writeSync(fd, standbyRun(['/bin/echo', 'a b'], '/'));
+        const code = await new Promise<number | null>((resolve) => shell.once('exit', resolve));
+        expect(code).toBe(0);
+        expect(Buffer.concat(out).toString()).toBe('/|/bin/echo|a b|');
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('a directory it cannot enter ends the run with status 1 after the status marker, as a new session\'s chdir failure exits 1', () => {
