@@ -247,9 +247,8 @@ export class Agent {
         const key = runKeyOf(message.taskId, message.run);
         const report = this.journal.unacknowledged().find((r) => runKeyOf(r.taskId, r.run) === key);
         this.journal.acknowledged(key);
-        // What the next run needs is made now, off its path and after this one's report is stored.
+        // The next run's shell is forked now, off its path and after this one's report is stored.
         this.standby?.resume();
-        this.spare?.prepare();
         // After the final report is safe on the server, like the real agent's side effect.
         const action = report ? powerActionOf(report.outcome) : null;
         if (action && this.options.allowPowerActions) {

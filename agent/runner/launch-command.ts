@@ -49,35 +49,35 @@ export const PTY_BOOTSTRAP = `${TERMINAL_SETTINGS} 2>/dev/null; exec 3>&1; statu
 /**
  * The session shell started ahead of its task (standby-shell.ts), as the agent's own user, with
  * the FIFO `$1`, the ready marker `$2` and the run's markers `$3` and `$4` (made with the shell,
- * so the whole pipeline is started before the task arrives). The pipeline's left side, a
- * subshell, runs stty in the background on the terminal named (an asynchronous command's stdin
- * is /dev/null), makes the FIFO when missing, opens it read-write (fd 5: on Linux that does not
- * block, and the FIFO has a reader from then on, so the agent's non-blocking open for writing
- * succeeds at its first try once it has seen the marker; it used to be tried again 1 ms later
- * when it came before the shell's open, and a task arriving then waited that long), writes the
- * ready marker to the terminal (fd 3), and reads its run from the FIFO (`.`: `standbyRun`, which
- * sets the directory and `"$@"` and ends with `return`, as no end of file comes while fd 5 is
- * open); it closes fd 5, waits for stty, then runs the script as PTY_BOOTSTRAP's pipeline does.
- * A shell that died leaves the FIFO without a reader: the agent's write fails (EPIPE) and the
- * task starts its own session. `cat`, the right side, is
- * started meanwhile and waits on the pipe, so the subshell's fork and cat's fork and exec are
- * behind it before the task arrives, with node-pty's fork, the shell's start and stty (FIFO
- * written → end marker 1.95 → 1.64 ms, node-pty and `true`, 150 runs of each, alternated).
+ * so the whole pipeline is started before the task arrives). The shell makes the FIFO when
+ * missing, opens it read-write (fd 5: on Linux that does not block, and the FIFO has a reader
+ * from then on, so the agent's non-blocking open for writing succeeds at once, and what the
+ * agent writes waits in it until it is read) and writes the ready marker; then the pipeline.
+ * Its left side, a subshell, runs stty in the background on the terminal named (an asynchronous
+ * command's stdin is /dev/null), reads its run from the FIFO (`.`: `standbyRun`, which sets the
+ * directory and `"$@"` and ends with `return`, as no end of file comes while fd 5 is open),
+ * closes fd 5, waits for stty and runs the script as PTY_BOOTSTRAP's pipeline does; `cat`, the
+ * right side, waits on the pipe meanwhile. So node-pty's fork, the shell's start, the
+ * subshell's fork, cat's fork and exec and stty are behind the run, or under way, when its task
+ * arrives (FIFO written → end marker 1.95 → 1.64 ms with the pipeline started ahead, node-pty
+ * and `true`, 150 runs of each, alternated; the marker before the pipeline instead of in it,
+ * and the FIFO opened read-write, take ~1 ms off a task that arrives while the shell starts).
  * The FIFO is the agent's (standby-slot.ts), one for all its standby shells in turn: the first
  * makes it (mkfifo, 1.4 ms here, is then off every later start); when it cannot be made the
- * subshell exits, the shell with it, and the task starts its own session.
+ * shell exits and the task starts its own session.
  */
 export const STANDBY_BOOTSTRAP =
-  'exec 3>&1; status=$3; end=$4; ' +
-  pipeline(`${TERMINAL_SETTINGS} </dev/tty 2>/dev/null & [ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; exec 5<>"$1"; printf %s "$2" >&3; . "$1"; exec 5<&-; wait $!; `);
+  'exec 3>&1; status=$3; end=$4; [ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; exec 5<>"$1"; printf %s "$2"; ' +
+  pipeline(`${TERMINAL_SETTINGS} </dev/tty 2>/dev/null 5<&- & . "$1"; exec 5<&-; wait $!; `, ' 5<&-');
 
 /**
  * The one home of the session's pipeline, after `status` and `end` are set and fd 3 is the
- * terminal; `prelude` runs first in its left side, and sets `"$@"` when the caller has not.
+ * terminal; `prelude` runs first in its left side, and sets `"$@"` when the caller has not;
+ * `catRedirects` are cat's own.
  */
-function pipeline(prelude = ''): string {
+function pipeline(prelude = '', catRedirects = ''): string {
   return (
-    `{ ${prelude}"$@" </dev/null 2>&1 3>&-; printf '%s%03d' "$status" $? >&3; } | LC_ALL=C cat - /dev/fd/4 4<<E\n` +
+    `{ ${prelude}"$@" </dev/null 2>&1 3>&-; printf '%s%03d' "$status" $? >&3; } | LC_ALL=C cat - /dev/fd/4${catRedirects} 4<<E\n` +
     '$end\n' +
     'E\n'
   );

@@ -169,6 +169,9 @@ class ScriptExecution {
     this.session = session;
     const startedAt = this.now();
     this.notify(() => this.callbacks.onStarted(startedAt));
+    // The next run's file is made while this one runs, after its start report has gone out.
+    const spare = this.options.spare;
+    if (spare !== undefined) setImmediate(() => spare.prepare());
 
     const timeoutMs = Math.min(this.task.timeoutSeconds * 1000, MAX_TIMER_MS);
     const timer = Number.isFinite(timeoutMs) && timeoutMs > 0 ? setTimeout(() => this.stop('timed-out'), timeoutMs) : null;

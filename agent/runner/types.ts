@@ -17,7 +17,7 @@ export interface ScriptRunOptions {
    * own user; without it every run starts its PTY session when its task arrives.
    */
   standby?: StandbySlot;
-  /** An empty file made ahead in `scriptDir` (spare-script-file.ts), which the script file is written into. */
+  /** An empty file made ahead in `scriptDir` (spare-script-file.ts), which the script file is written into; the runner makes the next once the script has started. */
   spare?: SpareScriptFile;
 }
 

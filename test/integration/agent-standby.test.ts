@@ -56,7 +56,7 @@ describe('the agent and its session shell started ahead', () => {
       expect(await sessionOf()).toBe(waiting);
       await waitFor(() => (standbyShellsIn(scriptDir).length === 1 ? true : undefined), 5_000, 'the next standby shell');
       expect(readdirSync(scriptDir).filter((name) => name.startsWith('.casim-standby-'))).toHaveLength(1);
-      // The empty file the next script is written into (spare-script-file.ts), made after each run's report is stored.
+      // The empty file the next script is written into (spare-script-file.ts), made once each run has started.
       await waitFor(() => (readdirSync(scriptDir).filter((name) => name.startsWith('.casim-spare-')).length === 1 ? true : undefined), 5_000, 'a spare script file');
     } finally {
       agent.stop();

@@ -35,13 +35,17 @@ describe('launchCommand', () => {
 
 describe('the standby session shell', () => {
   it('runs the same terminal settings and pipeline as a new session, its FIFO read in the pipeline\'s left side', () => {
-    const script = PTY_BOOTSTRAP.slice(PTY_BOOTSTRAP.indexOf('"$@"'));
     const settings = PTY_BOOTSTRAP.slice(0, PTY_BOOTSTRAP.indexOf(' 2>/dev/null'));
     expect(settings).toMatch(/^LC_ALL=C stty /);
-    // The markers from its argv; then, in the subshell, the same settings on the terminal (in the
-    // background, where stdin is /dev/null), the FIFO, stty waited for, and the same script and cat.
-    expect(STANDBY_BOOTSTRAP.startsWith(`exec 3>&1; status=$3; end=$4; { ${settings} </dev/tty 2>/dev/null & `)).toBe(true);
-    expect(STANDBY_BOOTSTRAP.endsWith(`exec 5<>"$1"; printf %s "$2" >&3; . "$1"; exec 5<&-; wait $!; ${script}`)).toBe(true);
+    const pipeline = PTY_BOOTSTRAP.slice(PTY_BOOTSTRAP.indexOf('{ '));
+    // The markers from its argv; the FIFO held read-write (fd 5) before the ready marker; then,
+    // in the subshell, the same settings on the terminal (in the background, where stdin is
+    // /dev/null), the run read, fd 5 closed, stty waited for, and the same script and cat
+    // (which does not get fd 5 either).
+    expect(STANDBY_BOOTSTRAP).toBe(
+      'exec 3>&1; status=$3; end=$4; [ -p "$1" ] || mkfifo -m 600 "$1" 2>/dev/null || exit; exec 5<>"$1"; printf %s "$2"; ' +
+        pipeline.replace('{ ', `{ ${settings} </dev/tty 2>/dev/null 5<&- & . "$1"; exec 5<&-; wait $!; `).replace('/dev/fd/4 4<<E', '/dev/fd/4 5<&- 4<<E'),
+    );
     expect(standbyLaunchCommand('/tmp/f', 'READY', markers)).toEqual({ file: '/bin/sh', args: ['-c', STANDBY_BOOTSTRAP, 'sh', '/tmp/f', 'READY', 'STATUS', 'END'] });
   });
 
