@@ -7,7 +7,11 @@ import { sessionMarkers, type SessionMarkers } from './session-markers.js';
 import { isRunning, killProcessGroup } from './process-tree.js';
 import { closePty, openSlave, spawnPty, stopYielding } from './pty-spawn.js';
 
-/** How often, 1 ms apart, the FIFO is tried after the ready marker before the shell is given up. */
+/**
+ * How often, 1 ms apart, the FIFO is tried after the ready marker before the shell is given up.
+ * The shell holds it open read-write before it writes the marker (STANDBY_BOOTSTRAP), so the
+ * first try succeeds; the others are for a shell that is not that one.
+ */
 const ARM_ATTEMPTS = 100;
 /** A run's text must fit the FIFO's buffer (64 KiB on Linux) so that a non-blocking write takes it whole. */
 const MAX_RUN_BYTES = 60 * 1024;
@@ -86,8 +90,9 @@ export class StandbyShell {
   begin(run: string): StandbyHandover | null {
     const text = Buffer.from(run, 'utf8');
     // A NUL could not be an argv byte of a new session either (node-pty passes C strings).
-    // The FIFO's reader is the pipeline's subshell (STANDBY_BOOTSTRAP), which outlives a session
-    // shell killed while waiting by a moment: without the shell the run could not start.
+    // The FIFO is also held by the pipeline's subshell (STANDBY_BOOTSTRAP), which outlives a
+    // session shell killed while waiting by a moment, so the write would still succeed: without
+    // the shell the run could not start, and the task starts its own session instead.
     if (this.state !== 'armed' || this.fifoFd === null || text.length > MAX_RUN_BYTES || text.includes(0) || !isRunning(this.pty.pid)) {
       this.dispose();
       return null;
