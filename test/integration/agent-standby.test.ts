@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { createLogger } from '../../shared/logger.js';
+import { liveProcesses } from '../support/live-processes.js';
 import { removeDir, startTestServer, waitFor, waitForResults, type TestServer } from '../support/harness.js';
 
 let test: TestServer;
@@ -19,19 +20,9 @@ afterAll(async () => {
 
 /** PIDs of live session leaders (the session shells, not their subshells) with an argv element under `dir` naming a standby FIFO. */
 function standbyShellsIn(dir: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const [state, , , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state !== 'Z' && session === name && argv.some((arg) => arg.startsWith(join(dir, '.casim-standby-')))) pids.push(Number(name));
-    } catch {
-      // exited while reading
-    }
-  }
-  return pids;
+  return liveProcesses()
+    .filter((p) => p.session === p.pid && p.argv.some((arg) => arg.startsWith(join(dir, '.casim-standby-'))))
+    .map((p) => p.pid);
 }
 
 describe('the agent and its session shell started ahead', () => {

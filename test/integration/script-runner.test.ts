@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isRunning } from '../../agent/runner/process-tree.js';
+import { liveProcesses } from '../support/live-processes.js';
 import { runScript, StandbySlot, type ScriptRun, type ScriptRunOptions, type ScriptRunResult } from '../../agent/runner/script-runner.js';
 import type { TaskSpec } from '../../shared/protocol.js';
 
@@ -85,20 +87,7 @@ async function observe(task: TaskSpec, onChunk?: (streamed: Buffer, run: ScriptR
 
 /** Live (non-zombie) processes whose argv contains `marker` as one element. */
 function liveProcessesWithArg(marker: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (!argv.includes(marker)) continue;
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state !== 'Z') pids.push(Number(name));
-    } catch {
-      // exited while reading
-    }
-  }
-  return pids;
+  return liveProcesses().filter((p) => p.argv.includes(marker)).map((p) => p.pid);
 }
 
 /** A unique `sleep` duration, so the test can find exactly its own sleep in /proc. */
@@ -515,7 +504,7 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
     const { standby, waiting } = await armedSlot();
     try {
       expect(await standby.take({ PATH: '/bin' })).toBeNull();
-      expect(await waitFor(() => !isAlive(waiting), 2000)).toBe(true);
+      expect(await waitFor(() => !isRunning(waiting), 2000)).toBe(true);
     } finally {
       standby.stop();
     }
@@ -525,7 +514,7 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
     const { standby, waiting } = await armedSlot();
     try {
       process.kill(waiting, 'SIGKILL');
-      expect(await waitFor(() => !isAlive(waiting), 2000)).toBe(true);
+      expect(await waitFor(() => !isRunning(waiting), 2000)).toBe(true);
       const result = await run(makeTask('ps -o sid= -p $$ | tr -d " "\n'), standby);
       expect(result.outcome).toEqual({ kind: 'exited', exitCode: 0 });
       expect(Number(result.output.toString())).not.toBe(waiting);
@@ -575,18 +564,8 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
     const { standby, waiting } = await armedSlot(dir);
     expect(fifosIn(dir)).toHaveLength(1);
     standby.stop();
-    expect(await waitFor(() => !isAlive(waiting), 2000)).toBe(true);
+    expect(await waitFor(() => !isRunning(waiting), 2000)).toBe(true);
     expect(fifosIn(dir)).toEqual([]);
     expect(standby.waitingPid).toBeNull();
   });
 });
-
-/** Whether the process exists and is not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
