@@ -333,7 +333,7 @@ export class Agent {
       : deferredRun(async () => {
         const runner = await scriptRunner();
         if (!this.stopped) {
-          this.standby ??= new runner.StandbySlot(scriptDir, { afterResume: true });
+          this.standby ??= new runner.StandbySlot(scriptDir);
           this.spare ??= new runner.SpareScriptFile(scriptDir);
         }
         return runner.runScript(task, callbacks, { scriptDir, standby: this.standby, spare: this.spare });

@@ -11,10 +11,9 @@ const MAX_FAILED_STARTS = 3;
  * The agent's one session shell started ahead (standby-shell.ts), for scripts run as the agent's
  * own user. `take` hands out the shell when it was started with the same environment and starts
  * the next one once no PTY of the process is open (pty-spawn.ts: it inherits no other
- * session's terminal), i.e. when the taken run is over and its report sent; with
- * `afterResume`, also not before the holder calls `resume` (the agent: once a run's final
- * report is acknowledged, agent.ts). A task that finds none starts its session itself, as every
- * task did before. Held by the agent from its first host script to its stop.
+ * session's terminal) and the holder has called `resume` (the agent: once a run's final report
+ * is acknowledged, agent.ts). A task that finds none starts its session itself, as every task
+ * did before. Held by the agent from its first host script to its stop.
  */
 export class StandbySlot {
   private shell: StandbyShell | null = null;
@@ -25,20 +24,17 @@ export class StandbySlot {
   private failedStarts = 0;
   /** The FIFO the standby shells read their run from, one at a time; removed at stop. */
   private readonly fifo: string;
-  /** A start waiting for `resume` (afterResume), with its environment. */
+  /** A start waiting for `resume`, with its environment. */
   private held: Record<string, string> | null = null;
 
-  /**
-   * `dir`: where the FIFO is made (the script directory, which exists by the time a run is
-   * taken). `afterResume`: a shell taken is replaced only after the next `resume` call.
-   */
-  constructor(dir: string, private readonly options: { afterResume?: boolean } = {}) {
+  /** `dir`: where the FIFO is made (the script directory, which exists by the time a run is taken). */
+  constructor(dir: string) {
     this.fifo = join(resolve(dir), `.casim-standby-${randomBytes(16).toString('hex')}`);
   }
 
   /**
-   * Lets a start held by `afterResume` go ahead. The agent calls it when a run's final report
-   * is acknowledged: the fork (1.3 ms of the agent's event loop) then comes after the report's
+   * Lets the start held since the last `take` go ahead. The agent calls it when a run's final
+   * report is acknowledged: the fork (1.3 ms of the agent's event loop) then comes after the report's
    * commit, not between the report and that commit when the control plane shares the process
    * (the testkit's in-process agents): InvokeCommand → Success 6.5–7.3 → 5.2–5.6 ms there
    * (bench/invoke-latency.ts), unchanged for an agent in its own process.
@@ -46,14 +42,14 @@ export class StandbySlot {
   resume(): void {
     const env = this.held;
     this.held = null;
-    if (env !== null) this.startNext(env, true);
+    if (env !== null) this.startNext(env);
   }
 
-  /** The armed shell for `env`, or null (none, another environment, or it ended). */
+  /** The armed shell for `env`, or null (none, another environment, or it ended); the next one, for `env`, starts at the next `resume`. */
   async take(env: Record<string, string>): Promise<StandbyShell | null> {
     const shell = this.shell;
     this.shell = null;
-    this.startNext(env);
+    this.held = env;
     if (shell === null) return null;
     if (!sameEnvironment(shell.env, env)) {
       shell.dispose();
@@ -95,12 +91,8 @@ export class StandbySlot {
     }
   }
 
-  private startNext(env: Record<string, string>, resumed = false): void {
+  private startNext(env: Record<string, string>): void {
     if (this.starting || !this.starts) return;
-    if (this.options.afterResume === true && !resumed) {
-      this.held = env;
-      return;
-    }
     this.starting = true;
     whenNoPtyOpen(() => {
       this.starting = false;

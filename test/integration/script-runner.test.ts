@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isRunning } from '../../agent/runner/process-tree.js';
 import { liveProcesses } from '../support/live-processes.js';
-import { runScript, StandbySlot, type ScriptRun, type ScriptRunOptions, type ScriptRunResult } from '../../agent/runner/script-runner.js';
+import { runScript as startRun, StandbySlot, type ScriptRun, type ScriptRunCallbacks, type ScriptRunOptions, type ScriptRunResult } from '../../agent/runner/script-runner.js';
 import type { TaskSpec } from '../../shared/protocol.js';
 
 let root: string;
@@ -15,6 +15,16 @@ let taskCounter = 0;
 const leftovers: number[] = [];
 /** The agent's session shell started ahead, in the variant that has one (see the describe below). */
 let slot: StandbySlot | undefined;
+
+/**
+ * runScript as the agent uses it: once a run is over (the agent: its report is stored) the slot
+ * may start the next shell (StandbySlot.resume).
+ */
+function runScript(task: TaskSpec, callbacks: ScriptRunCallbacks, options: ScriptRunOptions): ScriptRun {
+  const run = startRun(task, callbacks, options);
+  void run.done.then(() => options.standby?.resume());
+  return run;
+}
 
 /** The runner's options: the script directory, and the standby slot of the variant. */
 const runOptions = (dir: string = scriptDir): ScriptRunOptions => ({ scriptDir: dir, standby: slot });
@@ -541,10 +551,11 @@ describe('the session shell started ahead (standby-slot.ts)', () => {
     }
   });
 
-  it('afterResume: the next shell is started only once resume is called', async () => {
-    const standby = new StandbySlot(scriptDir, { afterResume: true });
+  it('the next shell is started only once resume is called (the agent: the report is stored)', async () => {
+    const standby = new StandbySlot(scriptDir);
     try {
-      expect((await run(makeTask('exit 0\n'), standby)).outcome).toEqual({ kind: 'exited', exitCode: 0 });
+      // The runner itself, without the agent's resume after the run.
+      expect((await startRun(makeTask('exit 0\n'), { onStarted: () => {}, onOutput: () => {} }, { scriptDir, standby }).done).outcome).toEqual({ kind: 'exited', exitCode: 0 });
       // Held: no shell is being started, however long the run is over.
       const ready = await Promise.race([standby.whenReady(), new Promise<'a start is pending'>((resolve) => setTimeout(() => resolve('a start is pending'), 50))]);
       expect(ready).toBe(false);
