@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -120,12 +120,17 @@ async function casim(): Promise<string[]> {
   await new Promise((resolve) => server.once('exit', resolve));
   rmSync(dataDir, { recursive: true, force: true });
   const e2e = summary(run.latencies);
+  const perCall = { loop: loopCpu / run.latencies.length, server: serverCpu / run.latencies.length, bench: benchCpu / run.latencies.length };
+  // What this machine could carry at these costs: the event loop is one core; everything (the
+  // server's threads and the benchmark's agents and client) shares them all.
+  const ceiling = Math.min(1000 / perCall.loop, (availableParallelism() * 1000) / (perCall.server + perCall.bench));
   return [
     `| casim: register ${AGENTS.toLocaleString('en')} simulated agents | ${registration.toFixed(1)} s (${Math.round(AGENTS / registration)}/s) | | |`,
     `| casim: server RSS idle / ${AGENTS.toLocaleString('en')} connected / after the RunCommand load | ${idleRss.toFixed(0)} / ${connectedRss.toFixed(0)} / ${loadedRss.toFixed(0)} MiB | | |`,
     `| casim: WebSocket ping, ${AGENTS.toLocaleString('en')} agents | | ${ms(ping.p50)} | ${ms(ping.p99)} |`,
     `| casim: RunCommand(${PER_CALL} instances) target ${RATE}/s for ${SECONDS} s: achieved ${(run.latencies.length / run.wallSeconds).toFixed(1)}/s, ${run.failed} failed; call → every result stored | ${run.latencies.length} calls | ${ms(e2e.p50)} | ${ms(e2e.p99)} |`,
-    `| casim: CPU per RunCommand(${PER_CALL}) over that load: server event loop / server all threads / benchmark process (agents + API client) | ${(loopCpu / run.latencies.length).toFixed(2)} / ${(serverCpu / run.latencies.length).toFixed(2)} / ${(benchCpu / run.latencies.length).toFixed(2)} ms | | |`,
+    `| casim: CPU per RunCommand(${PER_CALL}) over that load: server event loop / server all threads / benchmark process (agents + API client) | ${perCall.loop.toFixed(2)} / ${perCall.server.toFixed(2)} / ${perCall.bench.toFixed(2)} ms | | |`,
+    `| casim: calls/s these CPU costs allow here (min of one core for the event loop, ${availableParallelism()} cores for all of it) | ${ceiling.toFixed(0)}/s | | |`,
   ];
 }
 

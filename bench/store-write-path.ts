@@ -6,7 +6,9 @@
  * agent whose messages arrive together, as loadgen's do) or one group per step. 10,000 instances;
  * CPU time per call (process.cpuUsage). Anchor in the same run: the same documents written to a
  * bare table (id, doc) in the same transactions — the floor for storing that much JSON.
- * BENCH_CALLS changes the number of measured calls.
+ * The store checkpoints its WAL in the commits (the default) or on a worker thread (the
+ * server's): CPU of the event loop's thread and of the whole process. BENCH_CALLS changes the
+ * number of measured calls.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InstanceRecord, InstanceRunRecord, InvocationRecord } from '../controlplane/store/records.js';
 import { Store } from '../controlplane/store/store.js';
-import { machine } from './stats.js';
+import { cpuMsOf, machine } from './stats.js';
 
 const FLEET = 10_000;
 const PER_CALL = 100;
@@ -52,9 +54,9 @@ const steps = (r: InstanceRunRecord): InstanceRunRecord[] => [
   { ...r, deliveredTime: T, status: 'Success', startTime: T, finishTime: T, exitCode: 0, output: 'b2sK' },
 ];
 
-/** CPU ms per call of the casim store, with the transitions in one group or one group per step. */
-function casim(dir: string, oneGroup: boolean): number {
-  const store = new Store(join(dir, `casim-${oneGroup ? 'one' : 'per-step'}.sqlite`));
+/** CPU ms per call of the casim store (its thread, the process), with the transitions in one group or one group per step. */
+function casim(dir: string, oneGroup: boolean, walCheckpoints: 'inline' | 'worker'): { thread: number; all: number } {
+  const store = new Store(join(dir, `casim-${oneGroup ? 'one' : 'per-step'}-${walCheckpoints}.sqlite`), { walCheckpoints });
   store.transaction(() => { for (const id of ids) store.instances.add(instance(id)); });
   const call = (n: number): void => {
     const invokeId = `t-${n}`;
@@ -71,10 +73,12 @@ function casim(dir: string, oneGroup: boolean): number {
   };
   for (let n = 0; n < WARM_UP; n += 1) call(n);
   const before = process.cpuUsage();
+  const threadBefore = cpuMsOf(process.pid, true);
   for (let n = WARM_UP; n < WARM_UP + CALLS; n += 1) call(n);
+  const thread = cpuMsOf(process.pid, true) - threadBefore;
   const used = process.cpuUsage(before);
   store.close();
-  return (used.user + used.system) / 1000 / CALLS;
+  return { thread: thread / CALLS, all: (used.user + used.system) / 1000 / CALLS };
 }
 
 /** The anchor: the same documents into a bare (id, doc) table, one transaction per call and per group. */
@@ -111,11 +115,14 @@ function bare(dir: string, oneGroup: boolean): number {
 const dir = mkdtempSync(join(tmpdir(), 'casim-bench-store-'));
 console.log(`## Store write path of RunCommand(${PER_CALL}) — ${machine()}\n`);
 console.log(`CPU per call over ${CALLS} calls (${FLEET.toLocaleString('en')} instances).\n`);
-console.log('| transitions | casim store | anchor: bare (id, doc) table | casim / anchor |');
-console.log('|---|---|---|---|');
+console.log('| transitions | WAL checkpoints | casim store: its thread / the process | anchor: bare (id, doc) table | casim (its thread) / anchor |');
+console.log('|---|---|---|---|---|');
 for (const oneGroup of [true, false]) {
-  const ours = casim(dir, oneGroup);
-  const floor = bare(dir, oneGroup);
-  console.log(`| ${oneGroup ? 'a run\'s three in one group' : 'one group per step'} | ${ours.toFixed(2)} ms | ${floor.toFixed(2)} ms | ${(ours / floor).toFixed(1)}× |`);
+  for (const walCheckpoints of ['inline', 'worker'] as const) {
+    const ours = casim(dir, oneGroup, walCheckpoints);
+    const floor = bare(dir, oneGroup);
+    const where = walCheckpoints === 'inline' ? 'in the commits' : 'on a worker (the server\'s)';
+    console.log(`| ${oneGroup ? 'a run\'s three in one group' : 'one group per step'} | ${where} | ${ours.thread.toFixed(2)} / ${ours.all.toFixed(2)} ms | ${floor.toFixed(2)} ms | ${(ours.thread / floor).toFixed(1)}× |`);
+  }
 }
 rmSync(dir, { recursive: true, force: true });

@@ -102,6 +102,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let presence: StoredPresence | undefined;
   try {
     store = openStore(join(options.dataDir, STORE_FILE), {
+      // The event loop serves agents and the API; the WAL's copying and fsyncs go to a worker.
+      walCheckpoints: 'worker',
       // A group commit (agent messages) that fails, e.g. on a full disk: the same situation as one
       // message failing in the hub, so the same line.
       onGroupFailed: (error) => {

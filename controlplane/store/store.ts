@@ -32,6 +32,7 @@ import { RetentionPurge, type PurgedRuns } from './retention-purge.js';
 import { RowCounts } from './row-counts.js';
 import { RunCountDeltas } from './run-count-deltas.js';
 import { documentsOf } from './documents.js';
+import { WAL_SIZE_LIMIT, WalCheckpointer } from './wal-checkpointer.js';
 import {
   ACTIVATIONS,
   CLIENT_TOKENS,
@@ -72,6 +73,9 @@ export const SCHEMA_VERSION = 7;
  * hits gained (RunCommand's store write path 2.95-3.10 ms with 64 MiB, 2.89-2.96 with 8 MiB).
  */
 const STORE_CACHE_KIB = 8 * 1024;
+
+/** SQLite's default automatic checkpoint (frames), restored when the checkpoint worker ends. */
+const SQLITE_AUTOCHECKPOINT = 1000;
 
 /**
  * The durable state of the control plane: one SQLite file (WAL mode). Every write is
@@ -133,11 +137,17 @@ export class Store {
   private readonly deliveryStatusesOf: Database.Statement;
   private readonly setFileStatus: Database.Statement;
   readonly nonces: NonceTable;
+  /** Checkpoints the WAL off the event loop (`walCheckpoints: 'worker'`). */
+  readonly checkpointer: WalCheckpointer | undefined;
   /** The scheduler's query (every second), prepared at its first tick. */
   private dueRunsAt: Database.Statement | undefined;
 
-  /** `onGroupFailed` hears of a group commit that failed (its work was rolled back, nothing acknowledged). */
-  constructor(file: string, options: { onGroupFailed?: (error: unknown) => void } = {}) {
+  /**
+   * `onGroupFailed` hears of a group commit that failed (its work was rolled back, nothing
+   * acknowledged). `walCheckpoints: 'worker'` checkpoints on a worker thread (WalCheckpointer; the
+   * server's choice); by default SQLite checkpoints inside the commits, on the caller's thread.
+   */
+  constructor(file: string, options: { onGroupFailed?: (error: unknown) => void; walCheckpoints?: 'inline' | 'worker' } = {}) {
     this.onGroupFailed = options.onGroupFailed ?? (() => undefined);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
@@ -213,6 +223,16 @@ export class Store {
     if (version < SCHEMA_VERSION) this.migrate(version);
     // No agent session survives a restart (the count triggers follow).
     this.presence.resetAll();
+    this.checkpointer = options.walCheckpoints === 'worker' && file !== ':memory:' ? this.checkpointOnWorker(file) : undefined;
+  }
+
+  /** Hands the WAL's checkpoints to a worker thread; they return to the commits if it ends. */
+  private checkpointOnWorker(file: string): WalCheckpointer {
+    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+    this.db.pragma('wal_autocheckpoint = 0');
+    return new WalCheckpointer(file, () => {
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`);
+    });
   }
 
   /** Adds what retention purged of instances' runs to their records (InstanceQueries.runStats). */
@@ -506,6 +526,7 @@ export class Store {
 
   close(): void {
     this.flush();
+    this.checkpointer?.stop();
     this.db.close();
   }
 }

@@ -1,9 +1,11 @@
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { ApiCallError } from '../../cli/api-client.js';
+import { STORE_FILE } from '../../controlplane/server.js';
 import { createLogger } from '../../shared/logger.js';
 import { removeDir, waitFor, waitForResults } from '../support/harness.js';
 import { killAndWait, tempDir } from '../support/processes.js';
@@ -18,9 +20,11 @@ import { startedServer, type StartedServer } from '../support/server-process.js'
 const mountPoint = tempDir('casim-disk-full-');
 let server: StartedServer | undefined;
 let agent: Agent | undefined;
+let pin: Database.Database | undefined;
 const dirs: string[] = [];
 
 afterAll(async () => {
+  if (pin?.open) pin.close();
   agent?.stop();
   if (server) await killAndWait(server.child);
   try {
@@ -79,6 +83,13 @@ describe('a full disk under the control plane', () => {
       return body.Invocation.InvocationResults.InvocationResult[0]?.InvocationStatus === 'Running' ? true : undefined;
     }, 15_000, 'the long run to start');
 
+    const { CommandId } = await client.call<{ CommandId: string }>('CreateCommand', { Name: 'disk-full', Type: 'RunShellScript', CommandContent: Buffer.from('true').toString('base64') });
+    // A reader holds its snapshot meanwhile (as a long read would): the WAL cannot be rewound, so
+    // every commit from now on needs new space. Without it a commit may reuse the WAL's space once
+    // the checkpoint worker has copied it, and a small report can land on the full disk.
+    pin = new Database(join(dataDir, STORE_FILE), { readonly: true });
+    pin.exec('BEGIN');
+    pin.prepare('SELECT COUNT(*) AS n FROM invocations').get();
     const filler = join(mountPoint, 'filler');
     expect(fill(filler)).toBeGreaterThan(1024 * 1024);
     // Calls that must write now fail (the store's spare pages run out within a few).
@@ -98,6 +109,19 @@ describe('a full disk under the control plane', () => {
     expect(refused!).toMatchObject({ status: 500, code: 'ServiceUnavailable' });
     expect(refused!.message).toContain('The request has failed due to a temporary failure of the server.');
     expect(refused!.requestId).toMatch(/^[0-9A-F-]{36}$/);
+    // The refused call's frames were partly written: the WAL's file has room left for a smaller
+    // commit. Small writes (a command's description: a few pages) use it up until one is refused
+    // too, so the final report (more pages than one of those) cannot fit.
+    let drained = false;
+    for (let attempt = 0; attempt < 400 && !drained; attempt += 1) {
+      try {
+        await client.call('ModifyCommand', { CommandId, Description: `attempt ${attempt}` });
+      } catch (error) {
+        if (!(error instanceof ApiCallError)) throw error;
+        drained = true;
+      }
+    }
+    expect(drained).toBe(true);
 
     // The long run ends now; its final report cannot be stored and is not acknowledged.
     writeFileSync(join(markerDir, 'go'), '');
@@ -105,6 +129,8 @@ describe('a full disk under the control plane', () => {
     expect(server.child.exitCode).toBeNull();
 
     // Space returns: the re-sent report lands; nothing stored before is lost.
+    pin.exec('COMMIT');
+    pin.close();
     rmSync(filler);
     const [longResult] = await waitForResults(client, long.InvokeId, 30_000);
     expect(longResult).toMatchObject({ InvocationStatus: 'Success', Output: 'begin\nend\n' });
