@@ -118,9 +118,9 @@ console.log(`CPU per call over ${CALLS} calls (${FLEET.toLocaleString('en')} ins
 console.log('| transitions | WAL checkpoints | casim store: its thread / the process | anchor: bare (id, doc) table | casim (its thread) / anchor |');
 console.log('|---|---|---|---|---|');
 for (const oneGroup of [true, false]) {
+  const floor = bare(dir, oneGroup);
   for (const walCheckpoints of ['inline', 'worker'] as const) {
     const ours = casim(dir, oneGroup, walCheckpoints);
-    const floor = bare(dir, oneGroup);
     const where = walCheckpoints === 'inline' ? 'in the commits' : 'on a worker (the server\'s)';
     console.log(`| ${oneGroup ? 'a run\'s three in one group' : 'one group per step'} | ${where} | ${ours.thread.toFixed(2)} / ${ours.all.toFixed(2)} ms | ${floor.toFixed(2)} ms | ${(ours.thread / floor).toFixed(1)}× |`);
   }
