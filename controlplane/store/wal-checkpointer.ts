@@ -127,8 +127,8 @@ export class WalCheckpointer {
         });
       }
     } finally {
-      Atomics.sub(this.state, WAITING, 1);
-      this.worker.unref();
+      // The last waiter lets the process exit again.
+      if (Atomics.sub(this.state, WAITING, 1) === 1) this.worker.unref();
     }
   }
 
