@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InstanceRecord, InstanceRunRecord, InvocationRecord } from '../controlplane/store/records.js';
 import { Store } from '../controlplane/store/store.js';
+import { checkpointOnWorker } from '../controlplane/store/wal-checkpointer.js';
 import { cpuMsOf, machine } from './stats.js';
 
 const FLEET = 10_000;
@@ -56,7 +57,7 @@ const steps = (r: InstanceRunRecord): InstanceRunRecord[] => [
 
 /** CPU ms per call of the casim store (its thread, the process), with the transitions in one group or one group per step. */
 function casim(dir: string, oneGroup: boolean, walCheckpoints: 'inline' | 'worker'): { thread: number; all: number } {
-  const store = new Store(join(dir, `casim-${oneGroup ? 'one' : 'per-step'}-${walCheckpoints}.sqlite`), { walCheckpoints });
+  const store = new Store(join(dir, `casim-${oneGroup ? 'one' : 'per-step'}-${walCheckpoints}.sqlite`), walCheckpoints === 'worker' ? { checkpointer: checkpointOnWorker } : {});
   store.transaction(() => { for (const id of ids) store.instances.add(instance(id)); });
   const call = (n: number): void => {
     const invokeId = `t-${n}`;

@@ -29,6 +29,7 @@ import { SendFileService } from './files/send-file-service.js';
 import type { Store } from './store/store.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { createDataDir, openStore } from './startup/data-dir.js';
+import { checkpointOnWorker } from './store/wal-checkpointer.js';
 import { DataDirLock } from './startup/data-dir-lock.js';
 import { describeCause, StartupError } from './startup/startup-error.js';
 import { ADMIN_FAULTS_PATH, handleFaultControl } from './admin/fault-control.js';
@@ -103,7 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     store = openStore(join(options.dataDir, STORE_FILE), {
       // The event loop serves agents and the API; the WAL's copying and fsyncs go to a worker.
-      walCheckpoints: 'worker',
+      checkpointer: checkpointOnWorker,
       // A group commit (agent messages) that fails, e.g. on a full disk: the same situation as one
       // message failing in the hub, so the same line.
       onGroupFailed: (error) => {

@@ -32,7 +32,7 @@ import { RetentionPurge, type PurgedRuns } from './retention-purge.js';
 import { RowCounts } from './row-counts.js';
 import { RunCountDeltas } from './run-count-deltas.js';
 import { documentsOf } from './documents.js';
-import { WAL_SIZE_LIMIT, WalCheckpointer } from './wal-checkpointer.js';
+import { WAL_SIZE_LIMIT, type CheckpointerFactory, type WalCheckpointer } from './wal-checkpointer.js';
 import {
   ACTIVATIONS,
   CLIENT_TOKENS,
@@ -137,17 +137,18 @@ export class Store {
   private readonly deliveryStatusesOf: Database.Statement;
   private readonly setFileStatus: Database.Statement;
   readonly nonces: NonceTable;
-  /** Checkpoints the WAL off the event loop (`walCheckpoints: 'worker'`). */
+  /** Checkpoints the WAL off the event loop (the `checkpointer` option). */
   readonly checkpointer: WalCheckpointer | undefined;
   /** The scheduler's query (every second), prepared at its first tick. */
   private dueRunsAt: Database.Statement | undefined;
 
   /**
    * `onGroupFailed` hears of a group commit that failed (its work was rolled back, nothing
-   * acknowledged). `walCheckpoints: 'worker'` checkpoints on a worker thread (WalCheckpointer; the
-   * server's choice); by default SQLite checkpoints inside the commits, on the caller's thread.
+   * acknowledged). `checkpointer` takes the WAL's checkpoints (checkpointOnWorker: on a worker
+   * thread, the server's choice); without it SQLite checkpoints inside the commits, on the
+   * caller's thread.
    */
-  constructor(file: string, options: { onGroupFailed?: (error: unknown) => void; walCheckpoints?: 'inline' | 'worker' } = {}) {
+  constructor(file: string, options: { onGroupFailed?: (error: unknown) => void; checkpointer?: CheckpointerFactory } = {}) {
     this.onGroupFailed = options.onGroupFailed ?? (() => undefined);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
@@ -223,14 +224,14 @@ export class Store {
     if (version < SCHEMA_VERSION) this.migrate(version);
     // No agent session survives a restart (the count triggers follow).
     this.presence.resetAll();
-    this.checkpointer = options.walCheckpoints === 'worker' && file !== ':memory:' ? this.checkpointOnWorker(file) : undefined;
+    this.checkpointer = options.checkpointer && file !== ':memory:' ? this.handCheckpointsTo(options.checkpointer, file) : undefined;
   }
 
-  /** Hands the WAL's checkpoints to a worker thread; they return to the commits if it ends. */
-  private checkpointOnWorker(file: string): WalCheckpointer {
+  /** Hands the WAL's checkpoints over; they return to the commits if the checkpointer ends. */
+  private handCheckpointsTo(checkpointer: CheckpointerFactory, file: string): WalCheckpointer {
     this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     this.db.pragma('wal_autocheckpoint = 0');
-    return new WalCheckpointer(file, () => {
+    return checkpointer(file, () => {
       if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`);
     });
   }

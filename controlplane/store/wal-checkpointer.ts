@@ -85,10 +85,8 @@ export class WalCheckpointer {
     this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { file, sqlite, state: this.state.buffer } });
     // Never what keeps the process alive (the store's close stops it anyway).
     this.worker.unref();
-    let lost = false;
     const lose = (error: unknown): void => {
-      if (this.stopping || lost) return;
-      lost = true;
+      if (this.stopping || this.lostWith !== undefined) return;
       this.lostWith = error;
       onLost(error);
     };
@@ -139,9 +137,16 @@ export class WalCheckpointer {
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
-    if (this.ended) return;
+    // Ended already (its 'error' comes before its 'exit'): no connection left to close.
+    if (this.ended || this.lostWith !== undefined) return;
     this.worker.postMessage('stop');
     Atomics.wait(this.state, STOPPED, 0, STOP_WAIT_MS);
     void this.worker.terminate();
   }
 }
+
+/** How a store hands its checkpoints over: given the file and what to do if the checkpointer ends. */
+export type CheckpointerFactory = (file: string, onLost: (error: unknown) => void) => WalCheckpointer;
+
+/** The server's choice: checkpoints on a worker thread. */
+export const checkpointOnWorker: CheckpointerFactory = (file, onLost) => new WalCheckpointer(file, onLost);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../controlplane/store/store.js';
-import { WalCheckpointer } from '../../controlplane/store/wal-checkpointer.js';
+import { checkpointOnWorker, WalCheckpointer } from '../../controlplane/store/wal-checkpointer.js';
 import { removeDir } from '../support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'casim-checkpoints-'));
@@ -27,7 +27,7 @@ const walSize = (file: string): number => statSync(`${file}-wal`, { throwIfNoEnt
 describe('WAL checkpoints on a worker thread', () => {
   it('copies the WAL into the database file off the event loop, so the WAL rewinds and stays bounded', async () => {
     const file = join(dir, 'worker.sqlite');
-    const store = new Store(file, { walCheckpoints: 'worker' });
+    const store = new Store(file, { checkpointer: checkpointOnWorker });
     const checkpointer = store.checkpointer!;
     expect(checkpointer).toBeDefined();
     let largest = 0;
@@ -51,9 +51,9 @@ describe('WAL checkpoints on a worker thread', () => {
     reopened.close();
   });
 
-  it('stops at once when closed while the worker is still starting, leaving no WAL behind', () => {
+  it('closes while the worker is still starting, leaving no WAL behind', () => {
     const file = join(dir, 'quick.sqlite');
-    const store = new Store(file, { walCheckpoints: 'worker' });
+    const store = new Store(file, { checkpointer: checkpointOnWorker });
     writeBatch(store, 0);
     store.close();
     expect(existsSync(`${file}-wal`)).toBe(false);
@@ -69,11 +69,29 @@ describe('WAL checkpoints on a worker thread', () => {
     store.close();
   });
 
-  it('reports a worker that cannot checkpoint the file (the store then checkpoints in its commits again)', async () => {
+  it('reports a worker that cannot open its file', async () => {
     const lost = new Promise<unknown>((resolve) => {
       const checkpointer = new WalCheckpointer(join(dir, 'missing', 'none.sqlite'), resolve);
       expect(checkpointer.passes()).toBe(0);
     });
     expect(String(await lost)).toMatch(/unable to open|directory does not exist|SQLITE_CANTOPEN/i);
+  });
+
+  it('checkpoints in the commits again once its checkpointer has ended', async () => {
+    const file = join(dir, 'fallback.sqlite');
+    let ended!: () => void;
+    const gone = new Promise<void>((resolve) => (ended = resolve));
+    // A real worker that cannot open its file (a missing directory), as a worker that dies would end.
+    const store = new Store(file, {
+      checkpointer: (_file, onLost) => new WalCheckpointer(join(dir, 'missing', 'none.sqlite'), (error) => {
+        onLost(error);
+        ended();
+      }),
+    });
+    await gone;
+    for (let batch = 0; batch < 6; batch += 1) writeBatch(store, batch);
+    // The store's own checkpoints are back: the WAL was rewound, it does not hold all six batches.
+    expect(walSize(file)).toBeLessThan(6 * BATCH * PAGE);
+    store.close();
   });
 });
