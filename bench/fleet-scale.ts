@@ -74,7 +74,7 @@ function failures(errors: Map<string, number>): string {
   return errors.size === 0 ? '' : ` (${[...errors].map(([what, count]) => `${what} × ${count}`).join('; ')})`;
 }
 
-async function casim(): Promise<string[]> {
+async function casim(): Promise<{ lines: string[]; loopCpuPerCall: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'casim-bench-fleet-'));
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof": extra node flags for the server process.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -147,7 +147,7 @@ async function casim(): Promise<string[]> {
   // What this machine could carry at these costs: the event loop is one core; everything (the
   // server's threads and the benchmark's agents and client) shares them all.
   const ceiling = Math.min(1000 / perCall.loop, (availableParallelism() * 1000) / (perCall.server + perCall.bench));
-  return [
+  const lines = [
     `| casim: register ${AGENTS.toLocaleString('en')} simulated agents | ${registration.toFixed(1)} s (${Math.round(AGENTS / registration)}/s) | | |`,
     `| casim: server RSS idle / ${AGENTS.toLocaleString('en')} connected / after the RunCommand load | ${idleRss.toFixed(0)} / ${connectedRss.toFixed(0)} / ${loadedRss.toFixed(0)} MiB | | |`,
     `| casim: WebSocket ping, ${AGENTS.toLocaleString('en')} agents | | ${ms(ping.p50)} | ${ms(ping.p99)} |`,
@@ -156,9 +156,10 @@ async function casim(): Promise<string[]> {
     `| casim: CPU per RunCommand(${PER_CALL}) over that load: server event loop / server all threads / benchmark process (agents + API client) | ${perCall.loop.toFixed(2)} / ${perCall.server.toFixed(2)} / ${perCall.bench.toFixed(2)} ms | | |`,
     `| casim: calls/s these CPU costs allow here (min of one core for the event loop, ${availableParallelism()} cores for all of it) | ${ceiling.toFixed(0)}/s | | |`,
   ];
+  return { lines, loopCpuPerCall: perCall.loop };
 }
 
-async function bare(): Promise<string[]> {
+async function bare(): Promise<{ lines: string[]; loopCpuPerCall: number }> {
   const server = spawn(process.execPath, [join(import.meta.dirname, 'bare-fanout-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await firstLine(server, /^(\d+)$/);
   const url = `ws://127.0.0.1:${port}`;
@@ -200,19 +201,27 @@ async function bare(): Promise<string[]> {
     await fanOut(n);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  const cpuBefore = { loop: cpuMsOf(server.pid!, true), bench: cpuMsOf(process.pid) };
   const run = await openLoop((n) => fanOut(WARM_UP_CALLS + n));
+  const loopCpu = (cpuMsOf(server.pid!, true) - cpuBefore.loop) / run.latencies.length;
+  const benchCpu = (cpuMsOf(process.pid) - cpuBefore.bench) / run.latencies.length;
   for (const socket of [...clients, control]) socket.terminate();
   server.kill('SIGTERM');
   const e2e = summary(run.latencies);
-  return [
+  const lines = [
     `| anchor: bare ws server RSS, ${AGENTS.toLocaleString('en')} clients | ${rss.toFixed(0)} MiB | | |`,
     `| anchor: bare ws ping, ${AGENTS.toLocaleString('en')} clients | | ${ms(ping.p50)} | ${ms(ping.p99)} |`,
     `| anchor: bare ws fan-out to ${PER_CALL} clients and back, target ${RATE}/s: achieved ${(run.latencies.length / run.wallSeconds).toFixed(1)}/s | ${run.latencies.length} | ${ms(e2e.p50)} | ${ms(e2e.p99)} |`,
+    `| anchor: CPU per fan-out over that load: bare server (one thread) / benchmark process (its clients) | ${loopCpu.toFixed(2)} / ${benchCpu.toFixed(2)} ms | | |`,
   ];
+  return { lines, loopCpuPerCall: loopCpu };
 }
 
 console.log(`## Fleet at scale — ${machine()}\n`);
 console.log('| measurement | value / samples | p50 | p99 |');
 console.log('|---|---|---|---|');
-for (const line of await casim()) console.log(line);
-for (const line of await bare()) console.log(line);
+const ours = await casim();
+const anchor = await bare();
+for (const line of [...ours.lines, ...anchor.lines]) console.log(line);
+// The VM's speed moves from minute to minute; this ratio moves less than either figure.
+console.log(`| casim's event loop CPU per RunCommand(${PER_CALL}) / the bare server's per fan-out | ${(ours.loopCpuPerCall / anchor.loopCpuPerCall).toFixed(1)}× | | |`);
