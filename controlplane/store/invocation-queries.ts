@@ -9,7 +9,7 @@ import type { SqlValue } from './document-table.js';
 import { isRepeating } from '../invocations/repeat-mode.js';
 import { documentsOf } from './documents.js';
 import { totalCount } from './row-counts.js';
-import { INVOCATION_COUNTS, RUN_COUNTS } from './table-specs.js';
+import { INVOCATION_COUNTS, RUN_COUNTS, RUNS_OF_INVOCATION, RUNS_OF_JOINED_INVOCATION } from './table-specs.js';
 
 /** DescribeInvocations' filters; the handler leaves out those the API ignores with InstanceId. */
 export interface InvocationFilter {
@@ -86,7 +86,7 @@ export class InvocationQueries {
 
   constructor(db: Database.Database, sql: StatementCache = new StatementCache(db)) {
     this.sql = sql;
-    this.runsOf = db.prepare('SELECT doc FROM instance_runs WHERE invoke_id = ? ORDER BY seq');
+    this.runsOf = db.prepare(`SELECT doc FROM instance_runs WHERE ${RUNS_OF_INVOCATION} ORDER BY seq`);
     this.invocationById = db.prepare('SELECT doc FROM invocations WHERE id = ?');
   }
 
@@ -151,18 +151,24 @@ export class InvocationQueries {
    */
   describeInvocationResults(filter: ResultFilter, spec: PageSpec): StorePage<ResultRow> {
     // With a filter on the invocation (CommandId, ResourceGroupId, Tag) the invocations drive the
-    // join, newest first, and each one's runs follow in instance order on (invoke_id, seq).
+    // join, newest first, and each one's runs follow in instance order on (region_id, invoke_seq, seq).
     const needsInvocation = filter.commandId !== undefined || filter.resourceGroupId !== undefined || filter.tags.length > 0;
     const where = new SqlWhere().add(needsInvocation ? 'i.region_id = ?' : 'r.region_id = ?', filter.regionId);
-    if (filter.invokeId !== undefined) where.add('r.invoke_id = ?', filter.invokeId);
+    // The invocation's sequence number: with the region, its range of the (region_id, invoke_seq DESC, seq) index.
+    if (filter.invokeId !== undefined) {
+      where.add('r.invoke_seq = (SELECT seq FROM invocations WHERE id = ?)', filter.invokeId);
+      // Joined, the invocation by its primary key rather than a walk of the region's.
+      if (needsInvocation) where.add('i.id = ?', filter.invokeId);
+    }
     if (filter.instanceId !== undefined) where.add('r.instance_id = ?', filter.instanceId);
     if (filter.commandId !== undefined) where.add('i.command_id = ?', filter.commandId);
     if (filter.resourceGroupId !== undefined) where.add('i.resource_group_id = ?', filter.resourceGroupId);
     const [firstTag, ...otherTags] = filter.tags;
-    let from = needsInvocation ? 'invocations i JOIN instance_runs r ON r.invoke_id = i.id' : 'instance_runs r';
+    if (needsInvocation) where.add(RUNS_OF_JOINED_INVOCATION);
+    let from = needsInvocation ? 'invocations i CROSS JOIN instance_runs r' : 'instance_runs r';
     let k1 = needsInvocation ? 'i.seq' : 'r.invoke_seq';
     if (firstTag !== undefined && filter.commandId === undefined && filter.invokeId === undefined && filter.instanceId === undefined) {
-      from = 'tags t JOIN invocations i ON i.seq = t.seq JOIN instance_runs r ON r.invoke_id = i.id';
+      from = 'tags t JOIN invocations i ON i.seq = t.seq CROSS JOIN instance_runs r';
       k1 = 't.seq';
       where.tagDriver('invocations', 't', firstTag);
       where.tags('invocations', 'i.id', otherTags);
@@ -186,7 +192,7 @@ export class InvocationQueries {
         const [c1 = 0, c2 = 0] = spec.after;
         cursor.add(`${k1} <= ? AND (${k1} < ? OR r.seq > ?)`, c1, c1, c2);
       }
-      // One invocation: k1 is constant, so instance order alone (its (invoke_id, seq) range, no sort;
+      // One invocation: k1 is constant, so instance order alone (its index range, no sort;
       // ordered by k1 too, the planner would walk the region's index to skip the sort).
       const order = filter.invokeId !== undefined ? 'r.seq ASC' : `${k1} DESC, r.seq ASC`;
       sql = `SELECT ${k1} AS k1, r.seq AS k2, r.run AS k3, r.doc AS doc, r.invoke_id AS invoke_id ${body} AND ${cursor.toString()} ORDER BY ${order} ${limit.sql}`;
@@ -230,7 +236,7 @@ export class InvocationQueries {
     const where = new SqlWhere().add('i.command_id = ?', commandId);
     const notFinal = new SqlWhere().in('r.status', finalStatuses);
     const row = this.sql
-      .get(`SELECT 1 AS x FROM invocations i JOIN instance_runs r ON r.invoke_id = i.id WHERE ${where.toString()} AND NOT (${notFinal.toString()}) LIMIT 1`)
+      .get(`SELECT 1 AS x FROM invocations i CROSS JOIN instance_runs r WHERE ${RUNS_OF_JOINED_INVOCATION} AND ${where.toString()} AND NOT (${notFinal.toString()}) LIMIT 1`)
       .get(...where.params, ...notFinal.params);
     return row !== undefined;
   }

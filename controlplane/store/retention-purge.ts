@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RowCounts } from './row-counts.js';
+import { RUNS_OF_INVOCATION } from './table-specs.js';
 
 /** What one purge pass removed. */
 export interface PurgeCounts {
@@ -46,13 +47,14 @@ export class RetentionPurge {
     private readonly counts: Pick<RowCounts, 'runsAdded' | 'dropZeros'>,
     private readonly keepCounts: (purged: PurgedRuns) => void,
   ) {
-    this.runsOfInvocation = db.prepare('SELECT instance_id, creation_time FROM instance_runs WHERE invoke_id = ?');
+    this.runsOfInvocation = db.prepare(`SELECT instance_id, creation_time FROM instance_runs WHERE ${RUNS_OF_INVOCATION}`);
     this.oldInvocations = db.prepare(
       `SELECT id FROM invocations WHERE creation_time < ? AND (invoke_status IS NULL OR invoke_status NOT IN (${LIVE.map(() => '?').join(', ')})) ORDER BY creation_time LIMIT ?`,
     );
     this.deletes = [
       db.prepare('DELETE FROM run_history WHERE invoke_id = ?'),
-      db.prepare('DELETE FROM instance_runs WHERE invoke_id = ?'),
+      // While the invocation row is still there (it goes last).
+      db.prepare(`DELETE FROM instance_runs WHERE ${RUNS_OF_INVOCATION}`),
       db.prepare('DELETE FROM invocation_run_counts WHERE invoke_id = ?'),
       db.prepare("DELETE FROM tags WHERE kind = 'invocations' AND id = ?"),
       db.prepare('DELETE FROM invocations WHERE id = ?'),

@@ -44,6 +44,7 @@ import {
   INSTANCES,
   INVOCATIONS,
   RUN_HISTORY,
+  RUNS_OF_INVOCATION,
   runKey,
 } from './table-specs.js';
 
@@ -61,10 +62,14 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
  * (instance_id, status); instances' InvocationCount and LastInvokedTime counted from their runs,
  * the documents keeping only what retention purged (InstanceQueries.runStats), and their last
  * heartbeat in a column. 7: the scheduler's run index (status, next_run_time) became a partial
- * index of Scheduled runs. Opening an older data dir derives what it lacks from the documents,
+ * index of Scheduled runs. 8: no run index by invoke_id (an invocation's runs are found by its
+ * region and sequence number, on the index that lists a region's results). Opening an older data dir derives what it lacks from the documents,
  * once, in one transaction (new indexes are made at open, like every index).
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
+
+/** The run indexes by invoke_id that schema 8 dropped (RUNS_OF_INVOCATION took their place). */
+export const RETIRED_RUN_INDEXES = ['instance_runs_by_invoke_id_seq', 'instance_runs_by_region_id_invoke_id_seq'];
 
 /**
  * SQLite's page cache (default 2 MiB): the hot index pages of a busy fleet stay in memory; the
@@ -191,7 +196,7 @@ export class Store {
       },
       afterDelete: (id) => this.refreshFileStatus(id.slice(0, id.indexOf('/'))),
     });
-    this.runsOfInvocation = this.db.prepare('SELECT doc FROM instance_runs WHERE invoke_id = ? ORDER BY seq');
+    this.runsOfInvocation = this.db.prepare(`SELECT doc FROM instance_runs WHERE ${RUNS_OF_INVOCATION} ORDER BY seq`);
     this.deliveriesOfInvocation = this.db.prepare('SELECT doc FROM file_deliveries WHERE invoke_id = ? ORDER BY seq');
     this.historyOfRun = this.db.prepare('SELECT doc FROM run_history WHERE invoke_id = ? AND instance_id = ? ORDER BY run');
     // While the invocation exists (a purge in the same transaction may have deleted it and its counts).
@@ -272,6 +277,8 @@ export class Store {
     this.db.transaction(() => {
       // Schema 7 replaced it with the partial index of Scheduled runs.
       this.db.exec('DROP INDEX IF EXISTS instance_runs_by_status_next_run_time');
+      // Schema 8 finds an invocation's runs on (region_id, invoke_seq) (RUNS_OF_INVOCATION).
+      for (const name of RETIRED_RUN_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
       if (version < 6) this.migrateToSix(version);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();

@@ -88,6 +88,21 @@ export const INVOCATIONS: TableSpec<InvocationRecord> = {
   cacheSize: 2_000,
 };
 
+/**
+ * The run rows of the invocation whose id is bound to `?`, on the (region_id, invoke_seq, seq)
+ * index: `FROM instance_runs WHERE ${RUNS_OF_INVOCATION} ORDER BY seq`. An invocation's runs
+ * are in its region and carry its sequence number; it is deleted only after its runs.
+ */
+export const RUNS_OF_INVOCATION = '(region_id, invoke_seq) = (SELECT region_id, seq FROM invocations WHERE id = ?)';
+
+/**
+ * An invocation `i` and its run rows `r`, `i` first: `FROM invocations i CROSS JOIN
+ * instance_runs r WHERE ${RUNS_OF_JOINED_INVOCATION} AND …`, each invocation's runs on the same
+ * index as RUNS_OF_INVOCATION. CROSS JOIN keeps SQLite's planner from walking the region's runs
+ * first (it did, given the region equality both sides share); PostgreSQL plans it as any join.
+ */
+export const RUNS_OF_JOINED_INVOCATION = 'r.region_id = i.region_id AND r.invoke_seq = i.seq';
+
 /** The invocation's sequence number and region, copied into each run row when it is added. */
 const invokeSeq: Column<InstanceRunRecord> = { name: 'invoke_seq', type: 'INTEGER', value: (r) => r.invokeId, insert: '(SELECT seq FROM invocations WHERE id = ?)' };
 const invokeRegion: Column<InstanceRunRecord> = { name: 'region_id', type: 'TEXT', value: (r) => r.invokeId, insert: '(SELECT region_id FROM invocations WHERE id = ?)' };
@@ -124,16 +139,15 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
   ],
   // Results are listed newest invocation first, then in instance order: (invoke_seq DESC, seq).
   indexes: [
-    'invoke_id, seq',
     // An instance's live runs (the hub on connect, a stop or reboot, DescribeCloudAssistantStatus).
     'instance_id WHERE live = 1',
     // The scheduler's tick (Store.dueRuns). Partial: only Scheduled runs are in it, so a run's
     // Pending -> Running -> Success steps do not move an entry each (300 index updates per
     // RunCommand(100)), and it stays as small as the number of scheduled runs.
     "next_run_time WHERE status = 'Scheduled'",
+    // Also an invocation's runs in instance order (RUNS_OF_INVOCATION): its region and sequence
+    // number are the invocation's, so no index by invoke_id is kept (two fewer per run added).
     'region_id, invoke_seq DESC, seq',
-    // By InvokeId within the region (the planner takes the region-only index without it).
-    'region_id, invoke_id, seq',
     // An instance's runs newest first; also its InvocationCount and LastInvokedTime (instance-queries.ts).
     'region_id, instance_id, invoke_seq DESC, seq',
     'region_id, status, invoke_seq DESC, seq',

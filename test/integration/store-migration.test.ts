@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PageSpec } from '../../controlplane/store/page.js';
-import { SCHEMA_VERSION, Store } from '../../controlplane/store/store.js';
+import { RETIRED_RUN_INDEXES, SCHEMA_VERSION, Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
 import { recountedCounts, storedCounts } from '../support/row-counts.js';
 import { activationRecord, commandRecord, deliveryRecord, fileRecord, instanceRecord, invocationRecord, runRecord } from '../support/store-records.js';
@@ -189,6 +189,44 @@ describe('Store migration from the document schema (seq, id, doc, label)', () =>
       store.instances.put({ ...store.instances.get('mi-1')!, deregistered: true });
       expect(storedCounts(raw)).toEqual(recountedCounts(raw));
       expect(store.instanceQueries.registered({ regionId: 'cn-hangzhou', kind: 'managed', tags: [] }, ALL).total).toBe(7);
+    } finally {
+      raw.close();
+      store.close();
+    }
+  });
+
+  it('drops the run indexes by invoke_id of a schema 7 data dir; an invocation\'s runs are still listed, paged and purged', () => {
+    const file = join(dir, 'schema7.sqlite');
+    const before = new Store(file);
+    before.transaction(() => {
+      for (const n of [1, 2]) {
+        before.invocations.add(invocationRecord(`t-${n}`, ['mi-1', 'mi-2', 'mi-3'], { creationTime: `2026-11-0${n}T00:00:00Z` }));
+        for (const instanceId of ['mi-1', 'mi-2', 'mi-3']) before.runs.add(runRecord(`t-${n}`, instanceId, 'Success'));
+      }
+    });
+    before.close();
+    const old = new Database(file);
+    old.exec('CREATE INDEX instance_runs_by_invoke_id_seq ON instance_runs (invoke_id, seq)');
+    old.exec('CREATE INDEX instance_runs_by_region_id_invoke_id_seq ON instance_runs (region_id, invoke_id, seq)');
+    old.pragma('user_version = 7');
+    old.close();
+
+    const store = new Store(file);
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const indexes = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instance_runs'").all() as Array<{ name: string }>).map((r) => r.name);
+      expect(indexes.filter((name) => RETIRED_RUN_INDEXES.includes(name))).toEqual([]);
+      expect(indexes.length).toBeGreaterThan(5);
+      const results = store.invocationQueries.describeInvocationResults({ regionId: 'cn-hangzhou', tags: [], includeHistory: false, invokeId: 't-2' }, ALL);
+      expect(results.items.map((r) => r.run.instanceId)).toEqual(['mi-1', 'mi-2', 'mi-3']);
+      expect(results.total).toBe(3);
+      expect(store.invocationQueries.describeInvocationResults({ regionId: 'cn-beijing', tags: [], includeHistory: false, invokeId: 't-2' }, ALL).items).toEqual([]);
+      expect(store.invocationQueries.describeInvocations({ regionId: 'cn-hangzhou', tags: [], invokeId: 't-1' }, ALL).items[0]!.runs).toHaveLength(3);
+      // Retention deletes an invocation's runs by the same lookup, before the invocation row.
+      expect(store.retention.purgeBefore('2026-11-01T12:00:00Z')).toMatchObject({ invocations: 1, runs: 3 });
+      expect((raw.prepare("SELECT COUNT(*) AS n FROM instance_runs WHERE invoke_id = 't-1'").get() as { n: number }).n).toBe(0);
+      expect(store.invocationQueries.describeInvocationResults({ regionId: 'cn-hangzhou', tags: [], includeHistory: false }, ALL).total).toBe(3);
     } finally {
       raw.close();
       store.close();

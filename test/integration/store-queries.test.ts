@@ -131,7 +131,8 @@ describe('Describe* queries in SQL', () => {
     const boundedSort = (d: string): boolean => d.includes('LAST TERM OF ORDER BY') || (filter.includeHistory && filter.invokeId !== undefined);
     expect(plans.filter((d) => /^SCAN (i|r|t)$/.test(d) || (d.includes('TEMP B-TREE') && !boundedSort(d)))).toEqual([]);
     // A filter by invocation or instance reads that one's runs, not the region's.
-    if (filter.invokeId !== undefined) expect(plans.filter((d) => d.startsWith('SEARCH r ') && !d.includes('invoke_id=?'))).toEqual([]);
+    // One invocation's runs: its (region_id, invoke_seq) range.
+    if (filter.invokeId !== undefined) expect(plans.filter((d) => d.startsWith('SEARCH r ') && !d.includes('region_id=? AND invoke_seq=?'))).toEqual([]);
     if (filter.instanceId !== undefined) expect(plans.filter((d) => d.startsWith('SEARCH r ') && !d.includes('instance_id=?'))).toEqual([]);
     const byOffset = invocations.describeInvocationResults(filter, { offset: 0, limit: 10_000, countTotal: true });
     const byKeyset = walk((spec) => invocations.describeInvocationResults(filter, spec), 4);
