@@ -34,19 +34,31 @@ let timer;
 // whole WAL, nothing to do.
 let seenVersion = -1;
 let caughtUp = false;
+// Frames of the WAL copied so far (its generation: the writer starts it over after a commit).
+let backfilled = 0;
 function pass() {
   let delay = ${IDLE_DELAY_MS};
   try {
     const version = db.pragma('data_version', { simple: true });
     if (version !== seenVersion || !caughtUp) {
       const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
-      caughtUp = row.checkpointed === row.log;
-      if (version !== seenVersion && row.checkpointed > 0) {
-        Atomics.add(state, ${PASSES}, 1);
-        if (Atomics.load(state, ${WAITING}) > 0) parentPort.postMessage('copied');
+      if (row.busy !== 0 || row.log < 0) {
+        // It could not run (-1 frames, or busy): as if the commit were still to be seen, soon.
+        caughtUp = false;
         delay = ${BUSY_DELAY_MS};
+      } else {
+        caughtUp = row.checkpointed === row.log;
+        // After a commit the WAL may have started over: any frame copied is new. Without one (a
+        // pass that copied only part of it), the frames copied beyond the last pass's.
+        const copied = version !== seenVersion ? row.checkpointed > 0 : row.checkpointed > backfilled;
+        backfilled = row.checkpointed;
+        if (copied) {
+          Atomics.add(state, ${PASSES}, 1);
+          if (Atomics.load(state, ${WAITING}) > 0) parentPort.postMessage('copied');
+          delay = ${BUSY_DELAY_MS};
+        }
+        seenVersion = version;
       }
-      seenVersion = version;
     }
   } catch {
     // A full disk or an I/O error: the frames stay in the WAL (durable there); try again later.
