@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { afterCheckpoint, checkpointDue, FIRST_PASS } from './checkpoint-pass.js';
 
 /** How often the worker looks for frames to copy: soon again while the WAL grows, backing off when idle. */
 const BUSY_DELAY_MS = 10;
@@ -18,7 +19,7 @@ const WAITING = 2;
 
 /**
  * The worker's code (CommonJS, evaluated: no file of its own to find beside the compiled or the
- * TypeScript module). Its own connection runs PASSIVE checkpoints, which copy what the WAL holds
+ * TypeScript module); its rule is checkpoint-pass.ts', whose functions it carries as source. Its own connection runs PASSIVE checkpoints, which copy what the WAL holds
  * into the database file without waiting for, or blocking, the writer or readers; the writer
  * rewinds the WAL once it has all been copied.
  */
@@ -30,39 +31,27 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
 db.pragma('journal_size_limit = ${WAL_SIZE_LIMIT}');
 let timer;
+${checkpointDue.toString()}
+${afterCheckpoint.toString()}
 // data_version moves when another connection commits: no commit since a pass that copied the
 // whole WAL, nothing to do.
-let seenVersion = -1;
-let caughtUp = false;
-// Frames of the WAL copied so far (its generation: the writer starts it over after a commit).
-let backfilled = 0;
+let passState = ${JSON.stringify(FIRST_PASS)};
 function pass() {
   let delay = ${IDLE_DELAY_MS};
   try {
     const version = db.pragma('data_version', { simple: true });
-    if (version !== seenVersion || !caughtUp) {
-      const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
-      if (row.busy !== 0 || row.log < 0) {
-        // It could not run (-1 frames, or busy): as if the commit were still to be seen, soon.
-        caughtUp = false;
-        delay = ${BUSY_DELAY_MS};
-      } else {
-        caughtUp = row.checkpointed === row.log;
-        // After a commit the WAL may have started over: any frame copied is new. Without one (a
-        // pass that copied only part of it), the frames copied beyond the last pass's.
-        const copied = version !== seenVersion ? row.checkpointed > 0 : row.checkpointed > backfilled;
-        backfilled = row.checkpointed;
-        if (copied) {
-          Atomics.add(state, ${PASSES}, 1);
-          if (Atomics.load(state, ${WAITING}) > 0) parentPort.postMessage('copied');
-          delay = ${BUSY_DELAY_MS};
-        }
-        seenVersion = version;
+    if (checkpointDue(passState, version)) {
+      const outcome = afterCheckpoint(passState, version, db.pragma('wal_checkpoint(PASSIVE)')[0]);
+      passState = outcome.state;
+      if (outcome.copied) {
+        Atomics.add(state, ${PASSES}, 1);
+        if (Atomics.load(state, ${WAITING}) > 0) parentPort.postMessage('copied');
       }
+      if (outcome.soon) delay = ${BUSY_DELAY_MS};
     }
   } catch {
     // A full disk or an I/O error: the frames stay in the WAL (durable there); try again later.
-    caughtUp = false;
+    passState = { ...passState, caughtUp: false };
   }
   timer = setTimeout(pass, delay);
 }
