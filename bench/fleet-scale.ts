@@ -69,6 +69,16 @@ async function openLoop(fire: (n: number) => Promise<number>): Promise<{ latenci
   return { latencies, wallSeconds: (performance.now() - started) / 1000, failed, errors };
 }
 
+/** WARM_UP_CALLS of `fire`, one at a time, 20 ms apart; resolves with their latencies. */
+async function warmUp(fire: (n: number) => Promise<number>): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let n = 0; n < WARM_UP_CALLS; n += 1) {
+    latencies.push(await fire(n));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return latencies;
+}
+
 /** What the failed calls said, e.g. ` (Throttling × 3)`; empty when none failed. */
 function failures(errors: Map<string, number>): string {
   return errors.size === 0 ? '' : ` (${[...errors].map(([what, count]) => `${what} × ${count}`).join('; ')})`;
@@ -125,11 +135,7 @@ async function casim(): Promise<{ lines: string[]; loopCpuPerCall: number }> {
   };
   // The server's first calls run its code before V8 has optimised it (at 50/s the first ~0.5 s of
   // calls took 60-680 ms): measured on their own, one at a time, so the load below is steady state.
-  const cold: number[] = [];
-  for (let n = 0; n < WARM_UP_CALLS; n += 1) {
-    cold.push(await runCommand(n));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const cold = await warmUp(runCommand);
   const cpuBefore = { server: cpuMsOf(server.pid!), loop: cpuMsOf(server.pid!, true), bench: cpuMsOf(process.pid) };
   const run = await openLoop((n) => runCommand(WARM_UP_CALLS + n));
   const loadedRss = rssOf(server.pid!);
@@ -196,11 +202,7 @@ async function bare(): Promise<{ lines: string[]; loopCpuPerCall: number }> {
     waiting.delete(id);
     return performance.now() - start;
   };
-  // The same warm-up as casim's.
-  for (let n = 0; n < WARM_UP_CALLS; n += 1) {
-    await fanOut(n);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await warmUp(fanOut);
   const cpuBefore = { loop: cpuMsOf(server.pid!, true), bench: cpuMsOf(process.pid) };
   const run = await openLoop((n) => fanOut(WARM_UP_CALLS + n));
   const loopCpu = (cpuMsOf(server.pid!, true) - cpuBefore.loop) / run.latencies.length;

@@ -70,6 +70,12 @@ export const TAGS_DDL = [
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
 
+/** The name of a table's index given as in TableSpec.indexes ("columns" or "columns WHERE condition"). */
+export function indexName(table: string, index: string): string {
+  const [columns = index, where] = index.split(/\s+WHERE\s+/);
+  return `${table}_by_${columns.replace(/\s+DESC/gi, '').replace(/[^a-z0-9_]+/g, '_')}${where ? `_where_${shortHash(where)}` : ''}`;
+}
+
 /** A short, stable name part for a partial index's condition (FNV-1a, base 36). */
 function shortHash(text: string): string {
   let hash = 0x811c9dc5;
@@ -132,8 +138,7 @@ export class DocumentTable<T> {
     for (const index of spec.indexes ?? []) {
       // "columns" or "columns WHERE condition" (a partial index, named after its condition too).
       const [columns = index, where] = index.split(/\s+WHERE\s+/);
-      const name = `${t}_by_${columns.replace(/\s+DESC/gi, '').replace(/[^a-z0-9_]+/g, '_')}${where ? `_where_${shortHash(where)}` : ''}`;
-      db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${t} (${columns})${where ? ` WHERE ${where}` : ''}`);
+      db.exec(`CREATE INDEX IF NOT EXISTS ${indexName(t, index)} ON ${t} (${columns})${where ? ` WHERE ${where}` : ''}`);
     }
     const names = ['id', 'doc', 'label', ...this.columns.map((c) => c.name)];
     const marks = ['?', '?', '?', ...this.columns.map((c) => c.insert ?? '?')];

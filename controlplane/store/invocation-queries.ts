@@ -9,7 +9,7 @@ import type { SqlValue } from './document-table.js';
 import { isRepeating } from '../invocations/repeat-mode.js';
 import { documentsOf } from './documents.js';
 import { totalCount } from './row-counts.js';
-import { INVOCATION_COUNTS, RUN_COUNTS, RUNS_OF_INVOCATION, RUNS_OF_JOINED_INVOCATION } from './table-specs.js';
+import { INVOCATION_COUNTS, RUN_COUNTS, RUNS_OF_INVOCATION, RUNS_OF_JOINED_INVOCATION, runsOfInvocation } from './table-specs.js';
 
 /** DescribeInvocations' filters; the handler leaves out those the API ignores with InstanceId. */
 export interface InvocationFilter {
@@ -154,9 +154,9 @@ export class InvocationQueries {
     // join, newest first, and each one's runs follow in instance order on (region_id, invoke_seq, seq).
     const needsInvocation = filter.commandId !== undefined || filter.resourceGroupId !== undefined || filter.tags.length > 0;
     const where = new SqlWhere().add(needsInvocation ? 'i.region_id = ?' : 'r.region_id = ?', filter.regionId);
-    // The invocation's sequence number: with the region, its range of the (region_id, invoke_seq DESC, seq) index.
+    // One invocation's runs: its range of the (region_id, invoke_seq DESC, seq) index (none when it is in another region).
     if (filter.invokeId !== undefined) {
-      where.add('r.invoke_seq = (SELECT seq FROM invocations WHERE id = ?)', filter.invokeId);
+      where.add(runsOfInvocation('r.'), filter.invokeId);
       // Joined, the invocation by its primary key rather than a walk of the region's.
       if (needsInvocation) where.add('i.id = ?', filter.invokeId);
     }

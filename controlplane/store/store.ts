@@ -6,7 +6,7 @@ import { invocationStatusColumns } from '../invocations/status-filters.js';
 import { fileAggregateStatus } from '../files/file-aggregate-status.js';
 import { ActivationQueries } from './activation-queries.js';
 import { FileQueries } from './file-queries.js';
-import { DocumentTable, TAGS_DDL } from './document-table.js';
+import { DocumentTable, indexName, TAGS_DDL } from './document-table.js';
 import { CommandQueries } from './command-queries.js';
 import { InstancePresence } from './instance-presence.js';
 import { InstanceQueries } from './instance-queries.js';
@@ -69,7 +69,7 @@ export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js'
 export const SCHEMA_VERSION = 8;
 
 /** The run indexes by invoke_id that schema 8 dropped (RUNS_OF_INVOCATION took their place). */
-export const RETIRED_RUN_INDEXES = ['instance_runs_by_invoke_id_seq', 'instance_runs_by_region_id_invoke_id_seq'];
+export const RETIRED_RUN_INDEXES = ['invoke_id, seq', 'region_id, invoke_id, seq'].map((index) => indexName(INSTANCE_RUNS.name, index));
 
 /**
  * SQLite's page cache (default 2 MiB): the hot index pages of a busy fleet stay in memory; the

@@ -93,7 +93,12 @@ export const INVOCATIONS: TableSpec<InvocationRecord> = {
  * index: `FROM instance_runs WHERE ${RUNS_OF_INVOCATION} ORDER BY seq`. An invocation's runs
  * are in its region and carry its sequence number; it is deleted only after its runs.
  */
-export const RUNS_OF_INVOCATION = '(region_id, invoke_seq) = (SELECT region_id, seq FROM invocations WHERE id = ?)';
+export const RUNS_OF_INVOCATION = runsOfInvocation('');
+
+/** RUNS_OF_INVOCATION for run rows under an alias (`r.`) in a query that names other tables. */
+export function runsOfInvocation(alias: '' | 'r.'): string {
+  return `(${alias}region_id, ${alias}invoke_seq) = (SELECT region_id, seq FROM invocations WHERE id = ?)`;
+}
 
 /**
  * An invocation `i` and its run rows `r`, `i` first: `FROM invocations i CROSS JOIN
