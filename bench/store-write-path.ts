@@ -3,7 +3,8 @@
  * call's transaction (ClientToken, invocation, 100 runs; the instances' InvocationCount is
  * counted from their runs, so no instance row is written) and then each run's three transitions (delivered, Running, Success) as the
  * invocation service writes them through the group commit, either all three in one group (an
- * agent whose messages arrive together, as loadgen's do) or one group per step. 10,000 instances;
+ * agent whose messages arrive together, as loadgen's do) or one group per step, each step read
+ * first (as the service reads the run an agent's message names). 10,000 instances;
  * CPU time per call (process.cpuUsage). Anchor in the same run: the same documents written to a
  * bare table (id, doc) in the same transactions — the floor for storing that much JSON.
  * The store checkpoints its WAL in the commits (the default) or on a worker thread (the
@@ -68,7 +69,13 @@ function casim(dir: string, oneGroup: boolean, walCheckpoints: 'inline' | 'worke
       for (const id of targets) store.runs.add(run(invokeId, id));
     });
     for (let step = 0; step < 3; step += 1) {
-      for (const id of targets) store.group(() => store.runs.put(steps(run(invokeId, id))[step]!));
+      // As the invocation service does for each agent message: the run is read, then written.
+      for (const id of targets) {
+        store.group(() => {
+          if (!store.run(invokeId, id)) throw new Error(`run ${invokeId}/${id} not found`);
+          store.runs.put(steps(run(invokeId, id))[step]!);
+        });
+      }
       if (!oneGroup || step === 2) store.flush();
     }
   };

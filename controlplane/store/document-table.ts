@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Tag } from '../domain/tag.js';
 import { documentsOf } from './documents.js';
+import { WrittenRows } from './written-rows.js';
 
 /** A value a column can hold (portable across SQLite and PostgreSQL). */
 export type SqlValue = string | number | null;
@@ -50,6 +51,13 @@ export interface TableSpec<T> {
    * the next turn): nothing they show has been acknowledged yet either way.
    */
   writeBehind?: boolean;
+  /**
+   * Keep the rows this store writes parsed, with their stored columns, while `while` holds (at
+   * most `max`): the row's next read needs no SELECT and its next write no before-image (see
+   * WrittenRows). For rows written again and again soon after (a live run); only a table written
+   * solely through its DocumentTable can have it (the retention purge calls `forgetWritten`).
+   */
+  keepWritten?: { while: (record: T) => boolean; max: number };
 }
 
 /** The shared table of resource tags (one row per tag of a command, invocation or instance). */
@@ -113,6 +121,7 @@ export class DocumentTable<T> {
   /** (id, the pending record it replaced) per deferred put: a savepoint's rollback undoes its part. */
   private readonly journal: Array<[string, T | undefined]> = [];
   private deferring = false;
+  private readonly written: WrittenRows<T> | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -123,6 +132,7 @@ export class DocumentTable<T> {
     this.name = spec.name;
     this.columns = spec.columns ?? [];
     this.mutable = this.columns.filter((c) => c.insert === undefined && !c.fixed);
+    this.written = spec.keepWritten ? new WrittenRows(spec.keepWritten.while, spec.keepWritten.max) : undefined;
     if (this.mutable.length > 30) throw new Error(`${spec.name}: at most 30 mutable columns (put's change mask)`);
     const t = spec.name;
     db.exec(`CREATE TABLE IF NOT EXISTS ${t} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, label TEXT NOT NULL DEFAULT '')`);
@@ -192,6 +202,8 @@ export class DocumentTable<T> {
   get(id: string): T | undefined {
     const deferred = this.pending.get(id);
     if (deferred !== undefined) return deferred;
+    const written = this.written?.get(id);
+    if (written) return written.record;
     const size = this.spec.cacheSize ?? 0;
     if (size > 0) {
       const cached = this.cache.get(id);
@@ -219,6 +231,17 @@ export class DocumentTable<T> {
   /** The outermost transaction ended (committed or rolled back): what it wrote may be cached again. */
   committed(): void {
     this.dirty.clear();
+    this.written?.commit();
+  }
+
+  /** A transaction or one of its savepoints rolled back: rows kept from writes are read again. */
+  rolledBack(): void {
+    this.written?.clear();
+  }
+
+  /** SQL outside this table changed or deleted rows (the retention purge): rows kept from writes are read again. */
+  forgetWritten(): void {
+    this.written?.clear();
   }
 
   private evict(id: string): void {
@@ -255,6 +278,7 @@ export class DocumentTable<T> {
     if (this.pending.has(id)) this.flushPending();
     this.evict(id);
     const info = this.insertRow.run(id, JSON.stringify(record), this.label(record), ...this.columns.map((c) => this.valueOf(c, record)));
+    this.kept(id, record, Number(info.lastInsertRowid));
     this.writeTags(id, info.lastInsertRowid, record, false);
     this.spec.afterWrite?.(record, undefined);
   }
@@ -320,7 +344,7 @@ export class DocumentTable<T> {
 
   private write(id: string, record: T): void {
     this.evict(id);
-    const before = this.selectBefore.get(id) as StoredColumns | undefined;
+    const before = this.written?.get(id)?.stored ?? (this.selectBefore.get(id) as StoredColumns | undefined);
     if (!before) {
       this.add(record);
       return;
@@ -339,8 +363,17 @@ export class DocumentTable<T> {
       values.push(value);
     });
     this.updateOf(mask).run(...values, before.seq);
+    this.kept(id, record, before.seq as number);
     if (this.tagsChanged(id, record)) this.writeTags(id, before.seq as number, record, true);
     this.spec.afterWrite?.(record, before);
+  }
+
+  /** Remembers the row as just written (keepWritten): its record and the columns SQLite now holds. */
+  private kept(id: string, record: T, seq: number): void {
+    if (!this.written) return;
+    const stored: Record<string, SqlValue> = { seq, label: this.label(record) };
+    for (const column of this.mutable) stored[column.name] = this.valueOf(column, record);
+    this.written.wrote(id, { record, stored }, this.db.inTransaction);
   }
 
   /** The UPDATE of the document plus the label (bit 0) and mutable columns (bit i + 1) in `mask`, prepared once. */
@@ -368,6 +401,7 @@ export class DocumentTable<T> {
     this.evict(id);
     if (!before) return;
     this.deleteRow.run(id);
+    this.written?.wrote(id, null, this.db.inTransaction);
     this.deleteTags?.run(id);
     this.spec.afterDelete?.(id, before);
   }

@@ -224,7 +224,10 @@ export class Store {
     this.sweepQueries = new SweepQueries(this.db, () => this.runs.flushPending());
     this.nonces = new NonceTable(this.db);
     this.rowCounts = new RowCounts(this.db, COUNTED_TABLES);
-    this.retention = new RetentionPurge(this.db, (id) => this.invocations.forget(id), this.rowCounts, (purged) => this.keepPurgedCounts(purged));
+    this.retention = new RetentionPurge(this.db, (id) => {
+      this.invocations.forget(id);
+      this.runs.forgetWritten();
+    }, this.rowCounts, (purged) => this.keepPurgedCounts(purged));
     this.rowCounts.install();
     if (version < SCHEMA_VERSION) this.migrate(version);
     // No agent session survives a restart (the count triggers follow).
@@ -386,6 +389,7 @@ export class Store {
       result = (outermost ? this.outermostTransaction : this.nestedTransaction)(work) as T;
     } catch (error) {
       this.committed.length = mark;
+      for (const table of this.cachedTables()) table.rolledBack();
       this.runs.rollbackPendingTo(pendingMark);
       this.runCounts.rollbackTo(countsMark);
       if (this.groupOpen && !this.db.inTransaction) this.groupLost(error); // SQLite rolled back all of it
@@ -465,7 +469,10 @@ export class Store {
     this.runs.discardPending();
     this.runCounts.clear();
     this.committed = [];
-    for (const table of this.cachedTables()) table.committed();
+    for (const table of this.cachedTables()) {
+      table.rolledBack();
+      table.committed();
+    }
     this.onGroupFailed(error);
   }
 
@@ -485,9 +492,9 @@ export class Store {
     else this.committed.push(callback);
   }
 
-  /** The tables that keep parsed documents in memory (TableSpec.cacheSize). */
+  /** The tables that keep parsed documents in memory (TableSpec.cacheSize, TableSpec.keepWritten). */
   private cachedTables(): ReadonlyArray<DocumentTable<unknown>> {
-    return [this.invocations, this.instances] as ReadonlyArray<DocumentTable<unknown>>;
+    return [this.invocations, this.instances, this.runs] as ReadonlyArray<DocumentTable<unknown>>;
   }
 
   /** The per-instance rows of one invocation, in the invocation's instance order (one index range). */

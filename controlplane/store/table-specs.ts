@@ -162,6 +162,10 @@ export const INSTANCE_RUNS: TableSpec<InstanceRunRecord> = {
     // On the expression the agent-lost query compares (SQLite and PostgreSQL have both kinds).
     "status, held_ms + timeout_s * 1000 WHERE status IN ('Pending', 'Running', 'Stopping')",
   ],
+  // A live run is read and written by each of its agent's messages (task-started, task-finished):
+  // kept as written, those need neither a SELECT of the row nor of its before-image. Bounded
+  // (10,000 instances with a few runs each in flight); a scheduled run stays live between runs.
+  keepWritten: { while: (r) => !isFinal(r.status), max: 20_000 },
 };
 
 export const RUN_HISTORY: TableSpec<InstanceRunRecord> = {

@@ -149,4 +149,57 @@ describe('Store group commit', () => {
     reader.close();
     store.close();
   });
+
+  it('serves a live run as it last wrote it (no SELECT), and a finished one from SQLite again', () => {
+    const file = join(dir, 'written.sqlite');
+    const store = new Store(file);
+    store.transaction(() => {
+      store.invocations.add(invocationRecord('t-1', ['i-1']));
+      store.runs.add(runRecord('t-1', 'i-1', 'Pending'));
+    });
+    // Changed behind the store's back: a read that went to SQLite would see 'behind'.
+    const other = new Database(file);
+    const behind = (): void => {
+      other.prepare("UPDATE instance_runs SET doc = json_set(doc, '$.errorInfo', 'behind') WHERE id = 't-1/i-1'").run();
+    };
+    behind();
+    expect(store.runs.get('t-1/i-1')?.errorInfo).toBe('');
+    store.transaction(() => store.runs.put(runRecord('t-1', 'i-1', 'Success')));
+    behind();
+    expect(store.runs.get('t-1/i-1')?.errorInfo).toBe('behind');
+    other.close();
+    store.close();
+  });
+
+  it('forgets the runs a failed transaction wrote, so the next commit cannot keep them', () => {
+    const file = join(dir, 'written-rollback.sqlite');
+    const store = new Store(file);
+    store.transaction(() => {
+      store.invocations.add(invocationRecord('t-1', ['i-1', 'i-2', 'i-3']));
+      for (const id of ['i-1', 'i-2', 'i-3']) store.runs.add(runRecord('t-1', id, 'Pending'));
+    });
+    expect(() => store.transaction(() => {
+      store.runs.put(runRecord('t-1', 'i-1', 'Running'));
+      throw new Error('rolled back');
+    })).toThrowError('rolled back');
+    // A savepoint that fails inside a transaction that commits: only its own write is undone.
+    store.transaction(() => {
+      store.runs.put(runRecord('t-1', 'i-2', 'Running'));
+      expect(() => store.transaction(() => {
+        store.runs.put(runRecord('t-1', 'i-3', 'Running'));
+        throw new Error('this part fails');
+      })).toThrowError('this part fails');
+    });
+    const reader = new Database(file, { readonly: true });
+    const stored = (id: string): unknown => (reader.prepare('SELECT status FROM instance_runs WHERE id = ?').get(id) as { status: string }).status;
+    for (const id of ['i-1', 'i-2', 'i-3']) expect({ id, status: store.runs.get(`t-1/${id}`)?.status }).toEqual({ id, status: stored(`t-1/${id}`) });
+    expect(['i-1', 'i-2', 'i-3'].map((id) => stored(`t-1/${id}`))).toEqual(['Pending', 'Running', 'Pending']);
+    // Written again from what SQLite holds: the before-image (the run counts follow it) is right.
+    store.transaction(() => {
+      for (const id of ['i-1', 'i-2', 'i-3']) store.runs.put(runRecord('t-1', id, 'Success'));
+    });
+    expect(reader.prepare('SELECT status, n FROM invocation_run_counts WHERE invoke_id = ? AND n <> 0 ORDER BY status').all('t-1')).toEqual([{ status: 'Success', n: 3 }]);
+    reader.close();
+    store.close();
+  });
 });
