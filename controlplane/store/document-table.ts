@@ -234,12 +234,10 @@ export class DocumentTable<T> {
     this.written?.commit();
   }
 
-  /** A transaction or one of its savepoints rolled back: rows kept from writes are read again. */
-  rolledBack(): void {
-    this.written?.clear();
-  }
-
-  /** SQL outside this table changed or deleted rows (the retention purge): rows kept from writes are read again. */
+  /**
+   * A transaction or one of its savepoints rolled back, or SQL outside this table changed rows
+   * (the retention purge): the rows kept from writes (keepWritten) are read from SQLite again.
+   */
   forgetWritten(): void {
     this.written?.clear();
   }

@@ -389,7 +389,7 @@ export class Store {
       result = (outermost ? this.outermostTransaction : this.nestedTransaction)(work) as T;
     } catch (error) {
       this.committed.length = mark;
-      for (const table of this.cachedTables()) table.rolledBack();
+      for (const table of this.cachedTables()) table.forgetWritten();
       this.runs.rollbackPendingTo(pendingMark);
       this.runCounts.rollbackTo(countsMark);
       if (this.groupOpen && !this.db.inTransaction) this.groupLost(error); // SQLite rolled back all of it
@@ -470,7 +470,7 @@ export class Store {
     this.runCounts.clear();
     this.committed = [];
     for (const table of this.cachedTables()) {
-      table.rolledBack();
+      table.forgetWritten();
       table.committed();
     }
     this.onGroupFailed(error);
