@@ -14,6 +14,16 @@ afterAll(() => removeDir(dir));
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A store with invocation t-1 and one Pending run on each of `instanceIds`, committed. */
+function storeWithRuns(file: string, instanceIds: string[]): Store {
+  const store = new Store(file);
+  store.transaction(() => {
+    store.invocations.add(invocationRecord('t-1', instanceIds));
+    for (const id of instanceIds) store.runs.add(runRecord('t-1', id, 'Pending'));
+  });
+  return store;
+}
+
 describe('Store group commit', () => {
   it('commits the group at the next turn of the event loop, then runs its afterCommit callbacks in order', async () => {
     const file = join(dir, 'turn.sqlite');
@@ -104,13 +114,8 @@ describe('Store group commit', () => {
 
   it('keeps a run put several times in one group pending until the commit, then stores its final state and the invocation status derived from it', async () => {
     const file = join(dir, 'write-behind.sqlite');
-    const store = new Store(file);
+    const store = storeWithRuns(file, ['i-1', 'i-2']);
     const other = new Database(file, { readonly: true });
-    store.transaction(() => {
-      store.invocations.add(invocationRecord('t-1', ['i-1', 'i-2']));
-      store.runs.add(runRecord('t-1', 'i-1', 'Pending'));
-      store.runs.add(runRecord('t-1', 'i-2', 'Pending'));
-    });
     const statusOf = (id: string): unknown => (other.prepare('SELECT status FROM instance_runs WHERE id = ?').get(id) as { status: string }).status;
     for (const status of ['Running', 'Success'] as const) {
       store.group(() => store.runs.put(runRecord('t-1', 'i-1', status)));
@@ -129,11 +134,7 @@ describe('Store group commit', () => {
   });
 
   it('undoes the deferred writes of a part that failed, and SQL readers see the ones that stand', async () => {
-    const store = new Store(join(dir, 'write-behind-rollback.sqlite'));
-    store.transaction(() => {
-      store.invocations.add(invocationRecord('t-1', ['i-1']));
-      store.runs.add(runRecord('t-1', 'i-1', 'Pending'));
-    });
+    const store = storeWithRuns(join(dir, 'write-behind-rollback.sqlite'), ['i-1']);
     store.group(() => store.runs.put(runRecord('t-1', 'i-1', 'Running')));
     expect(() => store.group(() => {
       store.runs.put(runRecord('t-1', 'i-1', 'Failed'));
@@ -152,11 +153,7 @@ describe('Store group commit', () => {
 
   it('serves a live run as it last wrote it (no SELECT), and a finished one from SQLite again', () => {
     const file = join(dir, 'written.sqlite');
-    const store = new Store(file);
-    store.transaction(() => {
-      store.invocations.add(invocationRecord('t-1', ['i-1']));
-      store.runs.add(runRecord('t-1', 'i-1', 'Pending'));
-    });
+    const store = storeWithRuns(file, ['i-1']);
     // Changed behind the store's back: a read that went to SQLite would see 'behind'.
     const other = new Database(file);
     const behind = (): void => {
@@ -173,11 +170,7 @@ describe('Store group commit', () => {
 
   it('forgets the runs a failed transaction wrote, so the next commit cannot keep them', () => {
     const file = join(dir, 'written-rollback.sqlite');
-    const store = new Store(file);
-    store.transaction(() => {
-      store.invocations.add(invocationRecord('t-1', ['i-1', 'i-2', 'i-3']));
-      for (const id of ['i-1', 'i-2', 'i-3']) store.runs.add(runRecord('t-1', id, 'Pending'));
-    });
+    const store = storeWithRuns(file, ['i-1', 'i-2', 'i-3']);
     expect(() => store.transaction(() => {
       store.runs.put(runRecord('t-1', 'i-1', 'Running'));
       throw new Error('rolled back');
@@ -200,6 +193,20 @@ describe('Store group commit', () => {
     });
     expect(reader.prepare('SELECT status, n FROM invocation_run_counts WHERE invoke_id = ? AND n <> 0 ORDER BY status').all('t-1')).toEqual([{ status: 'Success', n: 3 }]);
     reader.close();
+    store.close();
+  });
+
+  it('forgets the kept runs when the retention purge deletes rows behind the table', () => {
+    const file = join(dir, 'written-purge.sqlite');
+    const store = storeWithRuns(file, ['i-1']);
+    expect(store.runs.get('t-1/i-1')?.status).toBe('Pending');
+    // A data dir from before the derived status column: an old invocation without one is purged,
+    // its live run with it.
+    const other = new Database(file);
+    other.prepare("UPDATE invocations SET invoke_status = NULL WHERE id = 't-1'").run();
+    other.close();
+    expect(store.retention.purgeBefore('2026-12-01T00:00:00Z').runs).toBe(1);
+    expect(store.runs.get('t-1/i-1')).toBeUndefined();
     store.close();
   });
 });
