@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Store } from '../store/store.js';
+import type { ControlPlaneStore } from '../store/control-plane-store.js';
 import { apiError } from './errors.js';
 import type { RawParams } from './request-params.js';
 import type { Body } from './views.js';
@@ -19,7 +19,7 @@ export function requestFingerprint(params: RawParams): string {
 export type { ClientTokenRecord } from '../store/records.js';
 
 /** The ClientTokens of calls still being processed, per store (one server). */
-const inFlight = new WeakMap<Store, Set<string>>();
+const inFlight = new WeakMap<ControlPlaneStore, Set<string>>();
 
 /**
  * ClientToken idempotency: the same token with the same parameters returns the first result;
@@ -31,7 +31,7 @@ const inFlight = new WeakMap<Store, Set<string>>();
  * neither a run nor a token, and a retry with the token never runs the script twice.
  */
 export async function withClientToken(
-  store: Store,
+  store: ControlPlaneStore,
   scope: { accessKeyId: string; action: string; token: string | undefined },
   params: RawParams,
   now: string,

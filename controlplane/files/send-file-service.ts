@@ -4,7 +4,8 @@ import type { Logger } from '../../shared/logger.js';
 import type { FileFinishedMessage, FileSpec } from '../../shared/protocol.js';
 import type { AgentSender, FileEventHandler } from '../hub/agent-hub.js';
 import type { FileDeliveryRecord, FileInvocationRecord } from '../store/records.js';
-import { runKey, type Store } from '../store/store.js';
+import type { ControlPlaneStore } from '../store/control-plane-store.js';
+import { runKey } from '../store/store.js';
 import { fileContentBase64 } from './file-content.js';
 import { instanceNotRunningStatus, statusOfFileOutcome, undeliveredFileStatus, type FileResultStatus } from './file-outcome-status.js';
 
@@ -24,7 +25,7 @@ export class SendFileService implements FileEventHandler {
   private readonly startedMs: number;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ControlPlaneStore,
     private readonly agents: AgentSender,
     private readonly clock: Clock,
     private readonly logger: Logger,

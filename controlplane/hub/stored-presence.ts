@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/logger.js';
-import type { Store } from '../store/store.js';
+import type { ControlPlaneStore } from '../store/control-plane-store.js';
 
 /** Real time between attempts to rewrite a column that is not exact (see `resync`). */
 export const PRESENCE_RESYNC_MS = 5_000;
@@ -31,7 +31,7 @@ export class StoredPresence {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ControlPlaneStore,
     private readonly logger: Logger,
   ) {}
 

@@ -4,7 +4,7 @@ import { formatApiTime, type Clock } from '../../shared/clock.js';
 import type { Tag } from '../domain/tag.js';
 import { newActivationCode, newActivationId, newInstanceId, newManagedInstanceId, newSecret } from '../ids.js';
 import type { ActivationRecord, InstanceRecord } from '../store/records.js';
-import type { Store } from '../store/store.js';
+import type { ControlPlaneStore } from '../store/control-plane-store.js';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -46,7 +46,7 @@ export interface NewActivation {
  */
 export class InstanceRegistry {
   constructor(
-    private readonly store: Store,
+    private readonly store: ControlPlaneStore,
     private readonly clock: Clock,
   ) {}
 

@@ -8,7 +8,7 @@ import { AckBatch } from '../hub/ack-batch.js';
 import type { AgentEventHandler, AgentSender } from '../hub/agent-hub.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { InstanceRunRecord, InvocationRecord } from '../store/records.js';
-import { runKey, type Store } from '../store/store.js';
+import type { ControlPlaneStore } from '../store/control-plane-store.js';
 import { ACCOUNT_ID } from '../account.js';
 import { ACTIVE_RUN_STATUSES } from './aggregate-status.js';
 import { resolveBuiltIns, type BuiltInValues } from './built-in-parameters.js';
@@ -42,7 +42,7 @@ interface LiveOutput {
 }
 
 export interface InvocationServiceDeps {
-  store: Store;
+  store: ControlPlaneStore;
   registry: InstanceRegistry;
   agents: AgentSender;
   schedule: RunSchedule;
@@ -61,7 +61,7 @@ export interface InvocationServiceDeps {
  * once the run that describes it is committed, an acknowledgement only once what it confirms is).
  */
 export class InvocationService implements AgentEventHandler {
-  private readonly store: Store;
+  private readonly store: ControlPlaneStore;
   private readonly registry: InstanceRegistry;
   private readonly agents: AgentSender;
   /** started-acks and finish-acks: a finish-ack of the same tick covers the run's started-ack. */
@@ -176,7 +176,7 @@ export class InvocationService implements AgentEventHandler {
    */
   trigger(invokeId: string, instanceId: string): boolean {
     const invocation = this.store.invocations.get(invokeId);
-    const current = this.store.runs.get(runKey(invokeId, instanceId));
+    const current = this.store.run(invokeId, instanceId);
     if (!invocation || !current || current.status !== 'Scheduled') return false;
     const instance = this.registry.get(instanceId);
     const state = !instance ? 'released' : (instance.status ?? 'Running') === 'Running' ? 'running' : 'stopped';
@@ -329,7 +329,7 @@ export class InvocationService implements AgentEventHandler {
     const invokeId = invokeIdOf(taskId, instanceId);
     if (invokeId === undefined) return undefined;
     const invocation = this.store.invocations.get(invokeId);
-    const run = this.store.runs.get(runKey(invokeId, instanceId));
+    const run = this.store.run(invokeId, instanceId);
     return invocation && run ? { invocation, run } : undefined;
   }
 
@@ -424,7 +424,7 @@ export class InvocationService implements AgentEventHandler {
     const persist = (): void => {
       live.timer = undefined;
       if (this.live.get(taskId) !== live) return;
-      const run = this.store.runs.get(runKey(invokeId, instanceId));
+      const run = this.store.run(invokeId, instanceId);
       if (!run || run.run !== runNumber || (run.status !== 'Running' && run.status !== 'Stopping')) return;
       const seq = live.nextSeq;
       try {

@@ -1,6 +1,6 @@
 import { formatApiTime, type Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Store } from '../store/store.js';
+import type { ControlPlaneStore } from '../store/control-plane-store.js';
 import type { InvocationService } from './invocation-service.js';
 
 const TICK_MS = 1000;
@@ -15,7 +15,7 @@ export class PeriodScheduler {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ControlPlaneStore,
     private readonly invocations: InvocationService,
     private readonly clock: Clock,
     private readonly logger: Logger,

@@ -33,6 +33,7 @@ import { RowCounts } from './row-counts.js';
 import { RunCountDeltas } from './run-count-deltas.js';
 import { documentsOf } from './documents.js';
 import { WAL_SIZE_LIMIT, type CheckpointerFactory, type WalCheckpointer } from './wal-checkpointer.js';
+import type { ControlPlaneStore } from './control-plane-store.js';
 import {
   ACTIVATIONS,
   CLIENT_TOKENS,
@@ -89,9 +90,10 @@ const SQLITE_AUTOCHECKPOINT = 1000;
  * The SQL is portable where that costs nothing (no SQLite-only functions; `INSERT … ON CONFLICT`
  * upserts; LIKE with `case_sensitive_like`, which is PostgreSQL's LIKE); a PostgreSQL store would
  * implement the same tables and the query classes (InvocationQueries, CommandQueries,
- * InstanceQueries, ActivationQueries, FileQueries) behind this class's shape.
+ * InstanceQueries, ActivationQueries, FileQueries) behind ControlPlaneStore
+ * (control-plane-store.ts), which is what the services depend on.
  */
-export class Store {
+export class Store implements ControlPlaneStore {
   private readonly db: Database.Database;
   private depth = 0;
   private committed: Array<() => void> = [];

@@ -6,7 +6,7 @@ import type { AgentSender } from '../../hub/agent-hub.js';
 import type { InstanceLifecycle } from '../../instances/instance-lifecycle.js';
 import type { InstanceRegistry } from '../../instances/instance-registry.js';
 import type { InvocationService } from '../../invocations/invocation-service.js';
-import type { Store } from '../../store/store.js';
+import type { ControlPlaneStore } from '../../store/control-plane-store.js';
 import type { ValidArgs } from '../validate-params.js';
 import type { Body } from '../views.js';
 
@@ -43,7 +43,7 @@ export function quotasFromEnv(env: NodeJS.ProcessEnv): Quotas {
 
 /** Everything a handler may use. Handlers are the only place API semantics live. */
 export interface ApiContext {
-  store: Store;
+  store: ControlPlaneStore;
   registry: InstanceRegistry;
   lifecycle: InstanceLifecycle;
   invocations: InvocationService;
