@@ -5,7 +5,7 @@ import type { FileFinishedMessage, FileSpec } from '../../shared/protocol.js';
 import type { AgentSender, FileEventHandler } from '../hub/agent-hub.js';
 import type { FileDeliveryRecord, FileInvocationRecord } from '../store/records.js';
 import type { ControlPlaneStore } from '../store/control-plane-store.js';
-import { runKey } from '../store/store.js';
+import { runKey } from '../store/record-keys.js';
 import { fileContentBase64 } from './file-content.js';
 import { instanceNotRunningStatus, statusOfFileOutcome, undeliveredFileStatus, type FileResultStatus } from './file-outcome-status.js';
 

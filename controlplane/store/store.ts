@@ -46,10 +46,8 @@ import {
   INVOCATIONS,
   RUN_HISTORY,
   RUNS_OF_INVOCATION,
-  runKey,
 } from './table-specs.js';
-
-export { invocationDayLabel, keptCommandsLabel, runKey } from './table-specs.js';
+import { runKey } from './record-keys.js';
 
 /**
  * 1: JSON documents with an indexed `label` (up to issue 9). 2: the columns and indexes of
@@ -536,7 +534,7 @@ export class Store implements ControlPlaneStore {
       .map((r) => JSON.parse(r.doc) as InstanceRunRecord);
   }
 
-  /** One run by its parts (the runKey spelling stays here). */
+  /** One run by its parts (record-keys.ts spells its key). */
   run(invokeId: string, instanceId: string): InstanceRunRecord | undefined {
     return this.runs.get(runKey(invokeId, instanceId));
   }

@@ -3,6 +3,7 @@ import { isFinal } from '../invocations/aggregate-status.js';
 import { resourceGroupOf } from '../instances/resource-groups.js';
 import type { Column, TableSpec } from './document-table.js';
 import type { CountSpec } from './counted-filters.js';
+import { invocationDayLabel, keptCommandsLabel, runKey } from './record-keys.js';
 import type {
   ActivationRecord,
   ClientTokenRecord,
@@ -13,19 +14,6 @@ import type {
   InstanceRunRecord,
   InvocationRecord,
 } from './records.js';
-
-/** The label of a region's kept commands (CmdCount.ExceedQuota counts them). */
-export function keptCommandsLabel(command: Pick<CommandRecord, 'regionId' | 'kept'>): string {
-  return command.kept ? `${command.regionId}/kept` : `${command.regionId}/run-only`;
-}
-
-/** The label of a region's invocations of one UTC day (Invocation.ExceedQuota counts them). */
-export function invocationDayLabel(regionId: string, time: string): string {
-  return `${regionId}/${time.slice(0, 10)}`;
-}
-
-/** The one spelling of a per-instance row's key. */
-export const runKey = (invokeId: string, instanceId: string): string => `${invokeId}/${instanceId}`;
 
 const text = <T>(name: string, value: (record: T) => string): Column<T> => ({ name, type: 'TEXT', value });
 /** A column set when the row is added and never changed by `put` (see Column.fixed). */

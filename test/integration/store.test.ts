@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandRecord, InstanceRunRecord, InvocationRecord } from '../../controlplane/store/records.js';
-import { invocationDayLabel, keptCommandsLabel, Store } from '../../controlplane/store/store.js';
+import { invocationDayLabel, keptCommandsLabel } from '../../controlplane/store/record-keys.js';
+import { Store } from '../../controlplane/store/store.js';
 import { removeDir } from '../support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'casim-store-'));

@@ -1,4 +1,4 @@
-import { keptCommandsLabel } from '../../store/store.js';
+import { keptCommandsLabel } from '../../store/record-keys.js';
 import { formatApiTime } from '../../../shared/clock.js';
 import { newCommandId } from '../../ids.js';
 import { parameterNames } from '../../invocations/custom-parameters.js';

@@ -1,4 +1,4 @@
-import { invocationDayLabel } from '../../store/store.js';
+import { invocationDayLabel } from '../../store/record-keys.js';
 import { formatApiTime } from '../../../shared/clock.js';
 import type { TerminationMode } from '../../../shared/protocol.js';
 import { newCommandId, newInvokeId } from '../../ids.js';
