@@ -37,6 +37,7 @@ import { AGENT_V8_FLAGS } from '../cli/agent-v8-flags.js';
 import { ApiClient } from '../cli/api-client.js';
 import { startServer } from '../controlplane/server.js';
 import { createLogger } from '../shared/logger.js';
+import { bareInvokePath } from './bare-invoke-path.js';
 import { barePtySpawns } from './bare-pty-spawns.js';
 import { FinishedRuns } from './finished-runs.js';
 import { rssOf, summary } from './stats.js';
@@ -177,8 +178,12 @@ async function main(): Promise<void> {
     const stored = summary(runs.stored);
     const described = summary(runs.described);
     const spawns = agents === 1 ? 'a bare node-pty spawn' : `${agents} bare node-pty spawns at once`;
+    // For an agent in its own process, also the same path with none of casim in it
+    // (bare-invoke-path.ts), its agent process with the agent's V8 flags.
+    const path = placement === 'own-process' ? summary(await bareInvokePath(iterations, AGENT_V8_FLAGS)) : null;
     table.push(
       `| anchor: ${spawns} of \`true\` ${anchor.from}, RSS ${MiB(anchor.rssMiB)} | ${bare.n} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | 1.0× |`,
+      ...(path ? [`| anchor: the bare path: an HTTP call, a SQLite insert, a WebSocket push to a small agent process, a bare node-pty spawn there, the WebSocket answer, a SQLite update | ${path.n} | ${fmt(path.p50)} | ${fmt(path.p99)} | ${(path.p50 / bare.p50).toFixed(1)}× |`] : []),
       `| InvokeCommand → Success stored, ${label}; the agent's process ${MiB(runs.forkerRssMiB)} | ${stored.n} | ${fmt(stored.p50)} | ${fmt(stored.p99)} | ${(stored.p50 / bare.p50).toFixed(1)}× |`,
       `| InvokeCommand → Success seen by DescribeInvocations, ${label} | ${described.n} | ${fmt(described.p50)} | ${fmt(described.p99)} | ${(described.p50 / bare.p50).toFixed(1)}× |`,
     );
