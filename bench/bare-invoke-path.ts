@@ -58,7 +58,9 @@ export async function bareInvokePath(iterations: number, agentArgs: readonly str
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const child = spawn(process.execPath, [...agentArgs, AGENT, `ws://127.0.0.1:${port}/`], { stdio: ['ignore', 'ignore', 'inherit'] });
-  await agentConnected;
+  const exitedEarly = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`bare-invoke-path-agent exited ${String(code)} before it connected`))));
+  await Promise.race([agentConnected, exitedEarly]);
+  exitedEarly.catch(() => {}); // its later exit, at the end, is expected
 
   const keepAlive = new Agent({ keepAlive: true });
   const call = (id: string): Promise<void> =>
