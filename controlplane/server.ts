@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -9,6 +9,7 @@ import { DEFAULT_QUOTAS, type ApiContext, type Quotas } from './api/handlers/con
 import { handleApiRequest } from './api/http-api.js';
 import { apiRateFrom, TokenBucket } from './api/token-bucket.js';
 import { createApiServer } from './api/api-server.js';
+import { adminFail } from './admin/admin-reply.js';
 import { ADMIN_CLOCK_PATH, handleTimeControl } from './admin/time-control.js';
 import { NonceCache } from './auth/nonce-cache.js';
 import { PeriodScheduler } from './invocations/period-scheduler.js';
@@ -194,12 +195,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // InFlightRequests sees every request before the API handler (registered right after it).
   const server: Server = createApiServer(logger);
   const requests = new InFlightRequests(server);
+  // An endpoint's failure is its request's, logged and answered 500, never the process's.
+  const settle = (work: Promise<void>, response: ServerResponse): void => {
+    work.catch((error: unknown) => {
+      logger.error('request handler failed', { error: describeCause(error) });
+      if (!response.headersSent) adminFail(response, 'InternalError');
+      else response.destroy();
+    });
+  };
   server.on('request', (request, response) => {
     const path = (request.url ?? '').split('?')[0]!;
     if ((request.url ?? '').startsWith(ADMIN_CLOCK_PATH)) handleTimeControl(request, response, clock, () => periods.tick());
     else if (isConsolePath(request.url ?? '')) webConsole.handle(request, response);
-    else if (path === ADMIN_FAULTS_PATH || path.startsWith(`${ADMIN_FAULTS_PATH}/`)) void handleFaultControl(request, response, injection?.faults);
-    else if (path === METRICS_PATH && request.method === 'GET') void metrics.handle(request, response);
+    else if (path === ADMIN_FAULTS_PATH || path.startsWith(`${ADMIN_FAULTS_PATH}/`)) settle(handleFaultControl(request, response, injection?.faults), response);
+    else if (path === METRICS_PATH && request.method === 'GET') settle(metrics.handle(request, response), response);
     else if (path === REAL_AGENT_INFO_PATH && request.method === 'GET') handleRealAgentInfo(response, realAgent);
     else void handleApiRequest(request, response, apiOptions);
   });

@@ -1,8 +1,12 @@
 /** The most one advance may move simulated time: 10 years of 365 days. */
 export const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 60 * 60;
 
-/** The latest simulated time: API times are `yyyy-MM-ddTHH:mm:ssZ`, four-digit years. */
-export const LATEST_SIMULATED_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+/**
+ * The latest time an advance may reach: API times are `yyyy-MM-ddTHH:mm:ssZ`, four-digit years,
+ * and simulated time keeps flowing with real time after an advance, so a year before the last
+ * such second: a server left running for a year after the farthest advance still writes them.
+ */
+export const LATEST_SIMULATED_TIME_MS = Date.UTC(9998, 11, 31, 23, 59, 59);
 
 /**
  * The milliseconds to advance by, or null when `raw` is not an accepted amount: a number of

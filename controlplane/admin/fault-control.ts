@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatApiTime } from '../../shared/clock.js';
-import { apiError, type ApiErrorCode } from '../api/errors.js';
+import { adminFail as fail, adminReply as reply, readAdminBody } from './admin-reply.js';
 import type { FaultRegistry } from '../faults/fault-registry.js';
 import { parseFaultInput, type Fault } from '../faults/fault-spec.js';
 
@@ -32,30 +32,6 @@ export function faultView(fault: Fault): FaultView {
   };
 }
 
-function reply(response: ServerResponse, status: number, body: object): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-}
-
-function fail(response: ServerResponse, code: ApiErrorCode, detail = ''): void {
-  const error = apiError(code, detail);
-  reply(response, error.status, { Code: error.code, Message: error.message });
-}
-
-function readBody(request: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_FAULT_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > MAX_FAULT_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 /**
  * The fault-injection endpoint (only with `casim server --admin`), unsigned loopback tooling:
  * `GET /casim/admin/faults` lists the faults in force, `POST` adds one (a JSON body, validated
@@ -75,7 +51,8 @@ export async function handleFaultControl(request: IncomingMessage, response: Ser
     if (method === 'GET') return reply(response, 200, { faults: faults.list().map(faultView) });
     if (method === 'DELETE') return reply(response, 200, { cleared: faults.clear() });
     if (method === 'POST') {
-      const text = await readBody(request);
+      const text = await readAdminBody(request, MAX_FAULT_BODY_BYTES);
+      if (text === undefined) return; // the client went away mid-body: nobody to answer
       if (text === null) return fail(response, 'InvalidFault.Malformed', `the body exceeds ${MAX_FAULT_BODY_BYTES} bytes`);
       let value: unknown;
       try {

@@ -1,26 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdjustableClock, formatApiTime, type Clock } from '../../shared/clock.js';
-import { apiError, type ApiErrorCode } from '../api/errors.js';
+import { adminFail as fail, adminReply as reply } from './admin-reply.js';
 import { advanceMs } from './advance-range.js';
 
 export const ADMIN_CLOCK_PATH = '/casim/admin/clock';
-
-function fail(response: ServerResponse, code: ApiErrorCode): void {
-  const error = apiError(code);
-  reply(response, error.status, { Code: error.code, Message: error.message });
-}
-
-function reply(response: ServerResponse, status: number, body: Record<string, unknown>): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-}
 
 /**
  * The time-control endpoint (only with `casim server --time-control`):
  * `GET /casim/admin/clock` shows simulated time; `POST /casim/admin/clock/advance?seconds=N`
  * moves it forward and runs the schedules that became due; N is 0 to 315 360 000 (10 years) and
- * simulated time must stay before the year 10000 (advance-range.ts), else 400
+ * an advance may reach the end of the year 9998 at the latest (advance-range.ts), else 400
  * InvalidParameter.Seconds. Loopback tooling for tests, unsigned.
  */
 export function handleTimeControl(request: IncomingMessage, response: ServerResponse, clock: Clock, afterAdvance: () => void): void {

@@ -23,15 +23,34 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-async function advance(url: string, seconds: string): Promise<{ status: number; body: { Code?: string; Message?: string; Now?: string } }> {
+interface AdminAnswer {
+  status: number;
+  body: { Code?: string; Message?: string; Now?: string; RequestId?: string; HostId?: string; Recommend?: string };
+}
+
+async function advance(url: string, seconds: string): Promise<AdminAnswer> {
   const response = await fetch(`${url}/casim/admin/clock/advance?seconds=${seconds}`, { method: 'POST' });
-  return { status: response.status, body: (await response.json()) as { Code?: string; Message?: string; Now?: string } };
+  return { status: response.status, body: (await response.json()) as AdminAnswer['body'] };
+}
+
+/** An admin error answer: the API's envelope, with a fresh RequestId. */
+function refusedWith(code: keyof typeof API_ERRORS): unknown {
+  return {
+    status: API_ERRORS[code][0],
+    body: {
+      Code: code,
+      Message: API_ERRORS[code][1],
+      RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/),
+      HostId: expect.any(String),
+      Recommend: expect.stringContaining(`q=${code}`),
+    },
+  };
 }
 
 describe('POST /casim/admin/clock/advance', () => {
-  it('answers 400 InvalidParameter.Seconds beyond 10 years or past the year 9999, and the server keeps running', async () => {
+  it('answers 400 InvalidParameter.Seconds beyond 10 years or past the year 9998, and the server keeps running', async () => {
     const server = await startedServer(tempDir('casim-clock-'), ['--time-control']);
-    const refused = { status: 400, body: { Code: 'InvalidParameter.Seconds', Message: API_ERRORS['InvalidParameter.Seconds'][1] } };
+    const refused = refusedWith('InvalidParameter.Seconds');
     for (const seconds of ['8640000000000', String(MAX_ADVANCE_SECONDS + 1), '1e400', 'Infinity']) {
       expect(await advance(server.url, seconds)).toEqual(refused);
     }
@@ -39,12 +58,44 @@ describe('POST /casim/admin/clock/advance', () => {
     const tenYears = await advance(server.url, String(MAX_ADVANCE_SECONDS));
     expect(tenYears.status).toBe(200);
     expect(Date.parse(tenYears.body.Now!) - start).toBeGreaterThanOrEqual(MAX_ADVANCE_SECONDS * 1000);
-    // 10 years at a time, simulated time reaches the year 9999 and stops there.
+    // 10 years at a time, simulated time reaches the year 9998 and stops there.
     let last = tenYears;
     while (last.status === 200) last = await advance(server.url, String(MAX_ADVANCE_SECONDS));
     expect(last).toEqual(refused);
     const clock = (await (await fetch(`${server.url}/casim/admin/clock`)).json()) as { Now: string };
     expect(clock.Now).toMatch(/^99[89]\d-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(clock.Now < '9999').toBe(true);
+    await expect(server.client.call('DescribeCommands', {})).resolves.toMatchObject({ TotalCount: 0 });
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('the fault endpoint, given a body the client never finishes', () => {
+  it('keeps the server running and answering, and refuses bad faults with the API error envelope', async () => {
+    const server = await startedServer(tempDir('casim-fault-abort-'), ['--admin']);
+    for (let i = 0; i < 3; i += 1) {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write('POST /casim/admin/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"kind":');
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the body has started to arrive
+      await new Promise<void>((resolve) => socket.end(() => resolve()));
+      socket.destroy();
+    }
+    const malformed = await fetch(`${server.url}/casim/admin/faults`, { method: 'POST', body: '{' });
+    expect({ status: malformed.status, body: await malformed.json() }).toEqual({
+      status: 400,
+      body: {
+        Code: 'InvalidFault.Malformed',
+        Message: expect.stringContaining('the body is not JSON'),
+        RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/),
+        HostId: expect.any(String),
+        Recommend: expect.stringContaining('q=InvalidFault.Malformed'),
+      },
+    });
+    expect(malformed.headers.get('x-acs-request-id')).toMatch(/^[0-9A-F-]{36}$/);
+    const listed = await fetch(`${server.url}/casim/admin/faults`);
+    expect([listed.status, await listed.json()]).toEqual([200, { faults: [] }]);
     await expect(server.client.call('DescribeCommands', {})).resolves.toMatchObject({ TotalCount: 0 });
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });

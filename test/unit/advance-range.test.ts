@@ -16,7 +16,8 @@ describe('advanceMs', () => {
     }
   });
 
-  it('refuses an amount that would take simulated time past the year 9999', () => {
+  it('refuses an amount that would take simulated time past the year 9998, a year before the last four-digit one', () => {
+    expect(new Date(LATEST_SIMULATED_TIME_MS).toISOString()).toBe('9998-12-31T23:59:59.000Z');
     expect(advanceMs('1', LATEST_SIMULATED_TIME_MS - 1000)).toBe(1000);
     expect(advanceMs('1', LATEST_SIMULATED_TIME_MS - 999)).toBeNull();
   });
