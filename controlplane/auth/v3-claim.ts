@@ -10,6 +10,7 @@ import {
   type Acs3Authorization,
 } from './signature-v3.js';
 import { headerValue, type VerifyInput } from './verify-input.js';
+import { openRecord } from '../../shared/open-record.js';
 
 /** Headers every V3 request must carry, and sign. */
 const REQUIRED_HEADERS = ['host', 'x-acs-date', 'x-acs-content-sha256', 'x-acs-signature-nonce'] as const;
@@ -81,7 +82,7 @@ function mustBeSigned(input: VerifyInput): string[] {
  */
 function checkV3Signature(input: VerifyInput, auth: Acs3Authorization, contentHash: string, secret: string): SignatureCheck {
   const bodyHash = acs3Hash(auth.algorithm, input.body);
-  const headers: Record<string, string> = {};
+  const headers = openRecord<string>();
   for (const name of auth.signedHeaders) headers[name] = headerValue(input.headers, name) ?? '';
   const canonicalRequest = v3CanonicalRequest({
     method: input.method,

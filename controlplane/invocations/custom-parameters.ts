@@ -1,3 +1,4 @@
+import { openRecord } from '../../shared/open-record.js';
 import { domainError } from '../domain/domain-error.js';
 
 /** `{{ name }}` (Alibaba) and `<<name>>` (design card alias); whitespace around the name is ignored. */
@@ -51,7 +52,7 @@ export function checkInvocationParameters(
   if (entries.length > MAX_PARAMETERS_PER_INVOCATION) throw domainError('ParameterCount.ExceedLimit');
   const defined = new Set(definedNames.map((n) => n.toLowerCase()));
   const seen = new Set<string>();
-  const result: Record<string, string> = {};
+  const result = openRecord<string>(); // `__proto__` is a name like any other
   for (const [key, value] of entries) {
     if (key === '') throw domainError('InvalidParameter.Parameters');
     if ([...key].length > MAX_PARAMETER_NAME_BYTES) throw domainError('ParameterKey.ExceedLimit');

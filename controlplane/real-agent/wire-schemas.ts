@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openRecord } from '../../shared/open-record.js';
 
 /**
  * Schemas of everything the real agent sends (spec/real-agent-protocol.md §2–§4): the signed
@@ -99,7 +100,7 @@ export type ReportVerb = (typeof REPORT_VERBS)[number];
 
 /** A query string as an object: the first value of each key (a repeated key is refused). */
 export function queryObject(search: URLSearchParams): { ok: true; values: Record<string, string> } | { ok: false; duplicate: string } {
-  const values: Record<string, string> = {};
+  const values = openRecord<string>();
   for (const [key, value] of search) {
     if (Object.hasOwn(values, key)) return { ok: false, duplicate: key };
     values[key] = value;

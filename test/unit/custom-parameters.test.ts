@@ -46,6 +46,13 @@ describe('checkInvocationParameters (spec §17.4)', () => {
   it('accepts defined names with string values', () => {
     expect(checkInvocationParameters({ Name: 'a' }, ['name'])).toEqual({ Name: 'a' });
   });
+  it('keeps a parameter named __proto__ as an entry like any other', () => {
+    const given = JSON.parse('{"__proto__":"hello","b":"world"}') as Record<string, unknown>;
+    const checked = checkInvocationParameters(given, ['__proto__', 'b']);
+    expect(Object.entries(checked)).toEqual([['__proto__', 'hello'], ['b', 'world']]);
+    expect(JSON.stringify(checked)).toBe('{"__proto__":"hello","b":"world"}');
+    expect(substituteParameters('A={{__proto__}} B={{b}}', checked)).toBe('A=hello B=world');
+  });
   it.each([
     [Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`p${i}`, 'v'])), 'ParameterCount.ExceedLimit'],
     [{ ['k'.repeat(65)]: 'v' }, 'ParameterKey.ExceedLimit'],
