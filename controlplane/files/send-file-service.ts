@@ -103,15 +103,25 @@ export class SendFileService implements FileEventHandler {
     }
   }
 
+  /**
+   * Stores the file's result (in the agents' group commit) and acknowledges it with
+   * `file-finish-ack` once that commit has made it durable, never before: a report that comes
+   * in the same turn as another agent message shares that message's open commit.
+   */
   onFileFinished(instanceId: string, message: FileFinishedMessage): void {
-    const invokeId = invokeIdOf(message.fileId, instanceId);
-    if (invokeId === undefined) return;
-    const row = this.store.fileDeliveries.get(runKey(invokeId, instanceId));
-    // Unknown, or already final (e.g. Aborted before a late report): just acknowledge.
-    if (!row || (row.status !== 'Pending' && row.status !== 'Running')) return;
-    const result = statusOfFileOutcome(message.outcome);
-    this.settle(row, result, this.reported(message.startedAt), this.reported(message.finishedAt));
-    this.logger.info('file finished', { invokeId, instanceId, status: result.status, errorCode: result.errorCode });
+    const ack = (): void => void this.agents.send(instanceId, { type: 'file-finish-ack', fileId: message.fileId });
+    this.store.group(() => {
+      const invokeId = invokeIdOf(message.fileId, instanceId);
+      const row = invokeId === undefined ? undefined : this.store.fileDeliveries.get(runKey(invokeId, instanceId));
+      // Unknown, or already final (e.g. Aborted before a late report, or this report's own
+      // earlier copy in the open commit): acknowledged with that commit.
+      if (row && (row.status === 'Pending' || row.status === 'Running')) {
+        const result = statusOfFileOutcome(message.outcome);
+        this.settle(row, result, this.reported(message.startedAt), this.reported(message.finishedAt));
+        this.logger.info('file finished', { invokeId, instanceId, status: result.status, errorCode: result.errorCode });
+      }
+      this.store.afterCommit(ack);
+    });
   }
 
   private settle(row: FileDeliveryRecord, result: FileResultStatus, startTime: string, finishTime: string): void {

@@ -37,7 +37,7 @@ export interface AgentEventHandler {
 /** What the hub reports about SendFile files; implemented by the send-file service. */
 export interface FileEventHandler {
   onConnected(instanceId: string): void;
-  /** Must persist the result before returning: the hub acknowledges it right after. */
+  /** Stores the result and acknowledges it (`file-finish-ack`) itself once it is durable. */
   onFileFinished(instanceId: string, message: FileFinishedMessage): void;
 }
 
@@ -233,7 +233,6 @@ export class AgentHub {
         return;
       case 'file-finished':
         this.files.onFileFinished(instanceId, message);
-        this.reply(socket, { type: 'file-finish-ack', fileId: message.fileId });
         return;
     }
   }

@@ -295,6 +295,11 @@ export class LubanEndpoints {
       this.deps.files.onFileFinished(instanceId, { type: 'file-finished', fileId: q.taskId, outcome: fileInvalidOutcome(q.param, q.value), startedAt: now, finishedAt: now });
       this.deps.outbox.fileFinished(instanceId, q.taskId);
     }
+    if (!this.deps.durable()) {
+      // Not stored (e.g. a full disk): the agent reports again.
+      sendJson(response, 503, { code: 503 });
+      return;
+    }
     sendJson(response, 200, { code: 200 });
   }
 
