@@ -69,10 +69,11 @@ export class OutputBuffer {
 
   /**
    * `count` bytes of the stream that were never seen (e.g. live chunks the agent could not send):
-   * they count as dropped from the middle.
+   * they count as dropped from the middle. The count stays an exact integer (at most
+   * Number.MAX_SAFE_INTEGER, whatever an agent claims).
    */
   skip(count: number): void {
-    this.total += count;
+    this.total = Math.min(Number.MAX_SAFE_INTEGER, this.total + count);
   }
 
   /** A buffer holding what `contents()` and `dropped` of another one were. */

@@ -35,10 +35,19 @@ const id = z.string().min(1).max(160).regex(/^[\w.\-#:/]+$/);
 const text = (max: number) => z.string().max(max);
 const runNumber = z.number().int().min(0).max(2 ** 31 - 1);
 const base64 = (maxBytes: number) => z.string().max(base64Length(maxBytes)).regex(BASE64);
+/** An instant as the agents write it (`Date#toISOString`, or with an offset), in years 1970 to 9999. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const isoTime = z
   .string()
   .max(40)
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'not a date');
+  .regex(ISO_INSTANT)
+  // Far enough from JavaScript's last date that the control plane's arithmetic on it (its
+  // simulated clock's offset, StartTime + Timeout) stays a date.
+  .refine((value) => {
+    const ms = Date.parse(value);
+    return ms >= 0 && ms <= LATEST_INSTANT_MS;
+  }, 'not a date from 1970 to 9999');
 
 export const TERMINATION_MODES = ['Process', 'ProcessTree'] as const;
 export type TerminationMode = (typeof TERMINATION_MODES)[number];

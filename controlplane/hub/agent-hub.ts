@@ -17,6 +17,7 @@ import {
 import type { AgentFacts, InstanceRegistry } from '../instances/instance-registry.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import type { AgentSessions } from './agent-sessions.js';
+import { ReadBackpressure } from './read-backpressure.js';
 
 export type { AgentSender } from './agent-sessions.js';
 
@@ -65,6 +66,7 @@ interface Session {
 export class AgentHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES });
   private readonly open = new Map<WebSocket, Session>();
+  private readonly backpressure = new ReadBackpressure();
   private readonly pinger: NodeJS.Timeout;
   private nextSlot = 0;
   private tick = 0;
@@ -119,8 +121,8 @@ export class AgentHub {
     socket.send(JSON.stringify(message));
   }
 
-  private refuse(socket: WebSocket, session: Session, code: number, reason: string, detail?: string): void {
-    this.logger.warn(`agent frame refused: ${reason}`, { instanceId: session.instanceId, detail });
+  private refuse(socket: WebSocket, instanceId: string | undefined, code: number, reason: string, detail?: string): void {
+    this.logger.warn(`agent frame refused: ${reason}`, { instanceId, detail });
     socket.close(code, reason);
   }
 
@@ -130,10 +132,13 @@ export class AgentHub {
     const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.noHello, 'no hello'), HELLO_TIMEOUT_MS);
     socket.on('pong', () => (session.alive = true));
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      // A socket this side has closed (a refused frame, a replaced session) is not listened to:
+      // what its peer sends until the closing handshake ends changes nothing.
+      if (socket.readyState !== socket.OPEN) return;
       session.alive = true;
-      if (isBinary) return this.refuse(socket, session, CLOSE_CODES.protocolError, 'binary frame');
+      if (isBinary) return this.refuse(socket, session.instanceId, CLOSE_CODES.protocolError, 'binary frame');
       const parsed = parseAgentMessage(rawText(data));
-      if (!parsed.ok) return this.refuse(socket, session, CLOSE_CODES.protocolError, 'invalid frame', parsed.reason);
+      if (!parsed.ok) return this.refuse(socket, session.instanceId, CLOSE_CODES.protocolError, 'invalid frame', parsed.reason);
       try {
         if (session.instanceId === undefined) {
           session.instanceId = this.identify(socket, parsed.message);
@@ -141,6 +146,7 @@ export class AgentHub {
           return;
         }
         this.dispatch(session.instanceId, socket, parsed.message);
+        this.backpressure.check(socket);
       } catch (error) {
         if (isStoreUnavailable(error)) {
           this.logger.warn('store unavailable: agent message not acknowledged (the agent re-sends it)', {
@@ -157,6 +163,7 @@ export class AgentHub {
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      this.backpressure.forget(socket);
       this.open.delete(socket);
       const instanceId = session.instanceId;
       if (instanceId !== undefined && this.sessions.closed(instanceId, socket)) {
@@ -214,7 +221,7 @@ export class AgentHub {
     switch (message.type) {
       case 'hello':
       case 'register':
-        this.logger.warn('agent repeated its hello', { instanceId });
+        this.refuse(socket, instanceId, CLOSE_CODES.protocolError, 'repeated hello');
         return;
       case 'heartbeat':
         this.registry.recordHeartbeat(instanceId);

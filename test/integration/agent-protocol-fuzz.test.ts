@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prng } from '../support/prng.js';
+import { rssOf } from '../../bench/stats.js';
 import { CLOSE_CODES } from '../../shared/protocol.js';
 import { removeDir, waitFor } from '../support/harness.js';
 import { killAndWait, tempDir } from '../support/processes.js';
@@ -96,6 +97,77 @@ describe('hostile frames at /agent', () => {
     expect(await session.closed).toBe(CLOSE_CODES.tooLarge);
     await stillServing();
   });
+});
+
+describe('what a socket sends once it is refused, and other frames found by fuzzing', () => {
+  async function pushedRun(session: Awaited<ReturnType<typeof authenticated>>): Promise<{ invokeId: string; taskId: string; run: number }> {
+    const { InvokeId } = await server.client.call<{ InvokeId: string }>('InvokeCommand', { CommandId: commandId, InstanceId: [identity.instanceId] });
+    const pushed = await waitFor(() => session.inbox.find((m) => m.type === 'task' && m.task.invokeId === InvokeId), 5_000, 'the task');
+    if (pushed.type !== 'task') throw new Error('not a task');
+    return { invokeId: InvokeId, taskId: pushed.task.taskId, run: pushed.task.run };
+  }
+
+  async function statusOf(invokeId: string): Promise<string | undefined> {
+    const body = await server.client.call<{ Invocation: { InvocationResults: { InvocationResult: Array<{ InvokeRecordStatus: string }> } } }>('DescribeInvocationResults', { InvokeId: invokeId });
+    return body.Invocation.InvocationResults.InvocationResult[0]?.InvokeRecordStatus;
+  }
+
+  it('acts on nothing a refused socket sends after the refused frame (same write), and the run stays open', async () => {
+    const session = await authenticated();
+    const { invokeId, taskId, run } = await pushedRun(session);
+    const finished = { type: 'task-finished', taskId, run, outcome: { kind: 'exited', exitCode: 42 }, output: '', dropped: 0, startedAt: null, finishedAt: new Date().toISOString() };
+    // The report is sent before the server's close can arrive, as a peer that ignores it would.
+    session.socket.send('this is not json');
+    session.socket.send(JSON.stringify(finished));
+    expect(await session.closed).toBe(CLOSE_CODES.protocolError);
+    expect(await statusOf(invokeId)).toBe('Pending');
+    // A well-behaved session of the same agent finishes it.
+    const again = await authenticated();
+    const repushed = await waitFor(() => again.inbox.find((m) => m.type === 'task' && m.task.taskId === taskId), 10_000, 'the task pushed again');
+    expect(repushed.type).toBe('task');
+    again.send({ ...finished, outcome: { kind: 'exited', exitCode: 0 } });
+    await waitFor(async () => ((await statusOf(invokeId)) === 'Finished' ? true : undefined), 10_000, 'the run Finished');
+    again.socket.close();
+    await again.closed;
+  });
+
+  it('closes with 1002 on a second hello', async () => {
+    await expectProtocolClose([hello()], true);
+    await stillServing();
+  });
+
+  it('closes with 1002 (not 1011) on a report dated past the year 9999 or before 1970, and stores nothing of it', async () => {
+    for (const startedAt of ['+275760-09-13T00:00:00.000Z', '9999-12-31T23:59:59.999-00:01', '1969-12-31T23:59:59Z', '0']) {
+      const session = await authenticated();
+      const { invokeId, taskId, run } = await pushedRun(session);
+      session.send({ type: 'task-finished', taskId, run, outcome: { kind: 'timed-out' }, output: '', dropped: 0, startedAt, finishedAt: new Date().toISOString() });
+      expect(await session.closed).toBe(CLOSE_CODES.protocolError);
+      expect(await statusOf(invokeId)).toBe('Pending');
+    }
+    await stillServing();
+  });
+
+  it('stops reading an agent that sends without reading what it is sent, and holds its memory', async () => {
+    const session = await authenticated();
+    const rssBefore = rssOf(server.child.pid!);
+    session.socket.pause(); // never reads the acknowledgements
+    // Each start of an unknown run is answered with a started-ack: ~36 MB of frames, ~20 MB of answers.
+    const frame = (i: number): string => JSON.stringify({ type: 'task-started', taskId: `t-${String(i).padStart(120, '0')}.${identity.instanceId}`, run: 1, startedAt: new Date().toISOString() });
+    for (let i = 0; i < 200_000; i += 1) session.socket.send(frame(i));
+    // The server reads until its unsent answers pass a bound, then no more: the rest waits on this
+    // side for as long as the agent does not read. (Reading all of it, as it did before, took this
+    // machine 3-5 s, its RSS growing by ~60 MB.) The absence of progress needs a window to show.
+    let leastUnsent = Infinity;
+    for (const end = Date.now() + 8_000; Date.now() < end;) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      leastUnsent = Math.min(leastUnsent, session.socket.bufferedAmount);
+    }
+    expect(leastUnsent).toBeGreaterThan(8 * 1024 * 1024);
+    expect(rssOf(server.child.pid!) - rssBefore).toBeLessThan(20);
+    await stillServing();
+    session.socket.terminate();
+    await session.closed;
+  }, 60_000);
 });
 
 // ---- the fuzzer ----

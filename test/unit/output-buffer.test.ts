@@ -129,3 +129,14 @@ describe('OutputBuffer', () => {
     expect(() => new OutputBuffer({ headBytes: -1 })).toThrow(RangeError);
   });
 });
+
+describe('OutputBuffer.skip', () => {
+  it('keeps Dropped an exact integer whatever the agents claim', () => {
+    const buffer = new OutputBuffer();
+    buffer.append(Buffer.from('hi'));
+    buffer.skip(Number.MAX_SAFE_INTEGER);
+    buffer.skip(Number.MAX_SAFE_INTEGER);
+    expect(Number.isSafeInteger(buffer.dropped)).toBe(true);
+    expect(buffer.dropped).toBe(Number.MAX_SAFE_INTEGER - 2);
+  });
+});
