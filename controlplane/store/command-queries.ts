@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Tag } from '../domain/tag.js';
-import { likePattern } from './like-pattern.js';
+import { fitsLike, likePattern } from './like-pattern.js';
 import { pageOfRows, type PageSpec, type StorePage } from './page.js';
 import type { CommandRecord } from './records.js';
 import { SqlWhere } from './sql-where.js';
@@ -19,7 +19,12 @@ export interface CommandFilter {
 
 function textMatch(where: SqlWhere, column: string, pattern: string | undefined): void {
   if (pattern === undefined) return;
-  if (pattern.includes('*')) where.add(`${column} LIKE ? ESCAPE '\\'`, likePattern(pattern));
+  if (pattern.includes('*')) {
+    const like = likePattern(pattern);
+    // Longer than SQLite takes, and longer than any stored value could match (like-pattern.ts).
+    if (fitsLike(like)) where.add(`${column} LIKE ? ESCAPE '\\'`, like);
+    else where.add('1 = 0');
+  }
   else where.add(`${column} = ?`, pattern);
 }
 

@@ -39,6 +39,13 @@ describe('commands', () => {
     expect(second.Commands.Command.map((c) => c.CommandId)).toContain(ids[0]);
     const publicOnes = await env.test.client.call<CommandsBody>('DescribeCommands', { Provider: 'AlibabaCloud' });
     expect(publicOnes.Commands.Command).toEqual([]);
+    // Runs of * are one *; a pattern longer than SQLite's LIKE takes matches nothing (it was a 500).
+    const starred = await env.test.client.call<CommandsBody>('DescribeCommands', { Name: `${'*'.repeat(60_000)}deploy-${'*'.repeat(60_000)}`, ContentEncoding: 'PlainText' });
+    expect(starred.Commands.Command.map((c) => c.Name)).toEqual(['deploy-db', 'deploy-web']);
+    for (const name of [`*${'a'.repeat(50_000)}`, `${'_*'.repeat(25_000)}`]) {
+      const tooLong = await env.test.client.call<CommandsBody>('DescribeCommands', { Name: name, Description: name });
+      expect(tooLong.Commands.Command).toEqual([]);
+    }
   });
 
   it('modifies a command and keeps its content', async () => {
