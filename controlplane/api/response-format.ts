@@ -14,7 +14,20 @@ export function responseFormat(params: RawParams, accept: string | undefined): R
   return accept?.toLowerCase().includes('application/json') ? 'JSON' : 'XML';
 }
 
-const xml = new XMLBuilder({ ignoreAttributes: true, format: false, suppressEmptyNode: false });
+/** What XML 1.0 cannot carry at all, even escaped: C0 controls but tab, LF, CR; U+FFFE, U+FFFF; lone surrogates. */
+const NOT_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** A text value as XML 1.0 can hold it: each character it cannot carry becomes U+FFFD (JSON answers keep them). Pure. */
+export function xmlText(value: string): string {
+  return value.replace(NOT_XML_CHARACTER, '\uFFFD');
+}
+
+const xml = new XMLBuilder({
+  ignoreAttributes: true,
+  format: false,
+  suppressEmptyNode: false,
+  tagValueProcessor: (_name: string, value: unknown) => (typeof value === 'string' ? xmlText(value) : value) as string,
+});
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 export interface RenderedBody {
