@@ -10,6 +10,7 @@ import { handleApiRequest } from './api/http-api.js';
 import { apiRateFrom, TokenBucket } from './api/token-bucket.js';
 import { createApiServer } from './api/api-server.js';
 import { adminFail } from './admin/admin-reply.js';
+import { answerUnservedRequest } from './api/client-error.js';
 import { ADMIN_CLOCK_PATH, handleTimeControl } from './admin/time-control.js';
 import { NonceCache } from './auth/nonce-cache.js';
 import { PeriodScheduler } from './invocations/period-scheduler.js';
@@ -215,8 +216,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?')[0];
     if (path === AGENT_PATH) hub.handleUpgrade(request, socket, head);
-    else socket.destroy();
+    else answerUnservedRequest(request, socket, logger);
   });
+  server.on('connect', (request, socket) => answerUnservedRequest(request, socket, logger));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

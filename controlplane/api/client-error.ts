@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../shared/logger.js';
 import { newRequestId } from '../ids.js';
@@ -59,6 +59,29 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: Bu
   const apiErr = clientErrorToApiError(error.code);
   const format = formatOfRawRequest(error.rawPacket?.toString('latin1') ?? '');
   logger.warn(`api - ${apiErr.status} ${apiErr.code} 0.0ms ${requestId} (${error.code ?? error.message})`);
+  socket.on('data', () => undefined);
+  socket.on('error', () => undefined);
+  socket.end(rawErrorResponse(apiErr, requestId, format));
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+/**
+ * A request the API does not serve on its own connection: a protocol upgrade anywhere but the
+ * agents' path (`Upgrade: h2c`, as `curl --http2` sends; a WebSocket on `/`) or a CONNECT. Node
+ * hands these over without an HTTP response; they get the Alibaba error envelope (400
+ * InvalidParameter, JSON unless they ask for XML) and the connection closes, as for a request
+ * the parser refuses.
+ */
+export function answerUnservedRequest(request: IncomingMessage, socket: Duplex, logger: Logger): void {
+  if (!socket.writable || answered.has(socket)) {
+    socket.destroy();
+    return;
+  }
+  answered.add(socket);
+  const requestId = newRequestId();
+  const apiErr = apiError('InvalidParameter');
+  const format = formatOfRawRequest(`${request.url ?? ''}\r\naccept:${request.headers.accept ?? ''}`);
+  logger.warn(`api - ${apiErr.status} ${apiErr.code} 0.0ms ${requestId} (${request.method ?? '?'} ${request.headers.upgrade ? `upgrade to ${String(request.headers.upgrade)}` : 'tunnel'} not served)`);
   socket.on('data', () => undefined);
   socket.on('error', () => undefined);
   socket.end(rawErrorResponse(apiErr, requestId, format));
