@@ -1,4 +1,5 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../../shared/logger.js';
 import { answerClientError } from './client-error.js';
 import { MAX_REQUEST_HEAD_BYTES } from './request-limits.js';
@@ -10,6 +11,25 @@ import { MAX_REQUEST_HEAD_BYTES } from './request-limits.js';
  */
 export function createApiServer(logger: Logger, listener?: RequestListener): Server {
   const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, listener);
-  server.on('clientError', (error: Error & { code?: string; rawPacket?: Buffer }, socket) => answerClientError(error, socket, logger));
+  // The answers still owed on each connection: a malformed request pipelined behind a valid
+  // one is answered after it, in order (the valid call's answer was lost before, its effect not).
+  const owed = new WeakMap<Duplex, Set<ServerResponse>>();
+  server.prependListener('request', (request, response) => {
+    const socket = request.socket;
+    const answers = owed.get(socket) ?? new Set<ServerResponse>();
+    owed.set(socket, answers);
+    answers.add(response);
+    response.once('close', () => answers.delete(response));
+  });
+  server.on('clientError', (error: Error & { code?: string; rawPacket?: Buffer }, socket) => {
+    const answers = [...(owed.get(socket) ?? [])].filter((response) => !response.writableFinished);
+    if (answers.length === 0) return answerClientError(error, socket, logger);
+    let left = answers.length;
+    const next = (): void => {
+      left -= 1;
+      if (left === 0) answerClientError(error, socket, logger);
+    };
+    for (const response of answers) response.once('close', next);
+  });
   return server;
 }

@@ -7,6 +7,7 @@ import { ApiClient } from '../../cli/api-client.js';
 import { startServer, type RunningServer } from '../../controlplane/server.js';
 import { createLogger } from '../../shared/logger.js';
 import { removeDir, TEST_KEY } from '../support/harness.js';
+import { signedForm } from '../support/signed-form.js';
 
 let server: RunningServer;
 let dataDir: string;
@@ -54,5 +55,18 @@ describe('requests the API does not serve on its connection get the error envelo
     expect(answer.body).toMatch(/<Code>InvalidParameter<\/Code>/);
     const client = new ApiClient({ server: server.url, accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, regionId: 'cn-hangzhou' });
     await expect(client.call('DescribeCommands', {})).resolves.toMatchObject({ TotalCount: 0 });
+  });
+});
+
+describe('a malformed request pipelined behind a valid one', () => {
+  it('is answered after the valid call\'s own answer, in order', async () => {
+    const body = signedForm('CreateCommand', { Name: 'pipelined', Type: 'RunShellScript', CommandContent: Buffer.from('echo').toString('base64') });
+    const valid = `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const raw = await exchange(`${valid}GARBAGE\r\n\r\n`);
+    expect(raw.match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
+    const created = JSON.parse(/\r\n\r\n(\{[^\r]*?\})HTTP\/1\.1/.exec(raw)?.[1] ?? '{}') as { CommandId?: string };
+    const client = new ApiClient({ server: server.url, accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, regionId: 'cn-hangzhou' });
+    const listed = await client.call<{ Commands: { Command: Array<{ CommandId: string }> } }>('DescribeCommands', { Name: 'pipelined' });
+    expect(listed.Commands.Command.map((c) => c.CommandId)).toEqual([created.CommandId]);
   });
 });
