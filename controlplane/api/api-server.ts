@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../shared/logger.js';
 import { answerClientError } from './client-error.js';
@@ -13,23 +13,26 @@ export function createApiServer(logger: Logger, listener?: RequestListener): Ser
   const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, listener);
   // The answers still owed on each connection: a malformed request pipelined behind a valid
   // one is answered after it, in order (the valid call's answer was lost before, its effect not).
-  const owed = new WeakMap<Duplex, Set<ServerResponse>>();
+  const owed = new WeakMap<Duplex, Map<ServerResponse, IncomingMessage>>();
   server.prependListener('request', (request, response) => {
     const socket = request.socket;
-    const answers = owed.get(socket) ?? new Set<ServerResponse>();
-    owed.set(socket, answers);
-    answers.add(response);
-    response.once('close', () => answers.delete(response));
+    const calls = owed.get(socket) ?? new Map<ServerResponse, IncomingMessage>();
+    owed.set(socket, calls);
+    calls.set(response, request);
+    response.once('close', () => calls.delete(response));
   });
   server.on('clientError', (error: Error & { code?: string; rawPacket?: Buffer }, socket) => {
-    const answers = [...(owed.get(socket) ?? [])].filter((response) => !response.writableFinished);
-    if (answers.length === 0) return answerClientError(error, socket, logger);
-    let left = answers.length;
+    const calls = [...(owed.get(socket) ?? [])].filter(([response]) => !response.writableFinished);
+    // Deferred only when the error is a later request's: every call before it was read whole.
+    // A connection that is gone, or a call cut mid-body, is answered (closed) at once.
+    const gone = error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable;
+    if (gone || calls.length === 0 || calls.some(([, request]) => !request.complete)) return answerClientError(error, socket, logger);
+    let left = calls.length;
     const next = (): void => {
       left -= 1;
       if (left === 0) answerClientError(error, socket, logger);
     };
-    for (const response of answers) response.once('close', next);
+    for (const [response] of calls) response.once('close', next);
   });
   return server;
 }

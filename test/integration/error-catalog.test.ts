@@ -607,6 +607,11 @@ const ADMIN_CODES: readonly ApiErrorCode[] = ['TimeControl.Disabled', 'InvalidPa
 /** Codes only an injected fault gives (flow control): provoked below through an api-error fault. */
 const INJECTED_CODES: readonly ApiErrorCode[] = ['Throttling', 'Throttling.User'];
 
+/** An admin endpoint's error body: the API's envelope with this code and message. */
+function adminEnvelope(code: string, message: string): Record<string, unknown> {
+  return { Code: code, Message: message, RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/), HostId: 'ecs.aliyuncs.com', Recommend: expect.stringContaining(`q=${code}&`) };
+}
+
 describe('time-control endpoint errors', () => {
   async function admin(url: string, path: string, method = 'POST'): Promise<{ status: number; body: { Code?: string; Message?: string } }> {
     const response = await fetch(`${url}/casim/admin/clock${path}`, { method });
@@ -614,7 +619,7 @@ describe('time-control endpoint errors', () => {
   }
 
   it('gives 404 TimeControl.Disabled on a server started without --time-control', async () => {
-    expect(await admin(test.server.url, '/advance?seconds=1')).toEqual({ status: 404, body: { Code: 'TimeControl.Disabled', Message: API_ERRORS['TimeControl.Disabled'][1] } });
+    expect(await admin(test.server.url, '/advance?seconds=1')).toEqual({ status: 404, body: adminEnvelope('TimeControl.Disabled', API_ERRORS['TimeControl.Disabled'][1]) });
   });
 
   it('gives 400 InvalidParameter.Seconds for a negative or missing amount, and 404 InvalidAction.NotFound for another path', async () => {
@@ -623,7 +628,7 @@ describe('time-control endpoint errors', () => {
       for (const query of ['?seconds=-1', '?seconds=soon', '']) {
         expect(await admin(timed.server.url, `/advance${query}`)).toEqual({
           status: 400,
-          body: { Code: 'InvalidParameter.Seconds', Message: API_ERRORS['InvalidParameter.Seconds'][1] },
+          body: adminEnvelope('InvalidParameter.Seconds', API_ERRORS['InvalidParameter.Seconds'][1]),
         });
       }
       expect((await admin(timed.server.url, '/rewind')).body.Code).toBe('InvalidAction.NotFound');
@@ -639,9 +644,9 @@ describe('fault-injection endpoint errors, and the codes only a fault gives', ()
     const response = await fetch(`${url}/casim/admin/faults${path}`, { method, ...(body === undefined ? {} : { body }) });
     return { status: response.status, body: (await response.json()) as { Code?: string; Message?: string } };
   }
-  const expected = (code: ApiErrorCode, detail = ''): { status: number; body: { Code: string; Message: string } } => {
+  const expected = (code: ApiErrorCode, detail = ''): { status: number; body: Record<string, unknown> } => {
     const { status, message } = catalogued(code, detail);
-    return { status, body: { Code: code, Message: message } };
+    return { status, body: adminEnvelope(code, message) };
   };
 
   it('gives 404 Admin.Disabled on a server started without --admin', async () => {
