@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiError, type ApiErrorCode } from '../api/errors.js';
 import { errorBody } from '../api/http-api.js';
+import { ClientAbortedError } from '../api/client-aborted.js';
+import { readRequestBody } from '../api/request-body.js';
 import { newRequestId } from '../ids.js';
 
 /** A JSON answer of an admin endpoint (/casim/admin/…). */
@@ -19,22 +21,15 @@ export function adminFail(response: ServerResponse, code: ApiErrorCode, detail =
 }
 
 /**
- * The request's body as text, at most `maxBytes` (null when it is longer: the rest is read and
- * dropped); `undefined` when the client went away before sending it all, which is no error of
- * the server's (nothing is answered then).
+ * The request's body as text, at most `maxBytes` (null when it is longer); `undefined` when the
+ * client went away before sending it all, which is no error of the server's (nothing is
+ * answered then).
  */
-export function readAdminBody(request: IncomingMessage, maxBytes: number): Promise<string | null | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > maxBytes ? null : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', () => resolve(undefined));
-    request.on('close', () => {
-      if (!request.complete) resolve(undefined);
-    });
-  });
+export async function readAdminBody(request: IncomingMessage, maxBytes: number): Promise<string | null | undefined> {
+  try {
+    return (await readRequestBody(request, maxBytes))?.toString('utf8') ?? null;
+  } catch (error) {
+    if (error instanceof ClientAbortedError) return undefined;
+    throw error;
+  }
 }

@@ -54,11 +54,18 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: Bu
     socket.destroy();
     return;
   }
+  answerAndClose(socket, clientErrorToApiError(error.code), formatOfRawRequest(error.rawPacket?.toString('latin1') ?? ''), error.code ?? error.message, logger);
+}
+
+/**
+ * Answers `apiErr` on a connection no HTTP response will use, logs it, and closes: the rest of
+ * what the client sends is read and dropped, so closing does not reset the connection before
+ * the client has read the answer.
+ */
+function answerAndClose(socket: Duplex, apiErr: ApiError, format: ResponseFormat, why: string, logger: Logger): void {
   answered.add(socket);
   const requestId = newRequestId();
-  const apiErr = clientErrorToApiError(error.code);
-  const format = formatOfRawRequest(error.rawPacket?.toString('latin1') ?? '');
-  logger.warn(`api - ${apiErr.status} ${apiErr.code} 0.0ms ${requestId} (${error.code ?? error.message})`);
+  logger.warn(`api - ${apiErr.status} ${apiErr.code} 0.0ms ${requestId} (${why})`);
   socket.on('data', () => undefined);
   socket.on('error', () => undefined);
   socket.end(rawErrorResponse(apiErr, requestId, format));
@@ -77,13 +84,7 @@ export function answerUnservedRequest(request: IncomingMessage, socket: Duplex, 
     socket.destroy();
     return;
   }
-  answered.add(socket);
-  const requestId = newRequestId();
-  const apiErr = apiError('InvalidParameter');
   const format = formatOfRawRequest(`${request.url ?? ''}\r\naccept:${request.headers.accept ?? ''}`);
-  logger.warn(`api - ${apiErr.status} ${apiErr.code} 0.0ms ${requestId} (${request.method ?? '?'} ${request.headers.upgrade ? `upgrade to ${String(request.headers.upgrade)}` : 'tunnel'} not served)`);
-  socket.on('data', () => undefined);
-  socket.on('error', () => undefined);
-  socket.end(rawErrorResponse(apiErr, requestId, format));
-  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  const what = request.headers.upgrade ? `upgrade to ${String(request.headers.upgrade)}` : 'tunnel';
+  answerAndClose(socket, apiError('InvalidParameter'), format, `${request.method ?? '?'} ${what} not served`, logger);
 }

@@ -21,6 +21,7 @@ import { MAX_BODY_BYTES } from './request-limits.js';
 import { validateParams } from './validate-params.js';
 import type { Body } from './views.js';
 import { publishApiCall } from './api-call-events.js';
+import { readRequestBody } from './request-body.js';
 
 export const API_VERSION = '2014-05-26';
 export const HOST_ID = 'ecs.aliyuncs.com';
@@ -42,19 +43,6 @@ export interface ApiOptions {
 export interface ApiFaultHook {
   /** Pushes the id of each fault it applied to `applied`. */
   beforeCall(call: { action: string; regionId: string; accessKeyId: string }, requestId: string, applied: string[]): Promise<void>;
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    request.on('error', (error) => reject(new ClientAbortedError(error)));
-  });
 }
 
 function send(response: ServerResponse, status: number, rendered: RenderedBody): void {
@@ -117,7 +105,7 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
   const faultIds: string[] = [];
   let aborted = false;
   try {
-    const body = await readBody(request);
+    const body = await readRequestBody(request, MAX_BODY_BYTES);
     const input = toVerifyInput({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: body ?? Buffer.alloc(0) });
     const params = mergeParams(input.queryParams, input.bodyParams);
     format = responseFormat(params, request.headers.accept);
