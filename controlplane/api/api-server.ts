@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../shared/logger.js';
-import { answerClientError } from './client-error.js';
+import { answerClientError, connectionGone } from './client-error.js';
 import { MAX_REQUEST_HEAD_BYTES } from './request-limits.js';
 
 /**
@@ -25,8 +25,7 @@ export function createApiServer(logger: Logger, listener?: RequestListener): Ser
     const calls = [...(owed.get(socket) ?? [])].filter(([response]) => !response.writableFinished);
     // Deferred only when the error is a later request's: every call before it was read whole.
     // A connection that is gone, or a call cut mid-body, is answered (closed) at once.
-    const gone = error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable;
-    if (gone || calls.length === 0 || calls.some(([, request]) => !request.complete)) return answerClientError(error, socket, logger);
+    if (connectionGone(error, socket) || calls.length === 0 || calls.some(([, request]) => !request.complete)) return answerClientError(error, socket, logger);
     let left = calls.length;
     const next = (): void => {
       left -= 1;

@@ -43,6 +43,11 @@ const answered = new WeakSet<Duplex>();
 /** Time for the client to finish sending and read the answer before the socket is destroyed. */
 const LINGER_MS = 5_000;
 
+/** Whether the parser's error says the client has gone (reset, broken pipe): nobody to answer. Pure. */
+export function connectionGone(error: { code?: string }, socket: Pick<Duplex, 'writable'>): boolean {
+  return error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable;
+}
+
 /**
  * The server's `clientError` handler: a request the HTTP parser refuses (too large, malformed)
  * gets the Alibaba error envelope and one log line, never a silent close. The rest of what the
@@ -50,7 +55,7 @@ const LINGER_MS = 5_000;
  * has read the answer.
  */
 export function answerClientError(error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex, logger: Logger): void {
-  if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable || answered.has(socket)) {
+  if (connectionGone(error, socket)) {
     socket.destroy();
     return;
   }
@@ -63,6 +68,10 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: Bu
  * the client has read the answer.
  */
 function answerAndClose(socket: Duplex, apiErr: ApiError, format: ResponseFormat, why: string, logger: Logger): void {
+  if (!socket.writable || answered.has(socket)) {
+    socket.destroy();
+    return;
+  }
   answered.add(socket);
   const requestId = newRequestId();
   logger.warn(`api - ${apiErr.status} ${apiErr.code} 0.0ms ${requestId} (${why})`);
@@ -80,10 +89,6 @@ function answerAndClose(socket: Duplex, apiErr: ApiError, format: ResponseFormat
  * the parser refuses.
  */
 export function answerUnservedRequest(request: IncomingMessage, socket: Duplex, logger: Logger): void {
-  if (!socket.writable || answered.has(socket)) {
-    socket.destroy();
-    return;
-  }
   const format = formatOfRawRequest(`${request.url ?? ''}\r\naccept:${request.headers.accept ?? ''}`);
   const what = request.headers.upgrade ? `upgrade to ${String(request.headers.upgrade)}` : 'tunnel';
   answerAndClose(socket, apiError('InvalidParameter'), format, `${request.method ?? '?'} ${what} not served`, logger);

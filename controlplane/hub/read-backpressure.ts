@@ -34,10 +34,6 @@ export class ReadBackpressure {
     this.paused.set(socket, timer);
   }
 
-  isPaused(socket: WebSocket): boolean {
-    return this.paused.has(socket);
-  }
-
   /** The socket is closed (or resumed): nothing to watch. */
   forget(socket: WebSocket): void {
     clearInterval(this.paused.get(socket));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientErrorToApiError, formatOfRawRequest, rawErrorResponse } from '../../controlplane/api/client-error.js';
+import { clientErrorToApiError, connectionGone, formatOfRawRequest, rawErrorResponse } from '../../controlplane/api/client-error.js';
 import { apiError } from '../../controlplane/api/errors.js';
 import { MAX_REQUEST_HEAD_BYTES } from '../../controlplane/api/request-limits.js';
 
@@ -46,5 +46,17 @@ describe('rawErrorResponse', () => {
       Message: 'The request line and headers exceed the limit of 10 bytes.',
       Recommend: 'https://api.aliyun.com/troubleshoot?q=Request.TooLarge&product=Ecs&requestId=ABC',
     });
+  });
+});
+
+describe('connectionGone', () => {
+  it.each([
+    [{ code: 'ECONNRESET' }, true, true],
+    [{ code: 'EPIPE' }, true, true],
+    [{ code: 'HPE_INVALID_METHOD' }, false, true],
+    [{ code: 'HPE_INVALID_METHOD' }, true, false],
+    [{}, true, false],
+  ])('%j on a socket writable=%s: gone %s', (error, writable, gone) => {
+    expect(connectionGone(error, { writable: writable as boolean })).toBe(gone);
   });
 });

@@ -21,15 +21,21 @@ describe('ReadBackpressure', () => {
     const rule = new ReadBackpressure(limits);
     const socket = fakeSocket(unsent);
     rule.check(socket as unknown as WebSocket);
-    expect([socket.paused, rule.isPaused(socket as unknown as WebSocket)]).toEqual([paused, paused]);
+    expect([socket.paused, rule.size]).toEqual([paused, paused ? 1 : 0]);
     rule.forget(socket as unknown as WebSocket);
   });
 
-  it('reads again once the unsent bytes are below the low mark, not before', () => {
+  /** A socket over the high mark, paused by a fresh rule (fake timers). */
+  function pausedSocket() {
     vi.useFakeTimers();
     const rule = new ReadBackpressure(limits);
     const socket = fakeSocket(5000);
     rule.check(socket as unknown as WebSocket);
+    return { rule, socket };
+  }
+
+  it('reads again once the unsent bytes are below the low mark, not before', () => {
+    const { rule, socket } = pausedSocket();
     socket.bufferedAmount = 200;
     vi.advanceTimersByTime(50);
     expect(socket.paused).toBe(true);
@@ -39,10 +45,7 @@ describe('ReadBackpressure', () => {
   });
 
   it('stops watching a socket that closed while paused, without resuming it', () => {
-    vi.useFakeTimers();
-    const rule = new ReadBackpressure(limits);
-    const socket = fakeSocket(5000);
-    rule.check(socket as unknown as WebSocket);
+    const { rule, socket } = pausedSocket();
     socket.readyState = 3;
     socket.bufferedAmount = 0;
     vi.advanceTimersByTime(10);
